@@ -1,0 +1,145 @@
+"""The machinery behind every lesson's dashboard: controls → update → a redrawn figure.
+
+A ``Dashboard`` holds ipywidgets controls, a matplotlib Figure shown as a PNG in an
+``ipywidgets.Image`` (no Output widget, so nbval, nbclient and JupyterLab all see the same cell
+outputs), and a message line.  When any control changes, ``update(**values)`` redraws the
+figure's artists and may return a message (e.g. "diverged ...").  Warnings are silenced and
+errors are shown as a message, never as a traceback under a slider.  ``dash.figure`` is the
+Figure itself: show it in an ordinary cell for a static copy that reads well on GitHub.
+"""
+import io
+import warnings
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+from .plots import presentation_style
+
+
+def new_figure(figsize=(11, 4.2), ncols=1, nrows=1, **subplot_kw):
+    """A Figure outside pyplot (nothing shows until asked) in the presentation style; returns (fig, axes)."""
+    with presentation_style():
+        fig = Figure(figsize=figsize, dpi=80, layout="constrained")
+        FigureCanvasAgg(fig)
+        axes = fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
+    return fig, axes.ravel() if axes.size > 1 else axes[0, 0]
+
+
+def animated_artists(fig):
+    return [a for ax in fig.axes for a in ax.get_children() if a.get_animated()]
+
+
+def layout_key(fig):
+    """What the static background depends on: every axes' limits, scales and title."""
+    return tuple((ax.get_xlim(), ax.get_ylim(), ax.get_xscale(), ax.get_yscale(), ax.get_title())
+                 for ax in fig.axes)
+
+
+class Blitter:
+    """Redraw only the artists marked ``animated=True`` over a cached background.
+
+    The background (contours, axes, labels) is drawn once and redrawn only when an axes'
+    limits, scale or title change; this keeps a contour dashboard's redraw to a few ms."""
+
+    def __init__(self, fig):
+        self.fig, self.background, self.key = fig, None, None
+
+    def draw(self):
+        canvas, key = self.fig.canvas, layout_key(self.fig)
+        if self.background is None or key != self.key:
+            canvas.draw()                                   # skips animated artists
+            self.background, self.key = canvas.copy_from_bbox(self.fig.bbox), key
+        else:
+            canvas.restore_region(self.background)
+        for artist in animated_artists(self.fig):
+            if artist.get_visible():
+                artist.axes.draw_artist(artist)
+
+
+def png_bytes(fig, blitter=None):
+    """Render the figure with Agg (blitting when a Blitter is given) and encode it as a PNG."""
+    if blitter is None:
+        fig.canvas.draw()
+    else:
+        blitter.draw()
+    buf = io.BytesIO()
+    Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).save(buf, format="png", compress_level=1)
+    return buf.getvalue()
+
+
+def log_slider(description, value, min_exp, max_exp, step=0.05, fmt=".3g"):
+    """A slider over 10^min_exp … 10^max_exp on a log scale (for α and λ)."""
+    return widgets.FloatLogSlider(value=value, base=10, min=min_exp, max=max_exp, step=step,
+                                  description=description, readout_format=fmt, continuous_update=True,
+                                  style={"description_width": "initial"}, layout=widgets.Layout(width="420px"))
+
+
+def int_slider(description, value, min, max, step=1):
+    return widgets.IntSlider(value=value, min=min, max=max, step=step, description=description,
+                             continuous_update=True, style={"description_width": "initial"},
+                             layout=widgets.Layout(width="380px"))
+
+
+def float_slider(description, value, min, max, step):
+    return widgets.FloatSlider(value=value, min=min, max=max, step=step, description=description,
+                               continuous_update=True, style={"description_width": "initial"},
+                               layout=widgets.Layout(width="380px"))
+
+
+def dropdown(description, options, value=None):
+    return widgets.Dropdown(options=options, value=value if value is not None else list(options)[0],
+                            description=description, style={"description_width": "initial"})
+
+
+def checkbox(description, value=True):
+    return widgets.Checkbox(value=value, description=description, indent=False,
+                            layout=widgets.Layout(width="auto"))
+
+
+class Dashboard:
+    """controls (name → widget) drive ``update(**values) -> message or None``, which redraws ``figure``."""
+
+    def __init__(self, controls, update, figure, title=""):
+        self.controls, self.update, self.figure = dict(controls), update, figure
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="1100px"))
+        self.message = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
+        self.last_error = None
+        self.blitter = Blitter(figure)
+        for control in self.controls.values():
+            control.observe(self.refresh, names="value")
+        rows = [widgets.HTML(f"<b>{title}</b>")] if title else []
+        rows += [widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")),
+                 self.message, self.image]
+        self.widget = widgets.VBox(rows)
+        self.refresh()
+
+    @property
+    def values(self):
+        return {name: control.value for name, control in self.controls.items()}
+
+    def refresh(self, change=None):
+        """Recompute and redraw for the controls' current values."""
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                with presentation_style():
+                    message = self.update(**self.values)
+            self.last_error = None
+        except Exception as err:  # shown, not raised: a slider must never leave a traceback
+            self.last_error = err
+            message = f"Could not redraw: {type(err).__name__}: {err}"
+        self.show_message(message)
+        with presentation_style():
+            self.image.value = png_bytes(self.figure, self.blitter)
+
+    def show_message(self, message):
+        if message:
+            self.message.value = f'<span style="color:#b2182b;font-weight:bold">{message}</span>'
+        else:
+            self.message.value = ""
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)

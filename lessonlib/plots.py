@@ -1,0 +1,120 @@
+"""Plot helpers shared by the notebooks.  Each takes ``ax=None`` and returns the Axes; none trains.
+
+``presentation_style()`` is the look every lesson uses: large fonts and thick lines, readable
+from the back of a lecture room, and the Okabe–Ito colours, safe for colour-blind readers.
+"""
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+
+COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
+TRAIN_COLOR, TEST_COLOR = COLORS[0], COLORS[1]
+
+STYLE = {
+    "font.size": 14,
+    "axes.titlesize": 15,
+    "axes.labelsize": 14,
+    "legend.fontsize": 12,
+    "xtick.labelsize": 12,
+    "ytick.labelsize": 12,
+    "lines.linewidth": 2.5,
+    "lines.markersize": 6,
+    "axes.prop_cycle": mpl.cycler(color=COLORS),
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "figure.figsize": (9, 4.5),
+    "figure.dpi": 80,
+    "image.cmap": "viridis",
+}
+
+
+def presentation_style():
+    """A context manager applying STYLE: ``with presentation_style(): ...``."""
+    return mpl.rc_context(STYLE)
+
+
+def use_presentation_style():
+    """Apply STYLE for the rest of the session (the first cell of every notebook calls this)."""
+    mpl.rcParams.update(STYLE)
+
+
+def axes_or_new(ax, figsize=None):
+    if ax is None:
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def plot_cost(history, ax=None, label="", test=True, log=False, **line_kw):
+    """Train (solid) and test (dashed) cost J per epoch from a History."""
+    ax = axes_or_new(ax)
+    epochs = np.arange(1, len(history.train_cost) + 1)
+    name = f" {label}" if label else ""
+    ax.plot(epochs, history.train_cost, color=line_kw.pop("color", TRAIN_COLOR), label=f"train{name}", **line_kw)
+    if test and history.test_cost:
+        ax.plot(epochs, history.test_cost, "--", color=TEST_COLOR, label=f"test{name}", **line_kw)
+    ax.set(xlabel="epoch", ylabel="cost J", title="Cost per epoch")
+    if log:
+        ax.set_yscale("log")
+    ax.legend()
+    return ax
+
+
+def plot_accuracy(history, ax=None, label=""):
+    """Train and test accuracy per epoch from a History."""
+    ax = axes_or_new(ax)
+    epochs = np.arange(1, len(history.train_accuracy) + 1)
+    name = f" {label}" if label else ""
+    ax.plot(epochs, history.train_accuracy, color=TRAIN_COLOR, label=f"train{name}")
+    if history.test_accuracy:
+        ax.plot(epochs, history.test_accuracy, "--", color=TEST_COLOR, label=f"test{name}")
+    ax.set(xlabel="epoch", ylabel="accuracy", title="Accuracy per epoch", ylim=(0, 1.02))
+    ax.legend(loc="lower right")
+    return ax
+
+
+def plot_contours(surface, ax=None, levels=25, log=True, n=120):
+    """Contour lines of a Surface's J over its plotting window (log-spaced levels by default)."""
+    ax = axes_or_new(ax)
+    T0, T1, J = surface.grid(n)
+    if log:
+        lo, hi = np.nanmin(J), np.nanmax(J)
+        offset = max(hi - lo, 1e-12) * 1e-3
+        levels = lo + np.geomspace(offset, hi - lo + offset, levels) - offset
+    ax.contour(T0, T1, J, levels=levels, cmap="viridis", linewidths=1.2)
+    for m in surface.minima:
+        ax.plot(*m, marker="*", markersize=16, color="#000000", linestyle="none")
+    ax.set(xlim=surface.xlim, ylim=surface.ylim, xlabel=surface.labels[0], ylabel=surface.labels[1],
+           title=f"J on the {surface.name} surface")
+    return ax
+
+
+def plot_path(path, ax=None, label="", color=COLORS[1]):
+    """A descent Path on top of contours: θ after each step, joined."""
+    ax = axes_or_new(ax)
+    ax.plot(path.theta[:, 0], path.theta[:, 1], "o-", color=color, markersize=4, linewidth=1.8, label=label)
+    ax.plot(*path.theta[0], "s", color=color, markersize=9)
+    return ax
+
+
+def plot_path_cost(path, ax=None, label="", color=COLORS[1]):
+    """J after each step of a descent Path (log scale)."""
+    ax = axes_or_new(ax)
+    ax.semilogy(np.arange(len(path.cost)), np.maximum(path.cost, 1e-16), color=color, label=label)
+    ax.set(xlabel="step k", ylabel="cost J(θ)", title="Cost per step")
+    return ax
+
+
+def plot_digits(X, titles=None, ax_grid=None, ncols=10, cmap="gray_r"):
+    """8×8 images from the columns of X (64, n) in a grid, with optional titles."""
+    n = X.shape[1]
+    nrows = int(np.ceil(n / ncols))
+    if ax_grid is None:
+        _, ax_grid = plt.subplots(nrows, ncols, figsize=(1.2 * ncols, 1.45 * nrows), squeeze=False)
+    axes = np.ravel(ax_grid)
+    for i, ax in enumerate(axes):
+        ax.axis("off")
+        if i < n:
+            ax.imshow(X[:, i].reshape(8, 8), cmap=cmap)
+            if titles is not None:
+                ax.set_title(titles[i], fontsize=11)
+    return ax_grid
