@@ -99,11 +99,31 @@ def checkbox(description, value=True):
                             layout=widgets.Layout(width="auto"))
 
 
+class Snapshot:
+    """A still of a dashboard: a PNG where widgets do not run (GitHub, nbviewer, PDF), with a caption."""
+
+    def __init__(self, png, caption):
+        self.png, self.caption = png, caption
+
+    def _repr_png_(self):
+        return self.png
+
+    def __repr__(self):
+        return self.caption
+
+
+def describe(values):
+    """'α = 0.1, steps = 50' from control values, numbers rounded so the text is stable."""
+    def fmt(v):
+        return f"{v:.3g}" if isinstance(v, float) else str(v)
+    return ", ".join(f"{name} = {fmt(v)}" for name, v in values.items())
+
+
 class Dashboard:
     """controls (name → widget) drive ``update(**values) -> message or None``, which redraws ``figure``."""
 
     def __init__(self, controls, update, figure, title=""):
-        self.controls, self.update, self.figure = dict(controls), update, figure
+        self.controls, self.update, self.figure, self.title = dict(controls), update, figure, title
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="1100px"))
         self.message = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
         self.last_error = None
@@ -140,6 +160,12 @@ class Dashboard:
             self.message.value = f'<span style="color:#b2182b;font-weight:bold">{message}</span>'
         else:
             self.message.value = ""
+
+    def snapshot(self):
+        """A static copy of the current figure, captioned with the controls' values."""
+        plain = self.message.value.split(">", 1)[-1].rsplit("<", 1)[0] if self.message.value else ""
+        caption = f"{self.title or 'Dashboard'} at {describe(self.values)}" + (f" ({plain})" if plain else "")
+        return Snapshot(self.image.value, caption)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
