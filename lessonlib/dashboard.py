@@ -165,7 +165,7 @@ class Dashboard:
         """A static copy of the current figure, captioned with the controls' values."""
         plain = self.message.value.split(">", 1)[-1].rsplit("<", 1)[0] if self.message.value else ""
         caption = f"{self.title or 'Dashboard'} at {describe(self.values)}" + (f" ({plain})" if plain else "")
-        return Snapshot(self.image.value, caption)
+        return Snapshot(bytes(self.image.value), caption)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
