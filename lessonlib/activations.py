@@ -18,12 +18,11 @@ class Activation:
 
     def __init__(self, name, f, f_prime, chain=None):
         self.name, self.f, self.f_prime = name, f, f_prime
-        self._chain = chain
+        if chain is not None:          # a faster or non-element-wise version of f'(z) ⊙ dJ/da
+            self.chain = chain
 
     def chain(self, z, dJ_da):
         """dJ/dz for this layer: f'(z) ⊙ dJ/da (a Jacobian product for softmax)."""
-        if self._chain is not None:
-            return self._chain(z, dJ_da)
         return self.f_prime(z) * dJ_da
 
     def __repr__(self):
@@ -61,6 +60,11 @@ def relu_prime(z):
 
 
 LEAKY_SLOPE = 0.01
+
+
+def relu_chain(z, dJ_da):
+    """f'(z) ⊙ dJ/da for ReLU without building f'(z) as floats: dJ/da where z > 0, else 0."""
+    return dJ_da * (z > 0)
 
 
 def leaky_relu(z):
@@ -101,7 +105,7 @@ def softmax_chain(z, dJ_da):
 ACTIVATIONS = {
     "sigmoid": Activation("sigmoid", sigmoid, sigmoid_prime),
     "tanh": Activation("tanh", tanh, tanh_prime),
-    "relu": Activation("relu", relu, relu_prime),
+    "relu": Activation("relu", relu, relu_prime, chain=relu_chain),
     "leaky_relu": Activation("leaky_relu", leaky_relu, leaky_relu_prime),
     "identity": Activation("identity", identity, identity_prime),
     "softmax": Activation("softmax", softmax, softmax_prime, chain=softmax_chain),
@@ -113,6 +117,9 @@ def get_activation(name, allowed=tuple(ACTIVATIONS)):
     """The Activation called ``name``; a ValueError lists the valid names otherwise."""
     if not isinstance(name, str):
         raise TypeError(f"activation must be a name (str), one of {list(allowed)}; got {type(name).__name__}")
+    if name in ACTIVATIONS and name not in allowed:
+        raise ValueError(f"{name!r} can only be the output layer's activation (output={name!r}); "
+                         f"hidden layers take one of {list(allowed)}")
     if name not in allowed:
         raise ValueError(f"unknown activation {name!r}; choose one of {list(allowed)}")
     return ACTIVATIONS[name]

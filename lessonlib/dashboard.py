@@ -169,3 +169,19 @@ class Dashboard:
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)
+
+
+def control_values(control, n=9):
+    """Values spanning a control's whole range, ends included (for tests and benchmarks)."""
+    if isinstance(control, widgets.FloatLogSlider):
+        return [float(v) for v in control.base ** np.linspace(control.min, control.max, n)]
+    if isinstance(control, widgets.IntSlider):
+        return sorted({int(round(v)) for v in np.linspace(control.min, control.max, n)})
+    if isinstance(control, widgets.FloatSlider):
+        return [float(v) for v in np.linspace(control.min, control.max, n)]
+    if isinstance(control, widgets.Checkbox):
+        return [not control.value, control.value]
+    if hasattr(control, "options"):
+        options = control.options
+        return [o[1] if isinstance(o, tuple) else o for o in (options.items() if isinstance(options, dict) else options)]
+    raise TypeError(f"no value sweep for {type(control).__name__}")

@@ -113,8 +113,11 @@ def load_npz(name, expected):
     path = DATA_DIR / name
     if not path.is_file():
         raise FileNotFoundError(f"{path} is missing; regenerate it with `python data/make_data.py`")
-    with np.load(path, allow_pickle=False) as f:
-        arrays = {key: f[key] for key in f.files}
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            arrays = {key: f[key] for key in f.files}
+    except ValueError as err:   # numpy refuses pickled (object) data when allow_pickle=False
+        raise ValueError(f"{name}: refusing to load pickled or object data ({err})") from None
     for key, (ndim, kind) in expected.items():
         if key not in arrays:
             raise ValueError(f"{name} has no array {key!r}; it holds {sorted(arrays)}")

@@ -54,16 +54,13 @@ class Network:
             raise ValueError(f"loss='cross_entropy' needs output='softmax'; got output={self.f_out.name!r}")
         self.softmax_cross_entropy = self.loss.name == "cross_entropy"
         self.l2 = l2
+        self.L = len(self.sizes) - 1                                       # layers with weights
+        self.f_of = [None] + [self.f] * (self.L - 1) + [self.f_out]        # f_of[m]: layer m's activation
         rng = np.random.default_rng(seed)
         self.weights, self.biases = [], []
         for m in range(1, self.L + 1):
             self.weights.append(initial_weights(self.sizes[m], self.sizes[m - 1], self.activation_of(m).name, rng))
             self.biases.append(np.zeros((self.sizes[m], 1)))
-
-    @property
-    def L(self):
-        """The number of layers with weights."""
-        return len(self.sizes) - 1
 
     @property
     def l2(self):
@@ -80,7 +77,8 @@ class Network:
         return [p for Wb in zip(self.weights, self.biases) for p in Wb]
 
     def activation_of(self, m):
-        return self.f_out if m == self.L else self.f
+        """The activation of layer m (1..L): f for hidden layers, the output's for m = L."""
+        return self.f_of[m]
 
     def __repr__(self):
         return (f"Network({self.sizes}, activation={self.f.name!r}, output={self.f_out.name!r}, "
@@ -127,7 +125,7 @@ class Network:
         a, z = [X], []
         for m in range(1, self.L + 1):
             z.append(self.weights[m - 1] @ a[m - 1] + self.biases[m - 1])  # z^m = W^m a^{m-1} + b^m
-            a.append(self.activation_of(m).f(z[-1]))                      # a^m = f(z^m)
+            a.append(self.f_of[m].f(z[-1]))                               # a^m = f(z^m)
         return Cache(a, z)
 
     def _data_cost(self, cache, Y):

@@ -23,7 +23,7 @@ class Optimizer:
 
     def __init__(self, lr):
         self.lr = lr
-        self.state = None
+        self.state, self.shapes = None, None
 
     @property
     def lr(self):
@@ -36,14 +36,15 @@ class Optimizer:
     def step(self, params, grads):
         """One update of every array in ``params`` (in place) from the matching ``grads``."""
         validation.matching_lists(params, grads)
-        if self.state is None or len(self.state) != len(params):
-            self.state = [self.new_state(p) for p in params]
+        shapes = [p.shape for p in params]
+        if self.state is None or self.shapes != shapes:   # new parameters (e.g. another network): fresh state
+            self.state, self.shapes = [self.new_state(p) for p in params], shapes
         for p, g, s in zip(params, grads, self.state):
             self.update(p, g, s)
 
     def reset(self):
         """Forget the state (velocities, running averages, step count)."""
-        self.state = None
+        self.state, self.shapes = None, None
 
     def new_state(self, p):
         return {}

@@ -38,20 +38,21 @@ def is_one_hot(Y):
     return Y.shape[0] > 1 and np.all((Y == 0) | (Y == 1)) and np.all(Y.sum(axis=0) == 1)
 
 
-def evaluate(net, X, Y):
+def evaluate(net, X, Y, classify=None):
     """(J, accuracy) on the whole set; accuracy is None unless Y is one-hot."""
     cache = net._forward(X)
-    return net._data_cost(cache, Y), (accuracy(cache.a[-1], Y) if is_one_hot(Y) else None)
+    classify = is_one_hot(Y) if classify is None else classify
+    return net._data_cost(cache, Y), (accuracy(cache.a[-1], Y) if classify else None)
 
 
-def record(history, net, X, Y, X_test, Y_test):
+def record(history, net, X, Y, X_test, Y_test, classify):
     with np.errstate(all="ignore"):
-        J, acc = evaluate(net, X, Y)
+        J, acc = evaluate(net, X, Y, classify)
         history.train_cost.append(J)
         if acc is not None:
             history.train_accuracy.append(acc)
         if X_test is not None:
-            J_test, acc_test = evaluate(net, X_test, Y_test)
+            J_test, acc_test = evaluate(net, X_test, Y_test, classify)
             history.test_cost.append(J_test)
             if acc_test is not None:
                 history.test_accuracy.append(acc_test)
@@ -92,8 +93,10 @@ def train(net, X, Y, optimizer, epochs, batch_size=None, X_test=None, Y_test=Non
         raise TypeError(f"optimizer must have a step(params, grads) method; got {type(optimizer).__name__}")
 
     rng = np.random.default_rng(seed)
+    classify = is_one_hot(Y) and (Y_test is None or is_one_hot(Y_test))
     history = History()
     params = net.params
+    step = getattr(optimizer, "_step", optimizer.step)   # lessonlib optimizers: skip per-step re-checks
     with np.errstate(all="ignore"):
         J0 = evaluate(net, X, Y)[0]
     limit = divergence_factor * max(J0, 1e-2)
@@ -109,8 +112,8 @@ def train(net, X, Y, optimizer, epochs, batch_size=None, X_test=None, Y_test=Non
             for s in slices:
                 cache = net._forward(Xs[:, s])              # forward
                 grads = net._backward(cache, Ys[:, s])      # backward
-                optimizer.step(params, [g for dWb in zip(grads.dW, grads.db) for g in dWb])  # step
-        record(history, net, X, Y, X_test, Y_test)          # record
+                step(params, [g for dWb in zip(grads.dW, grads.db) for g in dWb])   # step
+        record(history, net, X, Y, X_test, Y_test, classify)   # record
         J = history.train_cost[-1]
         if not np.isfinite(J) or J > limit:
             history.diverged = True
@@ -122,12 +125,13 @@ def train(net, X, Y, optimizer, epochs, batch_size=None, X_test=None, Y_test=Non
                 best_cost, history.best_epoch = history.test_cost[-1], epoch + 1
                 best_params = [p.copy() for p in params]
             elif epoch + 1 - history.best_epoch >= early_stopping:
-                for p, best in zip(params, best_params):
-                    p[...] = best
                 history.stopped_early = True
                 history.message = (f"stopped early at epoch {epoch + 1}: no better test cost for "
                                    f"{early_stopping} epochs; kept epoch {history.best_epoch}")
                 break
         if callback is not None and callback(epoch + 1, history):
             break
+    if best_params is not None and not history.diverged:   # early stopping keeps the best epoch's θ,
+        for p, best in zip(params, best_params):            # also when the epochs ran out first
+            p[...] = best
     return history

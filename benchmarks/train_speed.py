@@ -1,0 +1,97 @@
+"""How fast is lessonlib.train?  Against scikit-learn's MLPClassifier and a hand-written numpy loop.
+
+    python benchmarks/train_speed.py
+
+Same task for all three: digits (64 inputs), 64 ReLU hidden units, softmax + cross-entropy,
+plain SGD with lr 0.1, batch 32, 30 epochs, the cost recorded once per epoch.  The hand-written
+loop is the same maths with nothing else (the floor for this work).  Runs are interleaved in
+one process; the median of 5 is reported, with ratios to the hand-written loop.
+Goal (issue 2): lessonlib within 1.5× of the loop, so at least twice as fast as scikit-learn.
+"""
+import time
+import warnings
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+
+import lessonlib
+from lessonlib.data import load_digits
+
+HIDDEN, LR, BATCH, EPOCHS, REPEATS = 64, 0.1, 32, 30, 5
+
+
+def run_lessonlib(X, Y, Xt, Yt, seed):
+    net = lessonlib.Network([64, HIDDEN, 10], activation="relu", output="softmax", loss="cross_entropy", seed=seed)
+    lessonlib.train(net, X, Y, lessonlib.optimizers.SGD(LR), EPOCHS, batch_size=BATCH, seed=seed)
+    return float(np.mean(net.predict(Xt).argmax(0) == Yt.argmax(0)))
+
+
+def run_by_hand(X, Y, Xt, Yt, seed):
+    """The bare maths: forward, δ, gradients, update; the cost once per epoch like the others."""
+    rng = np.random.default_rng(seed)
+    W1 = rng.normal(0, np.sqrt(2 / 64), (HIDDEN, 64))
+    b1 = np.zeros((HIDDEN, 1))
+    W2 = rng.normal(0, np.sqrt(2 / (HIDDEN + 10)), (10, HIDDEN))
+    b2 = np.zeros((10, 1))
+    N = X.shape[1]
+    for _ in range(EPOCHS):
+        order = rng.permutation(N)
+        for i in range(0, N, BATCH):
+            idx = order[i:i + BATCH]
+            x, y = X[:, idx], Y[:, idx]
+            z1 = W1 @ x + b1
+            a1 = np.maximum(z1, 0)
+            z2 = W2 @ a1 + b2
+            e = np.exp(z2 - z2.max(0))
+            a2 = e / e.sum(0)
+            d2 = (a2 - y) / x.shape[1]
+            d1 = (z1 > 0) * (W2.T @ d2)
+            W2 -= LR * (d2 @ a1.T)
+            b2 -= LR * d2.sum(1, keepdims=True)
+            W1 -= LR * (d1 @ x.T)
+            b1 -= LR * d1.sum(1, keepdims=True)
+        z2 = W2 @ np.maximum(W1 @ X + b1, 0) + b2                  # the per-epoch cost, as train records
+        z2 = z2 - z2.max(0)
+        _ = -np.sum(Y * (z2 - np.log(np.exp(z2).sum(0)))) / N
+    pred = (W2 @ np.maximum(W1 @ Xt + b1, 0) + b2).argmax(0)
+    return float(np.mean(pred == Yt.argmax(0)))
+
+
+def run_sklearn(X, Y, Xt, Yt, seed):
+    clf = MLPClassifier(hidden_layer_sizes=(HIDDEN,), activation="relu", solver="sgd", learning_rate_init=LR,
+                        momentum=0.0, nesterovs_momentum=False, alpha=0.0, batch_size=BATCH, max_iter=EPOCHS,
+                        shuffle=True, tol=0.0, n_iter_no_change=EPOCHS + 1, random_state=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X.T, Y.argmax(0))
+    return float(clf.score(Xt.T, Yt.argmax(0)))
+
+
+def main():
+    X, Xt, Y, Yt = load_digits()
+    runners = {"hand-written loop": run_by_hand, "lessonlib.train": run_lessonlib, "sklearn MLPClassifier": run_sklearn}
+    times = {name: [] for name in runners}
+    accuracy = {name: [] for name in runners}
+    for name, run in runners.items():                 # warm-up (imports, BLAS threads)
+        run(X, Y, Xt, Yt, 0)
+    for r in range(REPEATS):                          # interleaved: each repeat runs all three
+        for name, run in runners.items():
+            t = time.perf_counter()
+            accuracy[name].append(run(X, Y, Xt, Yt, r))
+            times[name].append(time.perf_counter() - t)
+    floor = np.median(times["hand-written loop"])
+    print(f"digits, 64-{HIDDEN}-10 ReLU/softmax, SGD lr {LR}, batch {BATCH}, {EPOCHS} epochs; median of {REPEATS}")
+    print(f"{'':24}{'median s':>10}{'× loop':>9}{'test accuracy':>16}")
+    for name in runners:
+        med = np.median(times[name])
+        print(f"{name:24}{med:10.3f}{med / floor:9.2f}{np.mean(accuracy[name]):15.1%}")
+    ratio = np.median(times["lessonlib.train"]) / floor
+    vs_sklearn = np.median(times["sklearn MLPClassifier"]) / np.median(times["lessonlib.train"])
+    verdict = "meets" if ratio <= 1.5 and vs_sklearn >= 2 else "MISSES"
+    print(f"lessonlib is {ratio:.2f}× the hand-written loop and {vs_sklearn:.1f}× faster than sklearn: {verdict} the goal "
+          f"(≤ 1.5× the loop, ≥ 2× faster than sklearn)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+"""Backprop against central differences for every hidden activation × loss × λ, depths 1–4, B = 1–7."""
+import itertools
+
+import numpy as np
+import pytest
+
+from lessonlib import Network
+from lessonlib.activations import HIDDEN_ACTIVATIONS
+from lessonlib.data import one_hot
+from lessonlib.gradcheck import TOLERANCE, gradient_check, numerical_gradient, relative_error
+
+LOSS_AND_OUTPUT = [("mse", None), ("mse", "identity"), ("cross_entropy", "softmax")]
+
+
+def random_problem(activation, loss, output, lam, depth, B, seed):
+    """A random net with ``depth`` weight layers (widths 2–5) and non-zero biases, and a batch of B.
+
+    Biases are random so no ReLU sits exactly at its kink z = 0, where the numerical derivative
+    would be ½ and the check would fail for a correct backward.  Widths ≥ 2 keep the gradients away
+    from the vanishing values where rounding alone exceeds the tolerance.
+    """
+    rng = np.random.default_rng(seed)
+    sizes = [int(n) for n in rng.integers(2, 6, depth + 1)]
+    net = Network(sizes, activation=activation, output=output, loss=loss, l2=lam, seed=seed)
+    for b in net.biases:
+        b[...] = rng.normal(0.0, 0.5, b.shape)
+    X = rng.normal(size=(sizes[0], B))
+    if loss == "cross_entropy":
+        Y = one_hot(rng.integers(0, sizes[-1], B), sizes[-1])
+    else:
+        Y = rng.normal(size=(sizes[-1], B))
+    return net, X, Y
+
+
+def well_scaled_problem(activation, loss, output, lam, depth, B, seed, min_norm=1e-3, tries=20):
+    """random_problem, redrawn while some parameter's gradient has norm < ``min_norm``.
+
+    Rounding in Ĵ(θ ± ε e_i) puts a floor under the numerical gradient's error; where a whole W^m or
+    b^m has a vanishing gradient (a deep sigmoid stack, a leaky-ReLU output below 0) the relative
+    error of a correct backward can reach ~1e-7 from rounding alone.  About 4% of draws are redrawn.
+    """
+    for k in range(tries):
+        net, X, Y = random_problem(activation, loss, output, lam, depth, B, seed + 7919 * k)
+        grads = net.gradients(X, Y)
+        if min(np.linalg.norm(g) for g in grads.dW + grads.db) >= min_norm:
+            return net, X, Y
+    raise AssertionError(f"every gradient drawn for {activation}/{loss}/{output} had a parameter with "
+                         f"||g|| < {min_norm}: is backward returning zeros?")
+
+
+@pytest.mark.parametrize("depth", [1, 2, 3, 4])
+@pytest.mark.parametrize("lam", [0.0, 0.1])
+@pytest.mark.parametrize("loss, output", LOSS_AND_OUTPUT)
+@pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS)
+def test_backprop_matches_numerical_gradients(activation, loss, output, lam, depth):
+    for B in range(1, 8):
+        seed = 1000 * depth + 10 * B + HIDDEN_ACTIVATIONS.index(activation)
+        net, X, Y = well_scaled_problem(activation, loss, output, lam, depth, B, seed)
+        check = gradient_check(net, X, Y)
+        assert check.max_error < 1e-7, f"B={B}, sizes={net.sizes}\n{check}"
+
+
+def test_every_hidden_activation_is_checked():
+    assert set(HIDDEN_ACTIVATIONS) >= {"sigmoid", "tanh", "relu", "leaky_relu", "identity"}
+
+
+def test_gradient_check_leaves_the_parameters_unchanged():
+    net, X, Y = random_problem("tanh", "mse", None, 0.1, 2, 3, seed=0)
+    before = [p.copy() for p in net.params]
+    gradient_check(net, X, Y)
+    for p, q in zip(net.params, before):
+        np.testing.assert_array_equal(p, q)
+
+
+def test_gradient_check_catches_a_wrong_gradient():
+    net, X, Y = random_problem("sigmoid", "mse", None, 0.0, 2, 4, seed=1)
+    grads = net.gradients(X, Y)
+    grads.dW[0] = 1.01 * grads.dW[0]               # a 1% mistake in ∂J/∂W^1
+    check = gradient_check(net, X, Y, gradients=grads)
+    assert not check.passed
+    assert [name for name, _, err in check.rows if err > TOLERANCE] == ["W^1"]
+    assert "WRONG" in str(check) and "1e-07" in str(check)
+
+
+def test_gradient_check_catches_a_missing_l2_term():
+    net, X, Y = random_problem("tanh", "mse", "identity", 0.1, 2, 4, seed=2)
+    net.l2 = 0.0
+    grads_without_penalty = net.gradients(X, Y)
+    net.l2 = 0.1
+    assert not gradient_check(net, X, Y, gradients=grads_without_penalty).passed
+
+
+def test_numerical_gradient_of_a_known_function():
+    theta = np.array([[1.0, -2.0], [0.5, 3.0]])
+    g = numerical_gradient(lambda: float(np.sum(theta ** 3)), theta)
+    np.testing.assert_allclose(g, 3 * theta ** 2, rtol=1e-8)
+    assert relative_error(g, g) == 0.0
+
+
+# ---- the softmax + cross-entropy shortcut ----------------------------------------------------
+@pytest.mark.parametrize("B, seed", list(itertools.product([1, 3, 8], [0, 1])))
+def test_softmax_cross_entropy_shortcut_equals_the_general_rule(B, seed):
+    net, X, Y = random_problem("relu", "cross_entropy", "softmax", 0.0, 2, B, seed)
+    Y = np.random.default_rng(seed).dirichlet(np.ones(Y.shape[0]), size=B).T   # also soft targets
+    cache = net.forward(X)
+    shortcut = net.backward(cache, Y).delta[-1]                       # δ^L = (a − y)/B
+    z, a = cache.z[-1], cache.a[-1]
+    general = net.f_out.chain(z, net.loss.dJ_da(a, Y))                # (diag(a) − a aᵀ) ∂J/∂a
+    np.testing.assert_allclose(shortcut, (a - Y) / B, rtol=1e-15)
+    np.testing.assert_allclose(shortcut, general, rtol=1e-9, atol=1e-15)

@@ -1,0 +1,159 @@
+"""Optimizers against the published update rules (torch.optim's), written out by hand, to 1e-12."""
+import numpy as np
+import pytest
+
+from lessonlib.optimizers import OPTIMIZERS, SGD, AdaGrad, Adam, RMSProp
+
+W0 = np.array([[0.5, -1.5, 2.0], [0.0, 3.0, -0.25]])
+GRADS = [np.array([[0.1, -0.2, 0.3], [1.0, 0.0, -2.0]]),
+         np.array([[-0.4, 0.5, 0.1], [0.5, 0.2, -1.0]]),
+         np.array([[0.3, 0.3, -0.6], [-0.1, 0.7, 0.05]])]
+
+
+def run(opt, grads=GRADS):
+    """Three steps from W0; returns the parameter after each step."""
+    w, path = W0.copy(), []
+    for g in grads:
+        opt.step([w], [g])
+        path.append(w.copy())
+    return path
+
+
+def assert_path(path, expected):
+    for got, want in zip(path, expected, strict=True):
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
+
+
+def test_sgd():
+    lr, w, expected = 0.1, W0.copy(), []
+    for g in GRADS:
+        w = w - lr * g                          # w ← w − α g
+        expected.append(w)
+    assert_path(run(SGD(lr)), expected)
+
+
+def test_sgd_momentum():
+    lr, mu = 0.1, 0.9
+    w, v, expected = W0.copy(), np.zeros_like(W0), []
+    for g in GRADS:
+        v = mu * v + g                          # v ← μ v + g
+        w = w - lr * v                          # w ← w − α v
+        expected.append(w)
+    assert_path(run(SGD(lr, momentum=mu)), expected)
+
+
+def test_sgd_nesterov():
+    lr, mu = 0.1, 0.9
+    w, v, expected = W0.copy(), np.zeros_like(W0), []
+    for g in GRADS:
+        v = mu * v + g                          # v ← μ v + g
+        w = w - lr * (g + mu * v)               # w ← w − α (g + μ v)
+        expected.append(w)
+    assert_path(run(SGD(lr, momentum=mu, nesterov=True)), expected)
+
+
+def test_adagrad():
+    lr, eps = 0.5, 1e-10
+    w, s, expected = W0.copy(), np.zeros_like(W0), []
+    for g in GRADS:
+        s = s + g ** 2                          # s ← s + g²
+        w = w - lr * g / (np.sqrt(s) + eps)     # w ← w − α g / (√s + ε)
+        expected.append(w)
+    assert_path(run(AdaGrad(lr)), expected)
+
+
+def test_rmsprop():
+    lr, rho, eps = 0.01, 0.9, 1e-8
+    w, s, expected = W0.copy(), np.zeros_like(W0), []
+    for g in GRADS:
+        s = rho * s + (1 - rho) * g ** 2        # s ← ρ s + (1 − ρ) g²
+        w = w - lr * g / (np.sqrt(s) + eps)     # w ← w − α g / (√s + ε)
+        expected.append(w)
+    assert_path(run(RMSProp(lr, rho=rho)), expected)
+
+
+def test_adam():
+    lr, b1, b2, eps = 0.1, 0.9, 0.999, 1e-8
+    w, v, s, expected = W0.copy(), np.zeros_like(W0), np.zeros_like(W0), []
+    for t, g in enumerate(GRADS, start=1):
+        v = b1 * v + (1 - b1) * g               # v ← β₁ v + (1 − β₁) g
+        s = b2 * s + (1 - b2) * g ** 2          # s ← β₂ s + (1 − β₂) g²
+        v_hat, s_hat = v / (1 - b1 ** t), s / (1 - b2 ** t)
+        w = w - lr * v_hat / (np.sqrt(s_hat) + eps)
+        expected.append(w)
+    assert_path(run(Adam(lr)), expected)
+
+
+def test_adam_first_step_is_lr_times_sign_of_g():
+    path = run(Adam(0.1), GRADS[:1])
+    g = GRADS[0]
+    np.testing.assert_allclose(path[0], W0 - 0.1 * np.sign(g) * (np.abs(g) / (np.abs(g) + 1e-8)), atol=1e-12)
+
+
+def test_default_hyper_parameters_are_the_published_ones():
+    assert SGD(0.1).momentum == 0.0 and not SGD(0.1).nesterov
+    assert AdaGrad(0.1).eps == 1e-10
+    assert (RMSProp(0.1).rho, RMSProp(0.1).eps) == (0.99, 1e-8)
+    assert (Adam().lr, Adam().beta1, Adam().beta2, Adam().eps) == (1e-3, 0.9, 0.999, 1e-8)
+    assert set(OPTIMIZERS) == {"sgd", "adagrad", "rmsprop", "adam"}
+
+
+ALL = [lambda: SGD(0.1), lambda: SGD(0.1, momentum=0.9), lambda: SGD(0.1, momentum=0.9, nesterov=True),
+       lambda: AdaGrad(0.1), lambda: RMSProp(0.01), lambda: Adam(0.01)]
+NAMES = ["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"]
+
+
+@pytest.mark.parametrize("make", ALL, ids=NAMES)
+def test_step_updates_in_place(make):
+    w = W0.copy()
+    ref = w
+    make().step([w], [GRADS[0]])
+    assert w is ref
+    assert not np.array_equal(w, W0)
+
+
+@pytest.mark.parametrize("make", ALL, ids=NAMES)
+def test_each_parameter_keeps_its_own_state(make):
+    w1, w2, opt = W0.copy(), -2.0 * W0[:, :2].copy(), make()
+    for g in GRADS:
+        opt.step([w1, w2], [g, 3.0 * g[:, :2]])
+    alone1, alone2, opt1, opt2 = W0.copy(), -2.0 * W0[:, :2].copy(), make(), make()
+    for g in GRADS:
+        opt1.step([alone1], [g])
+        opt2.step([alone2], [3.0 * g[:, :2]])
+    np.testing.assert_allclose(w1, alone1, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(w2, alone2, rtol=0, atol=1e-15)
+
+
+@pytest.mark.parametrize("make", ALL, ids=NAMES)
+def test_reset_forgets_the_state(make):
+    opt = make()
+    run(opt)
+    opt.reset()
+    assert opt.state is None
+    after_reset = run(opt, GRADS[:1])[0]
+    np.testing.assert_array_equal(after_reset, run(make(), GRADS[:1])[0])
+
+
+@pytest.mark.parametrize("make", ALL[1:], ids=NAMES[1:])
+def test_state_carries_over_between_steps(make):
+    opt = make()
+    run(opt)
+    again = run(opt, GRADS[:1])[0]              # the 4th step remembers the first three
+    assert not np.allclose(again, run(make(), GRADS[:1])[0])
+
+
+def test_new_parameter_shapes_start_fresh_state():
+    """Reusing an optimizer for another network of different widths starts over (no broadcasting error)."""
+    opt = SGD(0.1, momentum=0.9)
+    opt.step([W0.copy()], [GRADS[0]])
+    w = np.ones((4, 2))
+    opt.step([w], [np.ones((4, 2))])
+    np.testing.assert_allclose(w, np.ones((4, 2)) - 0.1, rtol=0, atol=1e-15)
+
+
+def test_lr_can_be_changed_between_steps():
+    opt, w = SGD(0.1), W0.copy()
+    opt.lr = 0.5
+    opt.step([w], [GRADS[0]])
+    np.testing.assert_allclose(w, W0 - 0.5 * GRADS[0], rtol=0, atol=1e-15)
