@@ -90,7 +90,9 @@ def float_slider(description, value, min, max, step):
 
 
 def dropdown(description, options, value=None):
-    return widgets.Dropdown(options=options, value=value if value is not None else list(options)[0],
+    first = next(iter(options.values())) if isinstance(options, dict) else list(options)[0]
+    first = first[1] if isinstance(first, tuple) else first
+    return widgets.Dropdown(options=options, value=first if value is None else value,
                             description=description, style={"description_width": "initial"})
 
 
