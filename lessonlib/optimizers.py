@@ -36,6 +36,10 @@ class Optimizer:
     def step(self, params, grads):
         """One update of every array in ``params`` (in place) from the matching ``grads``."""
         validation.matching_lists(params, grads)
+        self._step(params, grads)
+
+    def _step(self, params, grads):
+        """step without the input checks (train checks its parameter lists once)."""
         shapes = [p.shape for p in params]
         if self.state is None or self.shapes != shapes:   # new parameters (e.g. another network): fresh state
             self.state, self.shapes = [self.new_state(p) for p in params], shapes

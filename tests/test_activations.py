@@ -37,6 +37,13 @@ def test_f_keeps_the_shape_and_chain_is_f_prime_times_dJ_da(name):
     np.testing.assert_array_equal(act.chain(z, dJ_da), act.f_prime(z) * dJ_da)
 
 
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_chain_at_the_kink_follows_f_prime(name):
+    act = ACTIVATIONS[name]
+    z, dJ_da = np.array([[0.0, -0.0, 1.0, -1.0]]), np.array([[2.0, 3.0, 4.0, 5.0]])
+    np.testing.assert_array_equal(act.chain(z, dJ_da), act.f_prime(z) * dJ_da)
+
+
 def test_known_values():
     z = np.array([[-2.0, 0.0, 3.0]])
     np.testing.assert_allclose(activations.sigmoid(z), 1 / (1 + np.exp(-z)), rtol=1e-15)

@@ -105,6 +105,14 @@ def test_descend_on_a_huge_lr_reports_divergence_without_warnings(name):
     assert np.all(np.isfinite(path.cost))
 
 
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("name", SURFACE_NAMES)
+def test_descend_until_overflow_reports_divergence_without_warnings(name):
+    path = surfaces.descend(all_surfaces()[name], SGD(1e6), steps=200, bound=np.inf)   # stops only at inf/nan
+    assert path.diverged and len(path.cost) < 201
+    assert "diverged after" in path.message
+
+
 def test_descend_rejects_a_bad_start():
     with pytest.raises(ValueError, match="start must be two finite numbers"):
         surfaces.descend(surfaces.ravine(), SGD(0.1), steps=5, start=[1.0, np.nan])

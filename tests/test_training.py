@@ -82,9 +82,11 @@ def test_regression_has_no_accuracy_and_no_test_lists():
 def test_divergence_stops_training_with_a_message_and_no_warnings(moons):
     X, Y = moons
     net = moons_classifier(activation="relu")
+    J0 = net.data_cost(X, Y)
     history = train(net, X, Y, SGD(1e5), epochs=50, batch_size=20, seed=0)
     assert history.diverged
     assert history.epochs < 50
+    assert 10 * J0 < history.train_cost[-1] < np.inf     # caught as exploding (> 10 × J0) while still finite
     assert "diverged at epoch" in history.message and "smaller learning rate" in history.message
 
 
@@ -97,6 +99,17 @@ def test_a_non_finite_cost_also_counts_as_divergence():
     assert history.diverged and history.epochs < 500
     assert not np.isfinite(history.train_cost[-1])
     assert "diverged" in history.message
+
+
+@pytest.mark.filterwarnings("error")
+def test_overflow_inside_an_epoch_emits_no_warnings():
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(3, 20)), rng.normal(size=(2, 20))
+    net = Network([3, 10, 10, 2], activation="relu", output="identity", seed=0)
+    history = train(net, X, Y, SGD(1e3), epochs=5, batch_size=1, seed=0)   # θ reaches inf within epoch 1
+    assert history.diverged and history.epochs == 1
+    assert not np.isfinite(history.train_cost[-1])
+    assert "diverged at epoch 1" in history.message
 
 
 def test_early_stopping_restores_the_best_epoch(moons):
