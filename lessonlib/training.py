@@ -5,6 +5,7 @@ descent; anything between is mini-batch.  Each epoch visits every example once, 
 shuffled from ``seed``.
 """
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from . import validation
 
@@ -74,7 +75,16 @@ def train(net, X, Y, optimizer, epochs, batch_size=None, X_test=None, Y_test=Non
         restore the parameters of the best epoch (needs X_test, Y_test).
     callback(epoch, history): called after every epoch; return True to stop.
     divergence_factor: the cost is taken as exploding above this × the cost before training.
+    BLAS is held to one thread meanwhile: the lessons' matrices are small, and on a shared 2-core
+    machine a second BLAS thread only waits for the first (it was up to 10× slower under load).
     """
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _train(net, X, Y, optimizer, epochs, batch_size, X_test, Y_test, seed,
+                      schedule, early_stopping, callback, divergence_factor)
+
+
+def _train(net, X, Y, optimizer, epochs, batch_size, X_test, Y_test, seed,
+           schedule, early_stopping, callback, divergence_factor):
     X = net.check_X(X)
     Y = net.check_Y(Y, X.shape[1])
     epochs = validation.positive_int(epochs, "epochs")
