@@ -136,7 +136,7 @@ def _train(net, X, Y, optimizer, epochs, batch_size, X_test, Y_test, seed,
                 best_params = [p.copy() for p in params]
             elif epoch + 1 - history.best_epoch >= early_stopping:
                 history.stopped_early = True
-                history.message = (f"stopped early at epoch {epoch + 1}: no better test cost for "
+                history.message = (f"stopped early at epoch {epoch + 1}: no better held-out (X_test) cost for "
                                    f"{early_stopping} epochs; kept epoch {history.best_epoch}")
                 break
         if callback is not None and callback(epoch + 1, history):
