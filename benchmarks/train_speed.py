@@ -5,13 +5,15 @@
 Same task for all three: digits (64 inputs), 64 ReLU hidden units, softmax + cross-entropy,
 plain SGD with lr 0.1, batch 32, 30 epochs, the cost recorded once per epoch.  The hand-written
 loop is the same maths with nothing else (the floor for this work).  Runs are interleaved in
-one process; the median of 5 is reported, with ratios to the hand-written loop.
+one process, all three with BLAS held to one thread (lessonlib.train does that itself; the others
+get the same so the comparison is fair); the median of 5 is reported, with ratios to the loop.
 Goal (issue 2): lessonlib within 1.5× of the loop, so at least twice as fast as scikit-learn.
 """
 import time
 import warnings
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
@@ -94,4 +96,5 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    with threadpool_limits(limits=1, user_api="blas"):
+        main()
