@@ -291,17 +291,19 @@ def plot_boundary(net_or_image, X, Y, ax=None, title="Decision boundary"):
     return ax
 
 
-def plot_learning_curves(history, ax=None, held_out="test", title="Cost per epoch"):
-    """Training cost and held-out cost J per epoch (log scale); marks the kept epoch of early stopping."""
+def plot_learning_curves(history, ax=None, held_out="test", title="Cost per epoch", log=True):
+    """Training cost and held-out cost J per epoch (log scale unless ``log=False``); marks the kept
+    epoch of early stopping.  ``held_out`` names the set recorded as history.test_cost."""
     ax = axes_or_new(ax)
     epochs = np.arange(1, history.epochs + 1)
-    ax.semilogy(epochs, history.train_cost, color=TRAIN_COLOR, label="training set")
-    ax.semilogy(epochs, history.test_cost, SET_STYLES[held_out], color=SET_COLORS[held_out],
-                label=SET_LABELS[held_out])
+    ax.plot(epochs, history.train_cost, color=TRAIN_COLOR, label="training set")
+    ax.plot(epochs, history.test_cost, SET_STYLES[held_out], color=SET_COLORS[held_out],
+            label=SET_LABELS[held_out])
     if history.best_epoch is not None:
         ax.axvline(history.best_epoch, color="black", linestyle=":", linewidth=2,
                    label=f"kept: epoch {history.best_epoch}")
-    ax.set(xlabel="epoch", ylabel="cost J (log scale)", title=title)
+    ax.set(xlabel="epoch", ylabel="cost J (log scale)" if log else "cost J", title=title,
+           yscale="log" if log else "linear")
     ax.legend()
     return ax
 
@@ -411,8 +413,8 @@ def _size_dashboard(sweep, sets):
         dots.set_facecolor(colors[:n])
         for mark, name in zip(marks, ("train", "test")):
             mark.set_data([sweep.values[k]], [sweep.cost[name][k]])
-        text.set_text(f"N = {n}\ntrain  J {sweep.cost['train'][k]:.3f}, accuracy {sweep.accuracy['train'][k]:.0%}\n"
-                      f"test    J {sweep.cost['test'][k]:.3f}, accuracy {sweep.accuracy['test'][k]:.1%}")
+        text.set_text(f"N = {n}\ntraining: J {sweep.cost['train'][k]:.3f}, accuracy {sweep.accuracy['train'][k]:.0%}\n"
+                      f"test: J {sweep.cost['test'][k]:.3f}, accuracy {sweep.accuracy['test'][k]:.1%}")
 
     lo, hi, step = np.log10(sweep.values[0]), np.log10(sweep.values[-1]), np.log10(sweep.values[1] / sweep.values[0])
     control = log_slider("training examples N", 10 ** (lo + 2 * step), lo, hi, step=step, fmt=".0f")
@@ -465,8 +467,8 @@ def _l2_dashboard(sweep, sets):
         for mark, name in zip(marks, ("train", "test")):
             mark.set_data([x[k]], [sweep.cost[name][k]])
         value = "0" if k == 0 else f"{sweep.values[k]:.2g}"
-        text.set_text(f"λ = {value}\ntrain  J {sweep.cost['train'][k]:.3f}, accuracy {sweep.accuracy['train'][k]:.0%}\n"
-                      f"test    J {sweep.cost['test'][k]:.3f}, accuracy {sweep.accuracy['test'][k]:.1%}")
+        text.set_text(f"λ = {value}\ntraining: J {sweep.cost['train'][k]:.3f}, accuracy {sweep.accuracy['train'][k]:.0%}\n"
+                      f"test: J {sweep.cost['test'][k]:.3f}, accuracy {sweep.accuracy['test'][k]:.1%}")
         omega_text.set_text(f"Ω = Σ w² = {sweep.omega[k]:.1f}")
         if sweep.accuracy["train"][k] < 0.7:
             return (f"λ = {value} is so large that the penalty wins: the weights shrink to about 0 and the "
@@ -583,6 +585,7 @@ def check_l2_gradients(l2_gradients):
                  "sign error: the penalty's gradient is +2λW^m, so a descent step shrinks the weights."),
                 ([d + 2 * w for d, w in zip(g.dW, W)], "λ is missing: the penalty's gradient is 2λW^m."),
                 ([d + 2 * lam * np.sign(w) for d, w in zip(g.dW, W)], "that is the gradient of |w|; for w² it is 2λw."),
+                ([d + lam * np.sign(w) for d, w in zip(g.dW, W)], "that is the gradient of λ|w|; for λw² it is 2λw."),
                 (g.dW, "dW is unchanged: add the penalty's gradient 2λW^m to each ∂J/∂W^m.")]
     net.l2 = lam
     target = net.gradients(X, Y).dW                  # lessonlib's backward with the penalty

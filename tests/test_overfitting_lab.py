@@ -103,6 +103,22 @@ def test_weight_counts_cover_every_weight():
     assert lab.weight_counts(net).sum() == sum(W.size for W in net.weights)
 
 
+def test_plot_learning_curves_scales():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    X, Y = data.make_moons(30, noise=0.2, seed=1)
+    net = lab.classifier([2, 5, 2], seed=2)
+    history = lab.fit(net, X[:, :20], Y[:, :20], epochs=5, X_test=X[:, 20:], Y_test=Y[:, 20:])
+    fig, (a, b) = plt.subplots(1, 2)
+    lab.plot_learning_curves(history, a, held_out="validation")
+    lab.plot_learning_curves(history, b, held_out="validation", log=False)
+    assert a.get_yscale() == "log" and b.get_yscale() == "linear"
+    assert [t.get_text() for t in b.get_legend().get_texts()] == ["training set", "validation set"]
+    np.testing.assert_array_equal(b.lines[1].get_ydata(), history.test_cost)
+    plt.close(fig)
+
+
 # ---- dashboards ------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def dashboards():
@@ -203,6 +219,8 @@ GRAD_MISTAKES = {
     "sign error": lambda dW, db, W, b, lam: ([g - 2 * lam * w for g, w in zip(dW, W)], db),
     "λ is missing": lambda dW, db, W, b, lam: ([g + 2 * w for g, w in zip(dW, W)], db),
     "dW is unchanged": lambda dW, db, W, b, lam: (dW, db),
+    "gradient of |w|": lambda dW, db, W, b, lam: ([g + 2 * lam * np.sign(w) for g, w in zip(dW, W)], db),
+    "gradient of λ|w|": lambda dW, db, W, b, lam: ([g + lam * np.sign(w) for g, w in zip(dW, W)], db),
 }
 
 
