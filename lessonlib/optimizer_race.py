@@ -86,7 +86,7 @@ def plot_descents(surface, optimizers, steps, ax=None, title=None):
                 color=color, markersize=5, linewidth=1.8, label=f"{label}{end}", zorder=10 - i)
     ax.plot(*surface.start, "s", color="#000000", markersize=8)
     ax.set_title(title or f"{steps} steps on the {surface.name} surface")
-    ax.legend(loc="lower right", fontsize=10)
+    ax.legend(loc="lower right", fontsize=11)
     return ax
 
 
@@ -246,7 +246,6 @@ def _race_dashboard(lr, beta, surface, scale, steps, on):
         lines[key] = (ax_path.plot([], [], "-", color=color, linewidth=1.8, animated=True)[0],
                       ax_cost.semilogy([1], [1], color=color, label=label, animated=True)[0])
     ax_cost.set(xlim=(0, MAX_STEPS), xlabel="step k", ylabel="J(θ) − J*  (÷ c)")
-    ax_cost.legend(loc="upper right", ncol=2, fontsize=10).set_animated(True)   # drawn over the curves
     shown = [None]    # the surface whose axes are set up
 
     def set_up(name):
@@ -279,9 +278,13 @@ def _race_dashboard(lr, beta, surface, scale, steps, on):
             cost_line.set_data(np.arange(gap.size), gap)
             if path.diverged:
                 diverged.append(f"{TICKS[key]} after {gap.size} steps")
+        ticked = [lines[key][1] for key in TICKS if ticks[key]]
+        legend = ax_cost.legend(handles=ticked, loc="upper right", ncol=2, fontsize=11)   # the ticked ones only
+        legend.set_animated(True)                      # drawn over the curves, with them
+        legend.set_visible(bool(ticked))
         if diverged:
             return f"Diverged: {', '.join(diverged)}. {stability_hint(s, beta)}"
-        if not any(ticks.values()):
+        if not ticked:
             return "Tick at least one optimizer."
         return None
 
@@ -347,7 +350,7 @@ def _digits_dashboard(factor=1.0, **run_kw):
     for label in DIGIT_RACERS:
         lines[label] = (ax_cost.semilogy([], [], "o-", color=COLORS[label], markersize=4, animated=True)[0],
                         ax_acc.plot([], [], "o-", color=COLORS[label], markersize=4, label=label, animated=True)[0])
-    ax_cost.set(xlim=(0.5, epochs + 0.5), ylim=(3e-3, 5), xlabel="epoch", ylabel="training cost J",
+    ax_cost.set(xlim=(0.5, epochs + 0.5), ylim=(1e-2, 5), xlabel="epoch", ylabel="training cost J",
                 title="Training cost per epoch")
     ax_acc.set(xlim=(0.5, epochs + 0.5), ylim=(0, 1.0), xlabel="epoch", ylabel="test accuracy",
                title="Test accuracy per epoch")

@@ -264,6 +264,17 @@ def test_race_dashboard_every_optimizer_every_surface(race_board):
     assert "Tick" in race_board.message.value
 
 
+def test_race_legend_lists_only_ticked_optimizers():
+    board = race.race_dashboard(on=("sgd", "adam"))
+    labels = lambda: [t.get_text() for t in board.figure.axes[1].get_legend().get_texts()]
+    assert labels() == ["SGD", "Adam"]
+    board.controls["rmsprop"].value = True
+    assert labels() == ["SGD", "RMSProp", "Adam"]
+    for key in race.TICKS:
+        board.controls[key].value = False
+    assert not board.figure.axes[1].get_legend().get_visible() and board.last_error is None
+
+
 def test_adam_path_independent_of_scale():
     s = surfaces.ravine()
     paths = [surfaces.descend(race.scaled(s, c), Adam(0.05), 100).theta for c in (0.01, 1.0, 100.0)]
