@@ -1,10 +1,12 @@
 """Lesson 02 (notebooks/02_backpropagation.ipynb): backpropagation, derived, checked and used.
 
     notation_table, forward_source      the notation the notebook keeps to, and the code it maps to
+    source_of                            any lessonlib function's source, to print beside its equations
     show                                 a matrix printed with a fixed number of decimals
     backward_without_f_prime             a deliberately broken backward for the gradient check to catch
     delta_sizes, train_recording_deltas  the size of δ^m per layer, before and during training
     standardize, train_digits, lr_grid   the digits network of section 8 (cached)
+    plot_history                         its cost and accuracy per epoch, with the 97 % target
     confusion_matrix, misclassified      what the trained network gets wrong
     DASHBOARDS                           α × hidden size on the digits; δ per layer against depth
     check_backward_2layer, check_delta_softmax   the exercises' checks
@@ -45,7 +47,8 @@ def notation_table(net, X, Y):
     cache = net.forward(X)
     grads = net.backward(cache, Y)
     L, shape = net.L, lambda A: str(tuple(A.shape))  # noqa: E731
-    rows = [("L", "number of layers with weights", "net.L", f"{L}")]
+    rows = [("L", "number of layers with weights", "net.L", f"{L}"),
+            ("B", "number of examples in the batch", "X.shape[1]", f"{X.shape[1]}")]
     for m in range(1, L + 1):
         rows += [(f"W^{m}", f"weights into layer {m}", f"net.weights[{m - 1}]", shape(net.weights[m - 1])),
                  (f"b^{m}", f"biases of layer {m}", f"net.biases[{m - 1}]", shape(net.biases[m - 1]))]
@@ -59,11 +62,19 @@ def notation_table(net, X, Y):
         rows += [(f"δ^{m}", f"error ∂J/∂z^{m}", f"grads.delta[{m - 1}]", shape(grads.delta[m - 1])),
                  (f"∂J/∂W^{m}", f"gradient for W^{m}", f"grads.dW[{m - 1}]", shape(grads.dW[m - 1])),
                  (f"∂J/∂b^{m}", f"gradient for b^{m}", f"grads.db[{m - 1}]", shape(grads.db[m - 1]))]
-    rows.append(("α", "learning rate", "lr", "a number"))
+    n_params = sum(p.size for p in net.params)
+    rows += [("θ", "all the parameters", "net.params", f"{len(net.params)} arrays, {n_params} numbers"),
+             ("∇J", "the gradient, arranged like θ", "grads.dW, grads.db", "like θ"),
+             ("α", "learning rate", "lr", "a number")]
     head = ("symbol", "meaning", "code", "shape")
     widths = [max(len(r[i]) for r in rows + [head]) for i in range(4)]
     line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
     return "\n".join([line(head), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+def source_of(obj):
+    """The source code of a function, dedented, for printing in the notebook."""
+    return textwrap.dedent(inspect.getsource(obj)).rstrip()
 
 
 def forward_source():
@@ -120,9 +131,8 @@ def plot_outer_product(delta, a_prev, ax=None):
     D = delta @ a_prev.T
     n_out, n_in = D.shape
     lim = np.abs(D).max()
-    ax.imshow(D, cmap="PuOr", vmin=-lim, vmax=lim, extent=(0, n_in, n_out, 0))
-    ax.imshow(a_prev.T, cmap="PuOr", vmin=-lim, vmax=lim, extent=(0, n_in, -0.4, -1.4))
-    ax.imshow(delta, cmap="PuOr", vmin=-lim, vmax=lim, extent=(-1.4, -0.4, n_out, 0))
+    for A, extent in ((D, (0, n_in, n_out, 0)), (a_prev.T, (0, n_in, -0.4, -1.4)), (delta, (-1.4, -0.4, n_out, 0))):
+        ax.imshow(A, cmap="PuOr_r", vmin=-lim, vmax=lim, extent=extent)      # orange: positive, purple: negative
     def write(x, y, v, fmt):
         ax.text(x, y, format(v, fmt), ha="center", va="center", fontsize=13,
                 color="white" if abs(v) > 0.6 * lim else "black")
@@ -172,6 +182,26 @@ def train_digits(net, lr=0.05, momentum=0.9, epochs=20, batch_size=32, seed=0, c
     with threadpool_limits(1):
         return train(net, X, Y, optimizers.SGD(lr, momentum=momentum), epochs, batch_size=batch_size,
                      X_test=X_test, Y_test=Y_test, seed=seed, callback=callback)
+
+
+def plot_history(history, target=0.97, axes=None):
+    """Cost (log scale) and accuracy per epoch, train and test, with a dotted line at the ``target`` accuracy."""
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(13, 4.5))
+    ax_cost, ax_acc = axes
+    epochs = np.arange(1, history.epochs + 1)
+    for ax, key, name in ((ax_cost, "cost", "cost J"), (ax_acc, "accuracy", "accuracy")):
+        ax.plot(epochs, getattr(history, f"train_{key}"), "o-", color=TRAIN_COLOR, markersize=4, label="train")
+        ax.plot(epochs, getattr(history, f"test_{key}"), "s--", color=TEST_COLOR, markersize=4, label="test")
+        ax.set(xlabel="epoch", ylabel=name, title=f"{name.split()[0].capitalize()} per epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax_cost.set_yscale("log")
+    lo = min(min(history.test_accuracy), target)
+    ax_acc.axhline(target, color=COLORS[7], linewidth=1.2, linestyle=":", label=f"{target:.0%}")
+    ax_acc.set_ylim(max(0.0, lo - 0.02), 1.005)
+    ax_cost.legend(loc="upper right")
+    ax_acc.legend(loc="lower right")
+    return axes
 
 
 LR_EXPONENTS = tuple(np.round(np.arange(-3.0, 0.5 + 1e-9, 0.25), 2))
@@ -293,8 +323,8 @@ def plot_delta_sizes(sizes, ax=None, label="", color=None, **line_kw):
     ax = axes_or_new(ax)
     line_kw = {"marker": "o", "linestyle": "-", **line_kw}
     ax.semilogy(np.arange(1, len(sizes) + 1), sizes, color=color, label=label, **line_kw)
-    ax.set(xlabel="layer m (input side → output side)", ylabel="size of δ^m (rms of B·δ)",
-           title="How big the error δ^m is in each layer")
+    ax.set(xlabel=r"layer $m$ (input side → output side)", ylabel=r"size of $\delta^m$ (rms of $B\,\delta^m$)",
+           title=r"How big the error $\delta^m$ is in each layer")
     return ax
 
 
@@ -303,7 +333,7 @@ def plot_first_to_last(sizes_by_epoch, ax=None, label="", color=None):
     ax = axes_or_new(ax)
     ratio = sizes_by_epoch[:, 0] / sizes_by_epoch[:, -1]
     ax.semilogy(np.arange(len(ratio)), ratio, "o-", color=color, label=label, markersize=4)
-    ax.set(xlabel="epoch", ylabel="size(δ^1) / size(δ^L)", title="Error reaching layer 1, during training")
+    ax.set(xlabel="epoch", ylabel=r"size($\delta^1$) / size($\delta^L$)", title="Error reaching layer 1, during training")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     return ax
 
@@ -319,12 +349,12 @@ def learning_rate_dashboard(lr=0.1, hidden=32, epochs=10, batch_size=128, seed=0
                 title="Cost per epoch")
     ax_acc.set(xlim=(0.5, epochs + 0.5), ylim=(0.0, 1.02), xlabel="epoch", ylabel="accuracy",
                title="Accuracy per epoch")
+    ax_acc.axhline(0.97, color=COLORS[7], linewidth=1.2, linestyle=":", label="97%")
     lines = {}
     for ax, key in ((ax_cost, "cost"), (ax_acc, "accuracy")):
         lines[key, "train"], = ax.plot([], [], "o-", color=TRAIN_COLOR, markersize=4, animated=True, label="train")
         lines[key, "test"], = ax.plot([], [], "s--", color=TEST_COLOR, markersize=4, animated=True, label="test")
         ax.legend(loc="upper right" if key == "cost" else "lower right")
-    ax_acc.axhline(0.97, color=COLORS[7], linewidth=1, linestyle=":")
     readout = ax_acc.text(0.03, 0.05, "", transform=ax_acc.transAxes, fontsize=13, animated=True)
 
     def largest_stable(h):
@@ -340,7 +370,7 @@ def learning_rate_dashboard(lr=0.1, hidden=32, epochs=10, batch_size=128, seed=0
         lines["cost", "test"].set_data(epochs_axis[:k], clean(history.test_cost))
         lines["accuracy", "train"].set_data(epochs_axis[:k], history.train_accuracy)
         lines["accuracy", "test"].set_data(epochs_axis[:k], history.test_accuracy)
-        readout.set_text(f"α = {10.0 ** e:.3g}, n_1 = {hidden}: test accuracy {history.test_accuracy[-1]:.1%}")
+        readout.set_text(rf"$\alpha$ = {10.0 ** e:.3g}, $n_1$ = {hidden}: test accuracy {history.test_accuracy[-1]:.1%}")
         if history.diverged:
             return (f"α = {10.0 ** e:.3g} diverged at epoch {k}: the cost blew up. "
                     f"With n_1 = {hidden}, try α at most {largest_stable(hidden):.3g}.")
@@ -359,8 +389,8 @@ def vanishing_dashboard(depth=6, activation="sigmoid", width=32, n_probe=200, se
     max_depth = 12
     fig, ax = new_figure(figsize=(11, 4.2))
     ax.set(xlim=(0.5, max_depth + 1.5), ylim=(1e-9, 1e1), yscale="log", xticks=range(1, max_depth + 2),
-           xlabel="layer m (input side → output side)", ylabel="size of δ^m (rms of B·δ)",
-           title="The error δ^m in each layer of a fresh network")
+           xlabel=r"layer $m$ (input side → output side)", ylabel=r"size of $\delta^m$ (rms of $B\,\delta^m$)",
+           title=r"The error $\delta^m$ in each layer of a fresh network")
     line, = ax.plot([], [], "o-", color=SIGMOID_COLOR, animated=True, markersize=7)
     readout = ax.text(0.02, 0.06, "", transform=ax.transAxes, fontsize=13, animated=True)
     sizes_of = lru_cache(maxsize=None)(
@@ -371,7 +401,7 @@ def vanishing_dashboard(depth=6, activation="sigmoid", width=32, n_probe=200, se
             sizes = sizes_of(depth, activation)
         line.set_data(np.arange(1, depth + 2), sizes)
         line.set_color(ACTIVATION_COLORS[activation])
-        readout.set_text(f"L = {depth + 1}: size(δ^1) / size(δ^L) = {sizes[0] / sizes[-1]:.1e}")
+        readout.set_text(rf"{activation}, $L$ = {depth + 1}: size($\delta^1$) / size($\delta^L$) = {sizes[0] / sizes[-1]:.1e}")
         return None
 
     controls = {"depth": int_slider("hidden layers", depth, 1, max_depth),
@@ -417,8 +447,8 @@ BACKWARD_MISTAKES = {
     "sign": "the data gradients have the wrong sign: ∂J/∂a = (a² − y)/B, prediction minus target.",
     "negated": "every gradient has the wrong sign: you return −∂J/∂θ, the step direction, not the gradient.",
     "bias_regularised": "the biases are being regularised: the penalty λ(||W¹||² + ||W²||²) has no b in it, "
-                        "so ∂J/∂b gets no 2λb.",
-    "no_penalty": "∂J/∂W is missing the penalty's gradient 2λW.",
+                        "so ∂Ĵ/∂b gets no 2λb.",
+    "no_penalty": "∂Ĵ/∂W is missing the penalty's gradient 2λW.",
     "penalty_no_2": "the penalty's gradient is λW; the derivative of λ||W||² is 2λW.",
 }
 
@@ -445,11 +475,15 @@ def _close(a, b):
 
 def check_backward_2layer(backward_2layer):
     """Exercise 1: ``backward_2layer(W1, b1, W2, b2, X, Y, lam) -> (dW1, db1, dW2, db2)``; prints ✓ or what is off."""
-    names = ("∂J/∂W¹", "∂J/∂b¹", "∂J/∂W²", "∂J/∂b²")
+    names = ("∂Ĵ/∂W¹", "∂Ĵ/∂b¹", "∂Ĵ/∂W²", "∂Ĵ/∂b²")
     answers = []
     for description, args in _backward_cases():
         try:
             out = backward_2layer(**_copy(args))
+        except NameError as err:
+            print(f"✗ {err}: compute every array your function uses and returns (dW1, db1, dW2, db2) "
+                  f"inside the function.")
+            return False
         except Exception as err:
             for mistake, message in BACKWARD_MISTAKES.items():   # e.g. W² δ² runs only while W² is square
                 if answers and all(all(_close(g, w) for g, w in zip(o, _backward_2layer(**a, mistake=mistake)))
@@ -458,6 +492,9 @@ def check_backward_2layer(backward_2layer):
                     return False
             print(f"✗ your function raised {type(err).__name__}: {err}\n  (case {description}). "
                   f"Check each product's shapes: W² is (n_2, n_1), so (W²)^T δ² is (n_1, B).")
+            return False
+        if out is None:
+            print("✗ your function returned None: end it with  return dW1, db1, dW2, db2.")
             return False
         if not isinstance(out, (tuple, list)) or len(out) != 4:
             print("✗ return four arrays: dW1, db1, dW2, db2 (in that order).")
@@ -489,13 +526,13 @@ def check_backward_2layer(backward_2layer):
     wrong = [name for name, k in zip(names, range(4))
              if not all(_close(out[k], ref[k]) for _, out, ref in answers)]
     if "∂J/∂b²" in wrong:
-        where = "δ² = f'(z²) ⊙ ∂J/∂a²  (∂J/∂b² = Σ_batch δ² is already off)"
+        where = "δ² = f'(z²) ⊙ ∂J/∂a²  (∂Ĵ/∂b² = Σ_batch δ² is already off)"
     elif "∂J/∂W²" in wrong:
-        where = "∂J/∂W² = δ² (a¹)^T + 2λW²  (δ² itself looks right: ∂J/∂b² matches)"
+        where = "∂Ĵ/∂W² = δ² (a¹)^T + 2λW²  (δ² itself looks right: ∂Ĵ/∂b² matches)"
     elif "∂J/∂b¹" in wrong:
-        where = "δ¹ = f'(z¹) ⊙ (W²)^T δ²  (layer 2 is right; ∂J/∂b¹ = Σ_batch δ¹ is off)"
+        where = "δ¹ = f'(z¹) ⊙ (W²)^T δ²  (layer 2 is right; ∂Ĵ/∂b¹ = Σ_batch δ¹ is off)"
     else:
-        where = "∂J/∂W¹ = δ¹ (a⁰)^T + 2λW¹  (δ¹ looks right: ∂J/∂b¹ matches)"
+        where = "∂Ĵ/∂W¹ = δ¹ (a⁰)^T + 2λW¹  (δ¹ looks right: ∂Ĵ/∂b¹ matches)"
     print(f"✗ {', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} off. Look first at {where}.")
     return False
 
@@ -535,7 +572,14 @@ def check_delta_softmax(delta_softmax):
     for z, Y in cases:
         try:
             with np.errstate(all="ignore"):
-                d = np.asarray(delta_softmax(z.copy(), Y.copy()), dtype=np.float64)
+                d = delta_softmax(z.copy(), Y.copy())
+            if d is None:
+                print("✗ your function returned None: end it with  return <your δ^L array>.")
+                return False
+            d = np.asarray(d, dtype=np.float64)
+        except NameError as err:
+            print(f"✗ {err}: compute every array your function uses inside it (you get only z and Y).")
+            return False
         except Exception as err:
             print(f"✗ your function raised {type(err).__name__}: {err} (z of shape {z.shape}).")
             return False

@@ -6,6 +6,7 @@ from the back of a lecture room, and the Okabe–Ito colours, safe for colour-bl
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 TRAIN_COLOR, TEST_COLOR = COLORS[0], COLORS[1]
@@ -53,6 +54,7 @@ def plot_cost(history, ax=None, label="", test=True, log=False, **line_kw):
     if test and history.test_cost:
         ax.plot(epochs, history.test_cost, "--", color=TEST_COLOR, label=f"test{name}", **line_kw)
     ax.set(xlabel="epoch", ylabel="cost J", title="Cost per epoch")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if log:
         ax.set_yscale("log")
     ax.legend()
@@ -68,6 +70,7 @@ def plot_accuracy(history, ax=None, label=""):
     if history.test_accuracy:
         ax.plot(epochs, history.test_accuracy, "--", color=TEST_COLOR, label=f"test{name}")
     ax.set(xlabel="epoch", ylabel="accuracy", title="Accuracy per epoch", ylim=(0, 1.02))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="lower right")
     return ax
 

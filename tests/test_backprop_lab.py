@@ -237,12 +237,32 @@ def test_check_backward_shape_and_crash_messages(bad, expected, capsys):
     assert expected in capsys.readouterr().out
 
 
+def stub_2layer(W1, b1, W2, b2, X, Y, lam):
+    return dW1, db1, dW2, db2  # noqa: F821  (the exercise with its solution removed)
+
+
+def stub_softmax(z, Y):
+    pass                       # the exercise with its solution removed
+
+
+@pytest.mark.parametrize("check, stub, expected", [
+    (lab.check_backward_2layer, stub_2layer, "name 'dW1' is not defined"),
+    (lab.check_backward_2layer, lambda *a, **k: None, "returned None"),
+    (lab.check_delta_softmax, stub_softmax, "returned None"),
+    (lab.check_delta_softmax, lambda z, Y: (softmax(z) - Y) / B, "name 'B' is not defined"),  # noqa: F821
+])
+def test_checks_explain_unfinished_exercises(check, stub, expected, capsys):
+    assert check(stub) is False
+    out = capsys.readouterr().out
+    assert out.startswith("✗") and expected in out
+
+
 def test_check_backward_locates_an_uncatalogued_error(capsys):
     def off_in_layer_1(*args, **kw):
         dW1, db1, dW2, db2 = reference(*args, **kw)
         return dW1 * 1.5, db1, dW2, db2
     assert lab.check_backward_2layer(off_in_layer_1) is False
-    assert "∂J/∂W¹ is off" in capsys.readouterr().out
+    assert "∂Ĵ/∂W¹ is off" in capsys.readouterr().out
 
 
 # ---- exercise 2 ---------------------------------------------------------------------------------
@@ -283,3 +303,20 @@ def test_check_delta_softmax_catches_overflow(capsys):
 def test_check_delta_softmax_shape(capsys):
     assert lab.check_delta_softmax(lambda z, Y: delta_softmax_reference(z, Y).sum(axis=1)) is False
     assert "shaped like z^L" in capsys.readouterr().out
+
+
+# ---- small helpers the notebook prints or draws -----------------------------------------------
+def test_source_of_and_notation_rows():
+    assert "X_train.mean" in lab.source_of(lab.standardize) and "(X_test - mu) / sd" in lab.source_of(lab.standardize)
+    net = Network([64, 16, 10], activation="sigmoid", loss="mse", seed=0)
+    text = lab.notation_table(net, *small_batch(5))
+    assert "4 arrays, 1210 numbers" in text and "X.shape[1]" in text and "∇J" in text
+
+
+def test_plot_history_draws_target_line():
+    import matplotlib.pyplot as plt
+    history = lab.lr_grid()[-1.0, 32]
+    ax_cost, ax_acc = lab.plot_history(history, target=0.97)
+    assert len(ax_cost.get_lines()) == 2 and len(ax_acc.get_lines()) == 3
+    assert ax_cost.get_yscale() == "log" and ax_acc.get_ylim()[0] <= min(history.test_accuracy)
+    plt.close(ax_cost.figure)
