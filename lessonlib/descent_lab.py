@@ -18,7 +18,7 @@ import numpy as np
 from . import data, optimizers, surfaces
 from .dashboard import Dashboard, dropdown, int_slider, log_slider, new_figure
 from .network import Network
-from .plots import COLORS, axes_or_new, plot_contours, presentation_style
+from .plots import COLORS, axes_or_new, plot_contours, plot_path, presentation_style
 from .training import train
 
 try:                                  # small matrices: one BLAS thread is fastest and steadiest
@@ -91,22 +91,25 @@ def plot_data_lines(x, y, thetas, surface=None, ax=None):
     return ax
 
 
-def plot_cost_curve(J, dJ, lo, hi, points, ax=None, xlabel="θ", title="A one-parameter cost J(θ)"):
-    """J(θ) on [lo, hi]; at each of ``points`` the tangent (slope dJ/dθ) and an arrow along −dJ/dθ."""
+def plot_cost_curve(J, dJ, lo, hi, points, ax=None, xlabel="θ", title="A one-parameter cost J(θ)", name="θ"):
+    """J(θ) on [lo, hi]; at each of ``points`` the tangent (slope dJ/dθ) and an arrow along −dJ/dθ.
+
+    ``name`` is the parameter's symbol in the labels (e.g. "θ₁")."""
     ax = axes_or_new(ax)
     t = np.linspace(lo, hi, 300)
-    ax.plot(t, J(t), color=COLORS[0], label="cost J(θ)")
+    ax.plot(t, J(t), color=COLORS[0], label=f"cost J({name})")
     span = hi - lo
     for k, p in enumerate(points):
         s = dJ(p)
         dt = np.array([-0.08, 0.08]) * span
-        ax.plot(p + dt, J(p) + s * dt, color=COLORS[7], linewidth=1.5, label="tangent (slope dJ/dθ)" if k == 0 else None)
+        ax.plot(p + dt, J(p) + s * dt, color=COLORS[7], linewidth=1.5, label=f"tangent (slope dJ/d{name})" if k == 0 else None)
         ax.plot(p, J(p), "o", color=COLORS[7], markersize=7)
         ax.annotate("", xy=(p - np.sign(s) * 0.1 * span, J(p)), xytext=(p, J(p)),
                     arrowprops=dict(arrowstyle="-|>", color=COLORS[1], lw=2.5, mutation_scale=20))
-        ax.annotate(f"dJ/dθ = {s:+.1f}", (p, J(p)), xytext=(0, 16), textcoords="offset points", ha="center",
-                    fontsize=12)
-    ax.plot([], [], color=COLORS[1], label="direction of −dJ/dθ")
+        side = -1 if s > 0 else 1                 # write beside the tangent, on the side it leaves free
+        ax.annotate(f"dJ/d{name} = {s:+.1f}".replace("-", "−"), (p, J(p)), xytext=(12 * side, 14),
+                    textcoords="offset points", ha="left" if side > 0 else "right", fontsize=13)
+    ax.plot([], [], color=COLORS[1], label=f"downhill: sign of −dJ/d{name}")
     ax.set(xlabel=xlabel, ylabel="cost J", title=title)
     ax.legend(loc="upper center", fontsize=11)
     return ax
@@ -143,6 +146,31 @@ def plot_gradient_field(surface, ax=None, n=9, equal=True):
     ax.set_title("−∇J points downhill, across the contour lines")
     ax.legend(loc="upper right", fontsize=11)
     return ax
+
+
+def plot_lr_gallery(surface, cases, steps=60, axes=None):
+    """One panel per (α, description) in ``cases``: ``steps`` steps of gradient descent on the contours.
+
+    A path that leaves the window is drawn only until it first leaves, so the panel stays readable."""
+    if axes is None:
+        _, axes = plt.subplots(1, len(cases), figsize=(4 * len(cases), 4.2), layout="constrained", sharey=True)
+    (x0, x1), (y0, y1) = surface.xlim, surface.ylim
+    for k, (ax, (lr, what)) in enumerate(zip(axes, cases)):
+        path = surfaces.descend(surface, optimizers.SGD(lr), steps)
+        t = path.theta
+        out = np.flatnonzero((t[:, 0] < x0) | (t[:, 0] > x1) | (t[:, 1] < y0) | (t[:, 1] > y1))
+        left = out.size > 0
+        if left:                                    # keep one point outside, so the line runs off the plot
+            path = surfaces.Path(t[:out[0] + 1], path.cost[:out[0] + 1], path.diverged)
+        plot_contours(surface, ax=ax, levels=15)
+        plot_path(path, ax=ax)
+        ax.set_title(f"α = {lr:g}: {what}", fontsize=14)
+        if left:
+            ax.text(0.5, 0.04, f"left the plot at step {out[0]}", transform=ax.transAxes, ha="center",
+                    fontsize=12, bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
+        if k:
+            ax.set_ylabel("")
+    return axes
 
 
 def plot_batch_paths(surface, paths, axes=None):
@@ -240,15 +268,20 @@ def _grid_figure(height_ratios=(5, 1)):
     return fig, axes[0], axes[1], strip
 
 
+def _failed(history):
+    """Diverged (J blew up) or ended above the cost it started from: the run made things worse."""
+    return history.diverged or history.train_cost[-1] > history.initial_cost
+
+
 def classify_runs(histories):
-    """What each training run did: "diverges", "bounces" (J rose in some epoch), "crawls" (ends above
-    twice the best final J) or "good"."""
-    finals = [np.inf if h.diverged else h.train_cost[-1] for h in histories]
+    """What each training run did: "diverges" (blew up, or ended above the J it started from), "bounces"
+    (J rose in some epoch), "crawls" (ends above twice the best final J) or "good"."""
+    finals = [np.inf if _failed(h) else h.train_cost[-1] for h in histories]
     best = min(finals)
     kinds = []
     for h, J in zip(histories, finals):
         cost = np.array([h.initial_cost] + h.train_cost)
-        if h.diverged:
+        if _failed(h):
             kinds.append("diverges")
         elif np.any(np.diff(cost) > 0):
             kinds.append("bounces")
@@ -268,7 +301,8 @@ def _bands(lrs, kinds, step):
         j = k
         while j + 1 < len(kinds) and kinds[j + 1] == kinds[k]:
             j += 1
-        bands.append((lrs[k] / half, lrs[j] * half, colors[kinds[k]], kinds[k]))
+        text = "fails or diverges" if kinds[k] == "diverges" else kinds[k]
+        bands.append((lrs[k] / half, lrs[j] * half, colors[kinds[k]], text))
         k = j + 1
     return bands
 
@@ -357,10 +391,13 @@ def network_learning_rate(lr=1.0, reference=1.0, epochs=30, seed=0, min_exp=-1.5
     """Full-batch gradient descent on a digits network: α picks one of the precomputed training runs."""
     exps, runs = lr_sweep(min_exp, max_exp, step, epochs, seed)
     lrs = 10.0 ** exps
-    final = np.array([np.nan if h.diverged else h.train_cost[-1] for h in runs])
-    diverged = np.array([h.diverged for h in runs])
+    diverged = np.array([_failed(h) for h in runs])               # blew up, or ended above its start
+    final = np.array([np.nan if bad else h.train_cost[-1] for h, bad in zip(runs, diverged)])
     first_bad = lrs[diverged].min() if diverged.any() else None
-    marks = [(first_bad / 10 ** (step / 2), f"divergence from α ≈ {first_bad:.2g}")] if first_bad else []
+    worked = lrs[~diverged & (lrs < (first_bad or np.inf))]
+    advice = (f"try α = {worked.max():.2g}, the largest on this slider that worked" if worked.size
+              else "try a smaller α")
+    marks = [(first_bad / 10 ** (step / 2), f"fails from α ≈ {first_bad:.2g}")] if first_bad else []
     ref = runs[int(np.argmin(np.abs(exps - np.log10(reference))))]
     J0 = runs[0].initial_cost
     top = 1.25 * J0
@@ -377,7 +414,7 @@ def network_learning_rate(lr=1.0, reference=1.0, epochs=30, seed=0, min_exp=-1.5
         ax_cost.legend(loc="lower left", fontsize=11)
         ax_final.semilogx(lrs, final, "o-", color=COLORS[0], markersize=5)
         ax_final.plot(lrs[diverged], np.full(diverged.sum(), 0.95 * top), "x", color=DIVERGE, markersize=10,
-                      markeredgewidth=2.5, label="diverged")
+                      markeredgewidth=2.5, label="diverged or failed")
         ax_final.set(xlim=(lrs[0] / 1.2, lrs[-1] * 1.2), ylim=(0, top), xlabel="learning rate α (log scale)",
                      ylabel=f"J after {epochs} epochs", title=f"Cost after {epochs} epochs against α")
         if diverged.any():
@@ -399,7 +436,12 @@ def network_learning_rate(lr=1.0, reference=1.0, epochs=30, seed=0, min_exp=-1.5
             note.set_text(f"α = {lrs[k]:.3g}: diverged")
             return (f"α = {lrs[k]:.3g} diverged at epoch {len(h.train_cost)}: the cost shot up to "
                     f"{h.train_cost[-1]:.3g} (it started at {h.initial_cost:.3g}). Steps this large overshoot "
-                    f"the valley further each time; try α below {first_bad:.2g}.")
+                    f"the valley further each time; {advice}.")
+        if diverged[k]:
+            note.set_text(f"α = {lrs[k]:.3g}: failed")
+            return (f"α = {lrs[k]:.3g} failed: after {epochs} epochs J = {h.train_cost[-1]:.3g}, worse than the "
+                    f"{h.initial_cost:.3g} it started from (training accuracy {h.train_accuracy[-1]:.0%}). "
+                    f"{advice[0].upper() + advice[1:]}.")
         note.set_text(f"α = {lrs[k]:.3g}\nJ after {epochs} epochs: {h.train_cost[-1]:.3f}\n"
                       f"training accuracy: {h.train_accuracy[-1]:.1%}")
         return None
@@ -480,12 +522,12 @@ def check_max_stable_lr(max_stable_lr):
         return _confirm_max_stable_lr(max_stable_lr, cases[0])
     mistakes = [(lambda H, lam: 1.0 / lam[-1], "1/λ_max is where the steps start to overshoot (zig-zag), not "
                                                "where they diverge: the overshoot only grows once |1 − αλ| > 1."),
-                (lambda H, lam: 2.0 / lam[0], "you used the smallest eigenvalue: the steepest direction "
+                (lambda H, lam: 2.0 / lam[0], "you used the smallest eigenvalue: the most curved direction "
                                               "(largest λ) breaks first."),
-                (lambda H, lam: 1.0 / lam[0], "you used 1/λ_min: the steepest direction (largest λ) decides, "
+                (lambda H, lam: 1.0 / lam[0], "you used 1/λ_min: the most curved direction (largest λ) decides, "
                                               "and the factor is 2."),
                 (lambda H, lam: 2.0 / np.diag(H).max(), "you used the diagonal of H: it holds the curvature along "
-                                                        "θ₀, θ₁, … only; the steepest direction is an eigenvector "
+                                                        "θ₀, θ₁, … only; the most curved direction is an eigenvector "
                                                         "(np.linalg.eigvalsh)."),
                 (lambda H, lam: 1.0 / np.diag(H).max(), "you used the diagonal of H (and 1 instead of 2): use its "
                                                         "eigenvalues."),

@@ -1,6 +1,7 @@
 """Lesson 01's module: the stability limits, mini-batch descent, the dashboards and the exercise checks."""
 import warnings
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -60,6 +61,35 @@ def test_lr_sweep_classes_run_from_crawl_to_divergence():
     assert [order.index(k) for k in kinds] == sorted(order.index(k) for k in kinds)   # one band each, in order
 
 
+def test_a_run_that_ends_above_its_start_counts_as_failed():
+    exps, runs = lab.lr_sweep()
+    kinds = lab.classify_runs(runs)
+    for h, kind in zip(runs, kinds):
+        worse = h.diverged or h.train_cost[-1] > h.initial_cost
+        assert (kind == "diverges") == worse, (h.train_cost[-1], kind)
+
+
+def test_lr_gallery_stops_drawing_a_path_where_it_leaves_the_window():
+    _, _, s = lab.regression_surface()
+    axes = lab.plot_lr_gallery(s, [(0.04, "about right"), (0.085, "far too large")], steps=60)
+    (x0, x1), (y0, y1) = s.xlim, s.ylim
+    kept = axes[0].lines[-2].get_xydata()              # the path: θ after every step
+    assert len(kept) == 61 and ((kept[:, 0] >= x0) & (kept[:, 0] <= x1)).all()
+    cut = axes[1].lines[-2].get_xydata()
+    inside = (cut[:, 0] >= x0) & (cut[:, 0] <= x1) & (cut[:, 1] >= y0) & (cut[:, 1] <= y1)
+    assert inside[:-1].all() and not inside[-1] and len(cut) < 61
+    assert "left the plot at step" in axes[1].texts[-1].get_text()
+    plt.close(axes[0].figure)
+
+
+def test_plot_cost_curve_names_the_parameter():
+    ax = lab.plot_cost_curve(lambda t: t ** 2, lambda t: 2 * t, -1, 1, points=[-0.5, 0.5], name="θ₁")
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert labels == ["cost J(θ₁)", "tangent (slope dJ/dθ₁)", "downhill: sign of −dJ/dθ₁"]
+    assert sorted(t.get_text() for t in ax.texts if t.get_text()) == ["dJ/dθ₁ = +1.0", "dJ/dθ₁ = −1.0"]
+    plt.close(ax.figure)
+
+
 def test_batch_comparison_uses_the_same_epochs():
     runs = lab.batch_comparison()
     assert {len(h.train_cost) for h, _ in runs.values()} == {6}
@@ -110,7 +140,9 @@ def test_network_dashboard_messages_divergence():
     dash = lab.network_learning_rate()
     assert dash.message.value == ""
     dash.controls["lr"].value = 10.0
-    assert "diverged at epoch" in dash.message.value
+    assert "diverged at epoch" in dash.message.value and "try α = 1.6, the largest" in dash.message.value
+    dash.controls["lr"].value = 2.0                     # no overflow, but J ends above where it started
+    assert "α = 2 failed: after 30 epochs" in dash.message.value
     assert dash.snapshot().caption.startswith("Full-batch gradient descent")
 
 
