@@ -130,7 +130,7 @@ def descend(surface, optimizer, steps, start=None, bound=1e6):
             optimizer.step([theta], [surface.gradient(theta)])
             J = float(surface.J(*theta))
             if not np.isfinite(J) or np.abs(theta).max() > bound:
-                msg = (f"diverged after {k + 1} steps: θ left the plot and J grew to {J:.3g}. "
+                msg = (f"diverged after {k + 1} steps: |θ| passed {bound:g} and J reached {J:.3g}. "
                        f"Try a smaller learning rate than α = {optimizer.lr:g}.")
                 return Path(np.array(thetas), np.array(costs), True, msg)
             thetas.append(theta.copy())

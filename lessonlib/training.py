@@ -124,22 +124,22 @@ def _train(net, X, Y, optimizer, epochs, batch_size, X_test, Y_test, seed,
                 grads = net._backward(cache, Ys[:, s])      # backward
                 step(params, [g for dWb in zip(grads.dW, grads.db) for g in dWb])   # step
         record(history, net, X, Y, X_test, Y_test, classify)   # record
-        J = history.train_cost[-1]
+        J, stop = history.train_cost[-1], False
         if not np.isfinite(J) or J > limit:
-            history.diverged = True
+            history.diverged, stop = True, True
             history.message = (f"diverged at epoch {epoch + 1}: cost {J:.3g} (it started at {J0:.3g}); "
                                f"try a smaller learning rate than {optimizer.lr:g}")
-            break
-        if early_stopping is not None:
+        elif early_stopping is not None:
             if history.test_cost[-1] < best_cost:
                 best_cost, history.best_epoch = history.test_cost[-1], epoch + 1
                 best_params = [p.copy() for p in params]
-            elif epoch + 1 - history.best_epoch >= early_stopping:
-                history.stopped_early = True
+            elif epoch + 1 - (history.best_epoch or 0) >= early_stopping:
+                history.stopped_early, stop = True, True
                 history.message = (f"stopped early at epoch {epoch + 1}: no better held-out (X_test) cost for "
                                    f"{early_stopping} epochs; kept epoch {history.best_epoch}")
-                break
-        if callback is not None and callback(epoch + 1, history):
+        if callback is not None and callback(epoch + 1, history):   # sees every epoch, the last one too
+            stop = True
+        if stop:
             break
     if best_params is not None and not history.diverged:   # early stopping keeps the best epoch's θ,
         for p, best in zip(params, best_params):            # also when the epochs ran out first

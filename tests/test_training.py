@@ -188,3 +188,12 @@ def test_train_updates_the_network_in_place(moons):
     before = W1.copy()
     train(net, X, Y, SGD(0.1), epochs=2)
     assert net.weights[0] is W1 and not np.array_equal(W1, before)
+
+
+def test_callback_also_sees_the_epoch_that_diverges(moons):
+    X, Y = moons
+    seen = []
+    net = Network([2, 16, 2], activation="relu", output="softmax", loss="cross_entropy", seed=0)
+    history = train(net, X, Y, SGD(1e4), 20, seed=0, callback=lambda epoch, h: seen.append((epoch, h.epochs)))
+    assert history.diverged
+    assert seen == [(k, k) for k in range(1, history.epochs + 1)]
