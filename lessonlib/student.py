@@ -52,7 +52,8 @@ def strip_solutions(source, exercise):
             out.append(line)
     if inside:
         raise ValueError(f"Exercise {exercise}: {BEGIN} without {END}")
-    return "".join(out)
+    stripped = "".join(out)
+    return stripped if source.endswith("\n") else stripped.rstrip("\n")
 
 
 def clear(cell):
