@@ -36,13 +36,17 @@ class Optimizer:
     def step(self, params, grads):
         """One update of every array in ``params`` (in place) from the matching ``grads``."""
         validation.matching_lists(params, grads)
+        self.prepare(params)
         self._step(params, grads)
 
-    def _step(self, params, grads):
-        """step without the input checks (train checks its parameter lists once)."""
+    def prepare(self, params):
+        """Fresh state when the parameters are new (e.g. another network); kept otherwise."""
         shapes = [p.shape for p in params]
-        if self.state is None or self.shapes != shapes:   # new parameters (e.g. another network): fresh state
+        if self.state is None or self.shapes != shapes:
             self.state, self.shapes = [self.new_state(p) for p in params], shapes
+
+    def _step(self, params, grads):
+        """The update alone: ``train`` checks and prepares once, then calls this for every batch."""
         for p, g, s in zip(params, grads, self.state):
             self.update(p, g, s)
 

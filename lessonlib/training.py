@@ -106,7 +106,11 @@ def _train(net, X, Y, optimizer, epochs, batch_size, X_test, Y_test, seed,
     classify = is_one_hot(Y) and (Y_test is None or is_one_hot(Y_test))
     history = History()
     params = net.params
-    step = getattr(optimizer, "_step", optimizer.step)   # lessonlib optimizers: skip per-step re-checks
+    if hasattr(optimizer, "prepare"):                     # a lessonlib optimizer: check once, then
+        optimizer.prepare(params)                         # skip the per-step checks
+        step = optimizer._step
+    else:
+        step = optimizer.step
     with np.errstate(all="ignore"):
         J0 = evaluate(net, X, Y)[0]
     limit = divergence_factor * max(J0, 1e-2)
@@ -117,7 +121,8 @@ def _train(net, X, Y, optimizer, epochs, batch_size, X_test, Y_test, seed,
             optimizer.lr = schedule(epoch)
         history.lr.append(optimizer.lr)
         order, slices = batches(N, batch_size, rng)
-        Xs, Ys = (X, Y) if order is None else (np.asfortranarray(X[:, order]), np.asfortranarray(Y[:, order]))
+        # shuffled columns, stored column-contiguous (one copy), so each batch X[:, i:i+B] is a plain block
+        Xs, Ys = (X, Y) if order is None else (X.T[order].T, Y.T[order].T)
         with np.errstate(all="ignore"):
             for s in slices:
                 cache = net._forward(Xs[:, s])              # forward
