@@ -16,7 +16,6 @@ beyond plain and momentum SGD (notebook 03), regularization and overfitting (not
 """
 import inspect
 import textwrap
-from contextlib import nullcontext
 from functools import lru_cache
 
 import matplotlib.pyplot as plt
@@ -30,11 +29,7 @@ from .network import Gradients, Network
 from .plots import COLORS, TEST_COLOR, TRAIN_COLOR, axes_or_new
 from .training import train
 
-try:                                  # small matrices: one BLAS thread is fastest and steadiest
-    from threadpoolctl import threadpool_limits
-except ImportError:                   # pragma: no cover
-    def threadpool_limits(limits=None):
-        return nullcontext()
+from threadpoolctl import threadpool_limits   # small matrices: one BLAS thread is fastest and steadiest
 
 SIGMOID_COLOR, RELU_COLOR, TANH_COLOR = COLORS[1], COLORS[0], COLORS[2]
 ACTIVATION_COLORS = {"sigmoid": SIGMOID_COLOR, "relu": RELU_COLOR, "tanh": TANH_COLOR}

@@ -9,7 +9,6 @@
 Plot helpers take ``ax=None`` and return the Axes; they never train.  Left out: momentum and the
 adaptive optimizers (notebook 03), backpropagation itself (notebook 02).
 """
-from contextlib import nullcontext
 from functools import lru_cache
 
 import matplotlib.pyplot as plt
@@ -21,11 +20,7 @@ from .network import Network
 from .plots import COLORS, axes_or_new, plot_contours, plot_path, presentation_style
 from .training import train
 
-try:                                  # small matrices: one BLAS thread is fastest and steadiest
-    from threadpoolctl import threadpool_limits
-except ImportError:                   # pragma: no cover
-    def threadpool_limits(limits=None):
-        return nullcontext()
+from threadpoolctl import threadpool_limits   # small matrices: one BLAS thread is fastest and steadiest
 
 SMOOTH, ZIGZAG, DIVERGE = "#009E73", "#E69F00", "#D55E00"
 

@@ -9,15 +9,15 @@
 Everything that moves a parameter is a lessonlib optimizer, except the deliberately different
 conventions of the comparison section.  Plot helpers take ``ax=None`` and return it.
 """
-import contextlib
 import functools
 import inspect
 import textwrap
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from . import dashboard as dash
-from . import plots, schedules, surfaces
+from . import plots, surfaces
 from .data import load_digits, load_study_hours
 from .network import Network
 from .optimizers import SGD, AdaGrad, Adam, RMSProp
@@ -314,11 +314,7 @@ FACTOR_EXPONENTS = (-1.0, -0.5, 0.0, 0.5, 1.0)   # α = usual α × 10^e
 
 
 def one_blas_thread():
-    """A context limiting BLAS to one thread (threadpoolctl ships with scikit-learn); a no-op without it."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:
-        return contextlib.nullcontext()
+    """A context limiting BLAS to one thread: these matrices are small, a second thread only waits."""
     return threadpool_limits(limits=1)
 
 

@@ -23,13 +23,7 @@ from .network import Network
 from .plots import COLORS, TEST_COLOR, TRAIN_COLOR, axes_or_new, presentation_style
 from .training import evaluate, train
 
-try:
-    from threadpoolctl import threadpool_limits
-except ImportError:   # threadpoolctl comes with scikit-learn; without it BLAS keeps its own threads
-    import contextlib
-
-    def threadpool_limits(limits=None):
-        return contextlib.nullcontext()
+from threadpoolctl import threadpool_limits
 
 
 def one_blas_thread(fn):

@@ -10,7 +10,6 @@ is stamped with a hash of its code and of lessonlib's source, which the freshnes
 """
 import argparse
 import hashlib
-import json
 import os
 import subprocess
 import sys

@@ -1,6 +1,11 @@
 """Shared pytest configuration: the ``browser`` marker and the browser latency summary."""
+import os
 import sys
 from pathlib import Path
+
+# nbval's kernels inherit this: the same hash seed as `python -m lessonlib.refresh` used when it
+# stored the outputs, so nothing that depends on set/dict-of-str ordering can differ.
+os.environ.setdefault("PYTHONHASHSEED", "0")
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))   # tests/notebook_checks.py, tests/lab_harness.py
 

@@ -88,7 +88,7 @@ def test_freshness_check_reports_a_stale_copy(a_notebook):
     nbformat.write(nb, str(a_notebook))
     problem = freshness_problem(a_notebook)
     assert problem is not None and a_notebook.name in problem
-    assert "is stale" in problem and f"python -m lessonlib.refresh" in problem
+    assert "is stale" in problem and "python -m lessonlib.refresh" in problem
 
 
 def test_freshness_check_reports_a_missing_stamp(a_notebook):
