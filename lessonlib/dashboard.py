@@ -42,18 +42,22 @@ class Blitter:
     """Redraw only the artists marked ``animated=True`` over a cached background.
 
     The background (contours, axes, labels) is drawn once and redrawn only when an axes'
-    limits, scale or title change; this keeps a contour dashboard's redraw to a few ms."""
+    limits, scale or title change; this keeps a contour dashboard's redraw to a few ms.
+    ``keep`` > 1 remembers that many backgrounds by layout, so a dashboard that switches between
+    a few fixed views (e.g. one per surface) blits on every switch too."""
 
-    def __init__(self, fig):
-        self.fig, self.background, self.key = fig, None, None
+    def __init__(self, fig, keep=1):
+        self.fig, self.keep, self.key, self.backgrounds = fig, keep, None, {}
 
     def draw(self):
-        canvas, key = self.fig.canvas, layout_key(self.fig)
-        if self.background is None or key != self.key:
-            canvas.draw()                                   # skips animated artists
-            self.background, self.key = canvas.copy_from_bbox(self.fig.bbox), key
+        canvas, self.key = self.fig.canvas, layout_key(self.fig)
+        if self.key in self.backgrounds:
+            canvas.restore_region(self.backgrounds[self.key])
         else:
-            canvas.restore_region(self.background)
+            canvas.draw()                                   # skips animated artists
+            if len(self.backgrounds) >= self.keep:
+                self.backgrounds.pop(next(iter(self.backgrounds)))   # forget the oldest view
+            self.backgrounds[self.key] = canvas.copy_from_bbox(self.fig.bbox)
         for artist in animated_artists(self.fig):
             if artist.get_visible():
                 artist.axes.draw_artist(artist)
@@ -144,17 +148,16 @@ class Dashboard:
 
     def refresh(self, change=None):
         """Recompute and redraw for the controls' current values."""
-        try:
-            with warnings.catch_warnings(), np.errstate(all="ignore"):
-                warnings.simplefilter("ignore")
-                with presentation_style():
-                    message = self.update(**self.values)
-            self.last_error = None
-        except Exception as err:  # shown, not raised: a slider must never leave a traceback
-            self.last_error = err
-            message = f"Could not redraw: {type(err).__name__}: {err}"
-        self.show_message(message)
         with presentation_style():
+            try:
+                with warnings.catch_warnings(), np.errstate(all="ignore"):
+                    warnings.simplefilter("ignore")
+                    message = self.update(**self.values)
+                self.last_error = None
+            except Exception as err:  # shown, not raised: a slider must never leave a traceback
+                self.last_error = err
+                message = f"Could not redraw: {type(err).__name__}: {err}"
+            self.show_message(message)
             self.image.value = png_bytes(self.figure, self.blitter)
 
     def show_message(self, message):

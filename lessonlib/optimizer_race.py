@@ -203,25 +203,6 @@ def stability_hint(surface, beta):
 MAX_STEPS = 200
 
 
-class BackgroundCache(dash.Blitter):
-    """A Blitter that keeps one background per layout (here: per surface), so switching surface is a blit too."""
-
-    def __init__(self, fig):
-        super().__init__(fig)
-        self.backgrounds = {}
-
-    def draw(self):
-        canvas, key = self.fig.canvas, dash.layout_key(self.fig)
-        if key not in self.backgrounds:
-            canvas.draw()                               # skips animated artists
-            self.backgrounds[key] = canvas.copy_from_bbox(self.fig.bbox)
-        else:
-            canvas.restore_region(self.backgrounds[key])
-        for artist in dash.animated_artists(self.fig):
-            if artist.get_visible():
-                artist.axes.draw_artist(artist)
-
-
 def race_dashboard(lr=0.03, beta=0.8, surface="ravine", scale=1.0, steps=100, on=("sgd", "momentum", "adam")):
     """Six lessonlib optimizers on one surface: paths (left) and J − J* per step (right), redrawn live.
 
@@ -296,7 +277,7 @@ def _race_dashboard(lr, beta, surface, scale, steps, on):
     controls.update({key: dash.checkbox(label, key in on) for key, label in TICKS.items()})
     board = dash.Dashboard(controls, update, fig, title="The optimizer race")
     fig.set_layout_engine("none")          # freeze the layout the first draw found, the same for every surface
-    board.blitter = BackgroundCache(fig)
+    board.blitter = dash.Blitter(fig, keep=len(RACE_SURFACES))   # one background per surface
     for name in [n for n in RACE_SURFACES if n != surface] + [surface]:
         controls["surface"].value = name    # draw each surface's background once, now
     return board

@@ -109,3 +109,16 @@ def test_control_values_span_each_range():
     assert control_values(int_slider("n", 2, 1, 4)) == [1, 2, 3, 4]
     assert control_values(dropdown("d", ["x", "y"])) == ["x", "y"]
     assert control_values(dropdown("d", {"one": 1, "two": 2})) == [1, 2]
+
+
+def test_a_blitter_can_keep_one_background_per_view():
+    fig, ax = new_figure(figsize=(4, 3))
+    ax.plot([0, 1], [0, 1], animated=True)
+    blitter = Blitter(fig, keep=2)
+    for xlim in [(0, 1), (0, 5), (0, 1), (0, 5)]:
+        ax.set_xlim(*xlim)
+        png_bytes(fig, blitter)
+    assert len(blitter.backgrounds) == 2                  # both views cached, so switching back blits
+    ax.set_xlim(0, 9)
+    png_bytes(fig, blitter)
+    assert len(blitter.backgrounds) == 2                  # the oldest is forgotten, memory stays bounded
