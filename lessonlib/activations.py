@@ -62,11 +62,6 @@ def relu_prime(z):
 LEAKY_SLOPE = 0.01
 
 
-def relu_chain(z, dJ_da):
-    """f'(z) ⊙ dJ/da for ReLU without building f'(z) as floats: dJ/da where z > 0, else 0."""
-    return dJ_da * (z > 0)
-
-
 def leaky_relu(z):
     """z where z > 0, else 0.01 z."""
     return np.where(z > 0, z, LEAKY_SLOPE * z)
@@ -105,7 +100,7 @@ def softmax_chain(z, dJ_da):
 ACTIVATIONS = {
     "sigmoid": Activation("sigmoid", sigmoid, sigmoid_prime),
     "tanh": Activation("tanh", tanh, tanh_prime),
-    "relu": Activation("relu", relu, relu_prime, chain=relu_chain),
+    "relu": Activation("relu", relu, relu_prime),
     "leaky_relu": Activation("leaky_relu", leaky_relu, leaky_relu_prime),
     "identity": Activation("identity", identity, identity_prime),
     "softmax": Activation("softmax", softmax, softmax_prime, chain=softmax_chain),

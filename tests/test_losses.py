@@ -60,12 +60,35 @@ def test_cross_entropy_from_z_equals_cross_entropy_of_softmax():
     for scale in (0.1, 1.0, 10.0, 100.0):
         z = rng.normal(0, scale, size=(6, 8))
         y = one_hot(rng.integers(0, 6, 8), 6)
-        assert cross_entropy_from_z(z, y) == pytest.approx(cross_entropy(softmax(z), y), rel=1e-10)
+        assert cross_entropy_from_z(z, None, y) == pytest.approx(cross_entropy(softmax(z), y), rel=1e-10)
 
 
 @pytest.mark.filterwarnings("error")
 def test_cross_entropy_from_z_is_exact_where_softmax_underflows():
     z = np.array([[0.0], [2000.0]])            # softmax(z)[0] rounds to 0
     y = np.array([[1.0], [0.0]])
-    assert cross_entropy_from_z(z, y) == pytest.approx(2000.0, rel=1e-15)
+    assert cross_entropy_from_z(z, None, y) == pytest.approx(2000.0, rel=1e-15)
     assert cross_entropy(softmax(z), y) < 2000.0   # the clipped form saturates; the from-z form keeps growing
+
+
+def test_each_loss_owns_its_delta_and_the_shortcut_equals_the_general_rule():
+    """δ^L = (a − y)/B for softmax + cross-entropy equals the lesson's f'(z^L) ⊙ ∂J/∂a (a Jacobian product)."""
+    from lessonlib.activations import ACTIVATIONS
+    rng = np.random.default_rng(3)
+    z = rng.normal(size=(5, 7))
+    y = np.eye(5)[:, rng.integers(0, 5, 7)]
+    softmax_f = ACTIVATIONS["softmax"]
+    a = softmax_f.f(z)
+    ce = LOSSES["cross_entropy"]
+    shortcut = ce.delta(z, a, y, softmax_f)
+    general = softmax_f.chain(z, ce.dJ_da(a, y))
+    np.testing.assert_allclose(shortcut, general, rtol=1e-12, atol=1e-15)
+    sig = ACTIVATIONS["sigmoid"]
+    a = sig.f(z)
+    np.testing.assert_allclose(LOSSES["mse"].delta(z, a, y, sig), sig.f_prime(z) * (a - y) / 7, rtol=1e-15)
+
+
+def test_cross_entropy_requires_a_softmax_output():
+    import lessonlib
+    with pytest.raises(ValueError, match="output='softmax'"):
+        lessonlib.Network([3, 2], output="sigmoid", loss="cross_entropy")

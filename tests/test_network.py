@@ -44,8 +44,8 @@ def test_cache_shapes_and_contents():
     assert [a.shape for a in cache.a] == [(3, 7), (5, 7), (4, 7), (2, 7)]   # a^0 … a^L
     assert [z.shape for z in cache.z] == [(5, 7), (4, 7), (2, 7)]           # z^1 … z^L
     np.testing.assert_array_equal(cache.a[0], X)
-    np.testing.assert_allclose(cache.z[0], net.weights[0] @ X + net.biases[0], rtol=1e-15)
-    np.testing.assert_allclose(cache.a[1], np.tanh(cache.z[0]), rtol=1e-15)
+    np.testing.assert_allclose(cache.z[1], net.W[1] @ X + net.b[1], rtol=1e-15)
+    np.testing.assert_allclose(cache.a[1], np.tanh(cache.z[1]), rtol=1e-15)
     np.testing.assert_allclose(cache.a[-1].sum(axis=0), 1.0, rtol=1e-15)
     np.testing.assert_array_equal(net.predict(X), cache.a[-1])
 
@@ -56,7 +56,7 @@ def test_gradient_shapes():
     assert [g.shape for g in grads.dW] == [W.shape for W in net.weights]
     assert [g.shape for g in grads.db] == [b.shape for b in net.biases]
     assert [d.shape for d in grads.delta] == [(5, 4), (4, 4), (2, 4)]      # δ^1 … δ^L
-    np.testing.assert_allclose(grads.db[0], grads.delta[0].sum(axis=1, keepdims=True), rtol=1e-15)
+    np.testing.assert_allclose(grads.db[1], grads.delta[1].sum(axis=1, keepdims=True), rtol=1e-15)
 
 
 def test_same_seed_same_network_different_seed_different_network():
@@ -140,3 +140,60 @@ def test_l2_is_settable_later():
     net.l2 = 0.5
     assert net.l2 == 0.5
     assert net.cost(X, Y) == pytest.approx(J + 0.5 * regularization.penalty(net.weights), rel=1e-14)
+
+
+def test_everything_a_student_indexes_is_indexed_by_layer_number():
+    net = Network([4, 3, 2], activation="tanh", seed=0)
+    X, Y = np.ones((4, 5)), np.zeros((2, 5))
+    cache = net.forward(X)
+    grads = net.backward(cache, Y)
+    assert cache.a[0] is not None and np.array_equal(cache.a[0], X)
+    for m in (1, 2):
+        assert net.W[m] is net.weights[m - 1] and net.b[m] is net.biases[m - 1]
+        assert cache.z[m].shape == cache.a[m].shape == grads.delta[m].shape == (net.sizes[m], 5)
+        assert grads.dW[m].shape == net.W[m].shape and grads.db[m].shape == net.b[m].shape
+    assert grads.dW[-1] is grads.dW[2] and cache.a[-1] is cache.a[2]
+    for layers, name in ((cache.z, "z"), (grads.dW, "dW"), (grads.delta, "delta"), (net.W, "W")):
+        with pytest.raises(IndexError, match=r"numbered 1\.\.2.*no layer 0"):
+            layers[0]
+        with pytest.raises(IndexError, match=r"numbered 1\.\.2"):
+            layers[3]
+    assert [g.shape for g in grads.dW] == [(3, 4), (2, 3)]          # iteration runs m = 1..L
+
+
+def test_setting_a_parameter_checks_its_shape_and_type():
+    net = Network([4, 3, 2], seed=0)
+    with pytest.raises(ValueError, match=r"W\^1 must have shape \(3, 4\).*got \(4, 3\)"):
+        net.W[1] = np.zeros((4, 3))
+    with pytest.raises(ValueError, match=r"b\^2 must have shape \(2, 1\)"):
+        net.biases[1] = np.zeros(2)
+    with pytest.raises(TypeError, match="float64 numpy array"):
+        net.weights[0] = [[0.0] * 4] * 3
+    with pytest.raises(TypeError, match="float64 numpy array"):
+        net.W[2] = np.zeros((2, 3), dtype=complex)
+    net.W[1] = np.ones((3, 4), dtype=int)                            # whole numbers keep their meaning
+    assert net.weights[0].dtype == np.float64 and net.weights[0].sum() == 12
+    with pytest.raises(TypeError, match="number of layers is fixed"):
+        net.weights.append(np.zeros((3, 4)))
+
+
+def test_backward_refuses_an_array_or_another_networks_cache():
+    a, b = Network([4, 3, 2], seed=0), Network([4, 3, 2], seed=1)
+    X, Y = np.ones((4, 5)), np.zeros((2, 5))
+    with pytest.raises(TypeError, match=r"cache that forward returned"):
+        a.backward(X, Y)
+    with pytest.raises(ValueError, match="another network"):
+        a.backward(b.forward(X), Y)
+
+
+@pytest.mark.parametrize("sizes, error", [({4, 3, 2}, TypeError), ("432", TypeError), ([4], ValueError),
+                                          ([4, 0], ValueError), ([4, 2.5], TypeError), ([4, True], TypeError)])
+def test_bad_sizes_are_refused(sizes, error):
+    with pytest.raises(error, match="sizes"):
+        Network(sizes)
+
+
+@pytest.mark.parametrize("seed, error", [(-1, ValueError), (1.5, TypeError), ("0", TypeError), (True, TypeError)])
+def test_bad_seeds_are_refused(seed, error):
+    with pytest.raises(error, match="seed"):
+        Network([2, 2], seed=seed)
