@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from lessonlib.dashboard import control_values
+from lessonlib.dashboards.machinery import control_values
 from lessonlib.widgets import DASHBOARDS
 
 GOAL_MS = 100.0

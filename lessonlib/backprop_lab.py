@@ -24,7 +24,7 @@ from matplotlib.ticker import MaxNLocator
 
 from . import data, optimizers
 from .activations import sigmoid, sigmoid_prime, softmax
-from .dashboard import Dashboard, dropdown, int_slider, log_slider, new_figure
+from .dashboards.machinery import Dashboard, dropdown, int_slider, log_slider, new_figure
 from .network import Gradients, Network
 from .plots import COLORS, TEST_COLOR, TRAIN_COLOR, axes_or_new
 from .training import train

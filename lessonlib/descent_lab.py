@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from . import data, optimizers, surfaces
-from .dashboard import Dashboard, dropdown, int_slider, log_slider, new_figure
+from .dashboards.machinery import Dashboard, dropdown, int_slider, log_slider, new_figure
 from .network import Network
 from .plots import COLORS, axes_or_new, plot_contours, plot_path, presentation_style
 from .training import train

@@ -16,7 +16,7 @@ import textwrap
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from . import dashboard as dash
+from .dashboards import machinery as dash
 from . import plots, surfaces
 from .data import load_digits, load_study_hours
 from .network import Network

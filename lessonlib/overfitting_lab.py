@@ -18,7 +18,7 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 
 from . import data, optimizers, regularization
-from .dashboard import Dashboard, checkbox, log_slider, new_figure
+from .dashboards.machinery import Dashboard, checkbox, log_slider, new_figure
 from .network import Network
 from .plots import COLORS, TEST_COLOR, TRAIN_COLOR, axes_or_new, presentation_style
 from .training import evaluate, train

@@ -9,7 +9,14 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
-TRAIN_COLOR, TEST_COLOR = COLORS[0], COLORS[1]
+BLUE, VERMILLION, GREEN, PURPLE, ORANGE, SKY, YELLOW, BLACK = COLORS
+
+# One colour per method in every figure of the series (Okabe–Ito, distinct under colour-blindness).
+OPTIMIZER_COLORS = {"SGD": BLACK, "momentum": VERMILLION, "Nesterov": PURPLE, "AdaGrad": ORANGE,
+                    "RMSProp": GREEN, "Adam": BLUE}
+SET_COLORS = {"train": BLUE, "validation": GREEN, "test": VERMILLION}
+ACTIVATION_COLORS = {"sigmoid": VERMILLION, "relu": BLUE, "tanh": GREEN}
+TRAIN_COLOR, VALIDATION_COLOR, TEST_COLOR = SET_COLORS["train"], SET_COLORS["validation"], SET_COLORS["test"]
 
 STYLE = {
     "font.size": 14,

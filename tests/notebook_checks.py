@@ -95,7 +95,7 @@ def execution_problems(nb):
 # ---- (b) freshness -----------------------------------------------------------------------------
 def freshness_problem(path, nb=None):
     """None when the stamp lessonlib.refresh wrote matches the notebook's code and lessonlib's source."""
-    from lessonlib.refresh import STAMP_KEY, source_hash
+    from lessonlib.tools.refresh import STAMP_KEY, source_hash
 
     nb = read(path) if nb is None else nb
     stamp = nb.metadata.get(STAMP_KEY)

@@ -7,7 +7,7 @@ from PIL import Image
 import io
 
 from lessonlib.plots import presentation_style
-from lessonlib.dashboard import (Blitter, Dashboard, control_values, dropdown, int_slider, log_slider,
+from lessonlib.dashboards.machinery import (Blitter, Dashboard, control_values, dropdown, int_slider, log_slider,
                                  new_figure, png_bytes)
 
 

@@ -17,7 +17,7 @@ import shutil
 
 import nbformat
 import pytest
-from lessonlib.refresh import STAMP_KEY, source_hash
+from lessonlib.tools.refresh import STAMP_KEY, source_hash
 
 from notebook_checks import (IGNORE_TAG, ROOT, code_cells, execution_problems, freshness_problem,
                              ignore_tag_problems, notebook_paths, output_problems, read, refresh_command,

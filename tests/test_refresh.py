@@ -14,7 +14,7 @@ from notebook_checks import (ROOT, WIDGET_MIME, code_cells, execution_problems, 
                              ignore_tag_problems, output_problems)
 
 CELLS = [
-    "from lessonlib.dashboard import Dashboard, new_figure, float_slider\n"
+    "from lessonlib.dashboards.machinery import Dashboard, new_figure, float_slider\n"
     "from lessonlib import plots\n"
     "plots.use_presentation_style()",
     "print(f\"{sum(k * k for k in range(10)):d} squares\")",

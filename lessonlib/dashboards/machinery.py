@@ -16,7 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from .plots import presentation_style
+from ..plots import presentation_style
 
 
 def new_figure(figsize=(11, 4.2), ncols=1, nrows=1, **subplot_kw):

@@ -1,0 +1,222 @@
+"""One diagnosis harness for every exercise: run the student's function in a guard, compare it with the
+reference on several cases, name a catalogued mistake, or else point at the first wrong quantity.
+
+An exercise is an ``Exercise``: the reference implementation, the cases (each a label and the
+arguments), the names of the outputs, and a catalogue of ``Mistake``s — each a wrong implementation
+with the same signature, so the catalogue can be tested by feeding every mistake to the check.
+
+    result = exercise.check(student_fn)     # prints "✓ …" or "✗ …"; result.passed, result.mistake
+
+Nothing the student writes (an exception, a wrong type, a list for a tuple, NaN, overflow, an
+infinite loop) surfaces as the check's own traceback.  Every result is also appended to
+``RESULTS`` (exercise name, passed, mistake name) for ``python -m lessonlib.grade``.
+"""
+import copy
+import signal
+import threading
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+
+RESULTS = []
+TIME_LIMIT = 20          # seconds for one call of the student's function
+
+
+@dataclass
+class Case:
+    """One set of arguments, with a label the feedback can name ("2×3 W, λ = 0.1")."""
+    label: str
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+
+
+@dataclass
+class Mistake:
+    """A catalogued mistake: its name, what to tell the student, and a wrong implementation."""
+    name: str
+    message: str
+    fn: object
+
+
+@dataclass
+class Result:
+    exercise: str
+    passed: bool
+    mistake: str = None          # the catalogued mistake's name, "error", "mutated", "not done" or "other"
+    message: str = ""
+
+    def __bool__(self):
+        return self.passed
+
+    def _ipython_display_(self):  # the message is already printed; show nothing more
+        return None
+
+
+class Outcome:
+    """What one guarded call gave: ``values`` (a tuple of float64 arrays) or ``error`` (a sentence)."""
+
+    def __init__(self, values=None, error=None, raw=None, mutated=()):
+        self.values, self.error, self.raw, self.mutated = values, error, raw, mutated
+
+
+class _Timeout(BaseException):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Timeout()
+
+
+def call_guarded(fn, case, time_limit=TIME_LIMIT):
+    """Call fn on copies of the case's arguments; (result, error sentence or None, names of mutated args)."""
+    args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
+    use_alarm = threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGALRM")
+    old = signal.signal(signal.SIGALRM, _alarm) if use_alarm else None
+    try:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, time_limit)
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            out = fn(*args, **kwargs)
+        error = None
+    except _Timeout:
+        out, error = None, f"it did not finish within {time_limit} s (an endless loop?)"
+    except NotImplementedError:
+        out, error = None, "not done"
+    except RecursionError:
+        out, error = None, "it raised RecursionError (does it call itself?)"
+    except Exception as err:  # a student's bug is reported, never raised
+        out, error = None, f"it raised {type(err).__name__}: {err}"
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+    mutated = [i for i, (before, after) in enumerate(zip(case.args, args)) if not _same(before, after)]
+    return out, error, mutated
+
+
+def _same(a, b):
+    if isinstance(a, np.ndarray):
+        return isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
+    if isinstance(a, (list, tuple)):
+        return isinstance(b, (list, tuple)) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return True
+
+
+def as_outputs(out, names):
+    """The student's return value as a tuple of float64 arrays, one per name; or a sentence saying why not."""
+    if len(names) == 1:
+        out = (out,)
+    elif not isinstance(out, (tuple, list)):
+        return None, (f"it should return {len(names)} values ({', '.join(names)}) as a tuple; "
+                      f"got one {type(out).__name__}")
+    elif len(out) != len(names):
+        return None, f"it should return {len(names)} values ({', '.join(names)}); got {len(out)}"
+    values = []
+    for name, value in zip(names, out):
+        if value is None:
+            return None, f"{name} is None: is a `return` missing?"
+        try:
+            arr = np.asarray(value)
+            if arr.dtype.kind == "c":
+                return None, f"{name} holds complex numbers; it should be real"
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError):
+            return None, f"{name} should be a number or an array of numbers; got {type(value).__name__}"
+        values.append(arr)
+    return tuple(values), None
+
+
+def _close(a, b, rtol, atol):
+    return a.shape == b.shape and np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True)
+
+
+def _describe_difference(name, got, want, label):
+    if got.shape != want.shape:
+        return f"{name} has shape {got.shape}; expected {want.shape} (case: {label})"
+    if not np.isfinite(got).all():
+        bad = np.argwhere(~np.isfinite(got))[0]
+        where = f" at index {tuple(int(i) for i in bad)}" if got.ndim else ""
+        return f"{name} holds NaN or inf{where} (case: {label})"
+    diff = np.abs(got - want)
+    k = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.ndim else ()
+    where = f" at index {tuple(int(i) for i in k)}" if diff.ndim else ""
+    return (f"{name} is off by up to {diff[k]:.3g}{where}: expected {want[k]:.6g}, got {got[k]:.6g} "
+            f"(case: {label})")
+
+
+class Exercise:
+    """reference(*case.args) is right; ``mistakes`` are named wrong versions of it."""
+
+    def __init__(self, name, reference, cases, outputs, mistakes=(), success="", in_place_ok=False,
+                 rtol=1e-7, atol=1e-10, time_limit=TIME_LIMIT):
+        self.name, self.reference, self.cases, self.outputs = name, reference, list(cases), tuple(outputs)
+        self.mistakes, self.success, self.in_place_ok = list(mistakes), success, in_place_ok
+        self.rtol, self.atol, self.time_limit = rtol, atol, time_limit
+        names = [m.name for m in self.mistakes]
+        if len(set(names)) != len(names):
+            raise ValueError(f"{name}: mistake names must be distinct; got {names}")
+
+    def expected(self, case):
+        out, error, _ = call_guarded(self.reference, case, self.time_limit)
+        if error:
+            raise RuntimeError(f"{self.name}'s reference failed on {case.label}: {error}")
+        return as_outputs(out, self.outputs)[0]
+
+    def run(self, fn, case):
+        out, error, mutated = call_guarded(fn, case, self.time_limit)
+        if error:
+            return Outcome(error=error)
+        values, error = as_outputs(out, self.outputs)
+        return Outcome(values=values, error=error, raw=out, mutated=mutated)
+
+    def matches(self, outcomes, fn):
+        """Does fn give, on every case, what the student's outcomes hold?"""
+        for case, got in zip(self.cases, outcomes):
+            theirs = self.run(fn, case)
+            if theirs.values is None or not all(_close(g, t, self.rtol, self.atol)
+                                                for g, t in zip(got.values, theirs.values)):
+                return False
+        return True
+
+    def diagnose(self, fn):
+        """The Result for ``fn``, without printing."""
+        if not callable(fn):
+            return Result(self.name, False, "error", f"pass your function itself (no parentheses); "
+                                                     f"got {type(fn).__name__}")
+        outcomes = [self.run(fn, case) for case in self.cases]
+        for case, got in zip(self.cases, outcomes):
+            if got.error == "not done":
+                return Result(self.name, False, "not done",
+                              f"{self.name}: not written yet (it raises NotImplementedError); replace the "
+                              f"placeholder with your code")
+            if got.error:
+                return Result(self.name, False, "error", f"on the case {case.label}, {got.error}")
+        wrong = [(case, got) for case, got in zip(self.cases, outcomes)
+                 if not all(_close(g, w, self.rtol, self.atol) for g, w in zip(got.values, self.expected(case)))]
+        if not wrong:
+            mutated = [(case, got) for case, got in zip(self.cases, outcomes) if got.mutated]
+            if mutated and not self.in_place_ok:
+                case, got = mutated[0]
+                return Result(self.name, False, "mutated",
+                              f"right values, but it changed the array you were given (argument "
+                              f"{got.mutated[0] + 1}, case {case.label}): an in-place update such as "
+                              f"`x -= ...` changes the caller's array too; build a new array instead")
+            return Result(self.name, True, None, self.success or f"{self.name} is right on every case")
+        for mistake in self.mistakes:
+            if self.matches(outcomes, mistake.fn):
+                return Result(self.name, False, mistake.name, mistake.message)
+        case, got = wrong[0]
+        want = self.expected(case)
+        for name, g, w in zip(self.outputs, got.values, want):
+            if not _close(g, w, self.rtol, self.atol):
+                return Result(self.name, False, "other", "not yet: " + _describe_difference(name, g, w, case.label))
+        raise AssertionError("unreachable: a wrong case has a wrong output")
+
+    def check(self, fn):
+        """Print ✓/✗ with the diagnosis and return the Result (also recorded in RESULTS)."""
+        result = self.diagnose(fn)
+        print(("✓ " if result.passed else "✗ ") + result.message)
+        RESULTS.append(result)
+        return result

@@ -1,0 +1,47 @@
+"""What the notebooks print: matrices, source code, tables and numbers, in a form stable across machines."""
+import inspect
+import textwrap
+
+import numpy as np
+
+
+def source(obj):
+    """The source code of a function, method or class, dedented."""
+    return textwrap.dedent(inspect.getsource(obj)).rstrip()
+
+
+def show_source(obj):
+    """Print the source of ``obj`` (a notebook shows the library code it is about to use)."""
+    print(source(obj))
+
+
+def matrix(name, A, digits=4):
+    """'name = [...]', one row per line with ``digits`` decimals (−0.0 printed as 0.0)."""
+    A = np.atleast_2d(np.asarray(A, dtype=np.float64))
+    cells = [[f"{v + 0.0:.{digits}f}" for v in row] for row in A]
+    width = max(len(c) for row in cells for c in row)
+    rows = ["[" + "  ".join(c.rjust(width) for c in row) + "]" for row in cells]
+    pad = " " * (len(name) + 3)
+    return f"{name} = " + ("\n" + pad).join(rows)
+
+
+def show(name, A, digits=4):
+    """Print a vector or matrix (see ``matrix``)."""
+    print(matrix(name, A, digits))
+
+
+def table(rows, header):
+    """A plain-text table: columns padded to their widest cell, a rule under the header."""
+    rows = [[str(c) for c in row] for row in rows]
+    widths = [max(len(r[i]) for r in rows + [list(header)]) for i in range(len(header))]
+    line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
+    return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+def show_table(rows, header):
+    print(table(rows, header))
+
+
+def percent(x, digits=1):
+    """0.9712 → '97.1 %'."""
+    return f"{100 * x:.{digits}f} %"
