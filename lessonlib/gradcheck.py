@@ -1,39 +1,56 @@
 """Gradient checking: backprop against central differences.  Taught in notebook 02.
 
-  ∂Ĵ/∂θ_i ≈ (Ĵ(θ + ε e_i) − Ĵ(θ − ε e_i)) / (2ε)        error O(ε²)
-  relative error = ||g_backprop − g_numeric|| / max(||g_backprop|| + ||g_numeric||, tiny)
-In float64 with ε = 1e-5 a correct backward gives about 1e-8 or less; above 1e-7 something is wrong.
-(A smaller ε is not better: rounding in Ĵ(θ ± ε e_i) grows like 1/ε, and with ε = 1e-6 the vanishing
-gradients of a deep sigmoid net already cross 1e-7.)
+  ∂Ĵ/∂θ_i ≈ (Ĵ(θ + ε e_i) − Ĵ(θ − ε e_i)) / (2ε)              error O(ε²)
+  relative error = max_i |g_i − g_num,i| / max(|g_i|, |g_num,i|, τ)    (CS231n's, the worst entry)
+
+Rounding in Ĵ(θ ± ε e_i) puts an error of about u |Ĵ| / ε on every numerical entry (u: float64's
+machine epsilon, 2.2e-16), however correct backprop is.  So entries smaller than the floor
+τ = 10 u |Ĵ| / (ε · tolerance) are measured against τ: below it a gradient cannot be told from
+rounding (a deep sigmoid net's first layer has such entries).  The default ε = u^(1/3) ≈ 6e-6
+balances the ε² and u/ε errors; a correct backward then gives about 1e-8 or less, and the default
+tolerance is 1e-7, or 10 ε² for a larger ε (the O(ε²) term alone reaches ε²: 1e-5 at ε = 1e-3).  A failure that is not a bug is named in the report: a ReLU input z within
+reach of the kink at 0 (the finite difference straddles it), or parameters that are not float64.
 """
 import numpy as np
 
+from . import validation
+from .network import Network
+
 TOLERANCE = 1e-7
+U = np.finfo(np.float64).eps
+EPS = U ** (1 / 3)                      # ≈ 6.1e-6
+KINKED = ("relu", "leaky_relu")
 
 
-def numerical_gradient(cost, theta, eps=1e-5):
-    """Central differences of ``cost()`` for every entry of the array ``theta`` (changed and restored in place)."""
-    grad = np.zeros_like(theta)
+def numerical_gradient(cost, theta, eps=EPS):
+    """Central differences of ``cost()`` for every entry of the array ``theta`` (changed and restored in place).
+
+    The step is the one the array really took, (θ_i + ε) − (θ_i − ε) as stored, not 2ε."""
+    grad = np.zeros(theta.shape)
     for i in np.ndindex(theta.shape):
         saved = theta[i]
         theta[i] = saved + eps
-        plus = cost()
+        plus, up = cost(), theta[i]
         theta[i] = saved - eps
-        minus = cost()
+        minus, down = cost(), theta[i]
         theta[i] = saved
-        grad[i] = (plus - minus) / (2 * eps)
+        grad[i] = (plus - minus) / (up - down)
     return grad
 
 
-def relative_error(g, g_num):
-    return float(np.linalg.norm(g - g_num) / max(np.linalg.norm(g) + np.linalg.norm(g_num), 1e-300))
+def relative_error(g, g_num, floor=0.0):
+    """max_i |g_i − g_num,i| / max(|g_i|, |g_num,i|, floor); NaN counts as infinitely wrong."""
+    g, g_num = np.asarray(g, dtype=np.float64), np.asarray(g_num, dtype=np.float64)
+    scale = np.maximum(np.maximum(np.abs(g), np.abs(g_num)), max(floor, np.finfo(np.float64).tiny))
+    errors = np.abs(g - g_num) / scale
+    return float(np.nan_to_num(errors, nan=np.inf).max()) if errors.size else 0.0
 
 
 class GradCheck:
     """One row per parameter: its name, shape and the relative error of backprop's gradient."""
 
-    def __init__(self, rows, tolerance=TOLERANCE):
-        self.rows, self.tolerance = rows, tolerance
+    def __init__(self, rows, tolerance=TOLERANCE, notes=(), eps=EPS, floor=0.0):
+        self.rows, self.tolerance, self.notes, self.eps, self.floor = rows, tolerance, list(notes), eps, floor
 
     @property
     def max_error(self):
@@ -48,26 +65,79 @@ class GradCheck:
         for name, shape, error in self.rows:
             verdict = "ok" if error < self.tolerance else "WRONG"
             lines.append(f"{name:<10} {str(shape):<10} {error:>15.1e}   {verdict}")
+        if not self.passed:                       # a failure that need not be a bug says so
+            lines += [f"note: {note}" for note in self.notes]
         return "\n".join(lines)
 
     def __repr__(self):
         return str(self)
 
 
-def gradient_check(net, X, Y, eps=1e-5, gradients=None, tolerance=TOLERANCE):
-    """Compare ``gradients`` (default: ``net.gradients(X, Y)``) with central differences of ``net.cost``.
-
-    ``gradients`` may be any object with ``dW`` and ``db`` lists, e.g. from a student's own backward.
-    """
-    X = net.check_X(X)
-    Y = net.check_Y(Y, X.shape[1])
-    grads = net.gradients(X, Y) if gradients is None else gradients
-    cost = lambda: net._cost(net._forward(X), Y)  # noqa: E731  (Ĵ at the current parameters)
-    rows = []
-    for m, (W, b) in enumerate(zip(net.weights, net.biases), start=1):
-        for name, theta, g in ((f"W^{m}", W, grads.dW[m - 1]), (f"b^{m}", b, grads.db[m - 1])):
-            g = np.asarray(g, dtype=np.float64)
+def checked_gradients(net, gradients):
+    """[(dW, db)] per layer from any object with ``dW`` and ``db`` (one real array per layer each)."""
+    if not (hasattr(gradients, "dW") and hasattr(gradients, "db")):
+        raise TypeError(f"gradients must have .dW and .db (one array per layer), like net.gradients(X, Y); "
+                        f"got {validation.describe(gradients)}")
+    layers = []
+    for kind in ("dW", "db"):
+        arrays = validation.array_list(getattr(gradients, kind), f"gradients.{kind}")
+        if len(arrays) != net.L:
+            raise ValueError(f"gradients.{kind} must hold {net.L} arrays, one per layer 1..{net.L}; got {len(arrays)}")
+        layers.append(arrays)
+    for m, (W, b, dW, db) in enumerate(zip(net.weights, net.biases, *layers), start=1):
+        for name, theta, g in ((f"W^{m}", W, dW), (f"b^{m}", b, db)):
+            g = validation.real_array(g, f"the gradient for {name}")
             if g.shape != theta.shape:
                 raise ValueError(f"the gradient for {name} has shape {g.shape}; expected {theta.shape}")
-            rows.append((name, theta.shape, relative_error(g, numerical_gradient(cost, theta, eps))))
-    return GradCheck(rows, tolerance)
+    return list(zip(*layers))
+
+
+def kink_note(net, X, eps):
+    """Say so when some ReLU input z lies within the finite difference's reach of the kink z = 0."""
+    cache = net._forward(X)
+    near = []
+    for m, (z, a_prev) in enumerate(zip(cache.z, cache.a), start=1):
+        if net.activation_of(m).name in KINKED:
+            reach = eps * max(1.0, float(np.abs(a_prev).max()))      # how far one ε step can move z^m
+            count = int(np.count_nonzero(np.abs(z) < reach))
+            if count:
+                near.append(f"{count} in layer {m}")
+    if not near:
+        return []
+    return [f"ReLU inputs z within ε·|a| of the kink at 0 ({', '.join(near)}): the difference quotient "
+            f"straddles the kink there, so a failure need not be a bug; try another seed or a smaller eps"]
+
+
+def gradient_check(net, X, Y, eps=None, gradients=None, tolerance=None):
+    """Compare ``gradients`` (default: ``net.gradients(X, Y)``) with central differences of ``net.cost``.
+
+    ``gradients`` may be any object with ``dW`` and ``db`` (one array per layer), e.g. from a
+    student's own backward.  eps: the step ε (default u^(1/3) ≈ 6e-6); tolerance: default
+    max(1e-7, 10 ε²).
+    """
+    validation.instance(net, "net", "Network([64, 16, 10])")
+    if not isinstance(net, Network):
+        raise TypeError(f"net must be a lessonlib Network; got {validation.describe(net)}")
+    X = net.check_X(X)
+    Y = net.check_Y(Y, X.shape[1])
+    eps = EPS if eps is None else validation.positive(eps, "eps (ε)")
+    if eps > 0.1:
+        raise ValueError(f"eps (ε) must be at most 0.1 for a derivative to be measured; got {eps}")
+    tolerance = max(TOLERANCE, 10 * eps * eps) if tolerance is None else validation.positive(tolerance, "tolerance")
+    if tolerance >= 1:
+        raise ValueError(f"tolerance must be below 1 (a relative error); got {tolerance}")
+    for m, (W, b) in enumerate(zip(net.weights, net.biases), start=1):
+        validation.finite(W, f"W^{m}")
+        validation.finite(b, f"b^{m}")
+    grads = net.gradients(X, Y) if gradients is None else gradients
+    layers = checked_gradients(net, grads)
+    cost = lambda: net._cost(net._forward(X), Y)  # noqa: E731  (Ĵ at the current parameters)
+    with np.errstate(all="ignore"):
+        floor = 10 * U * max(abs(cost()), 1e-300) / (eps * tolerance)
+        rows, notes = [], kink_note(net, X, eps)
+        for m, (W, b, (dW, db)) in enumerate(zip(net.weights, net.biases, layers), start=1):
+            for name, theta, g in ((f"W^{m}", W, dW), (f"b^{m}", b, db)):
+                if theta.dtype != np.float64:
+                    notes.append(f"{name} is {theta.dtype}, not float64: its rounding alone can exceed the tolerance")
+                rows.append((name, theta.shape, relative_error(g, numerical_gradient(cost, theta, eps), floor)))
+    return GradCheck(rows, tolerance, notes, eps, floor)

@@ -12,38 +12,56 @@ notebook's equations.  The rules are the published ones, written as ``torch.opti
   RMSProp      s ← ρ s + (1 − ρ) g²;   θ ← θ − α g / (√s + ε)
   Adam         v ← β₁ v + (1 − β₁) g;  s ← β₂ s + (1 − β₂) g²;  t ← t + 1
                v̂ = v / (1 − β₁ᵗ);      ŝ = s / (1 − β₂ᵗ);       θ ← θ − α v̂ / (√ŝ + ε)
+
+The state (v, s, t) belongs to the very arrays it was built for: an optimizer handed other arrays
+(another network, even one of the same shape) starts from fresh state, as a new optimizer would.
+Every hyper-parameter is checked when it is set, in the constructor or later (``opt.lr = 0.1``).
 """
+import weakref
+
 import numpy as np
 
 from . import validation
 
 
+class Hyper:
+    """A hyper-parameter attribute whose every assignment is checked (``check(value, label)``)."""
+
+    def __init__(self, check, label):
+        self.check, self.label = check, label
+
+    def __set_name__(self, owner, name):
+        self.slot = "_" + name                   # the update rules read the checked value from here
+
+    def __get__(self, obj, owner=None):
+        return self if obj is None else getattr(obj, self.slot)
+
+    def __set__(self, obj, value):
+        setattr(obj, self.slot, self.check(value, self.label))
+
+
 class Optimizer:
     """Holds the learning rate α (``lr``) and per-parameter state; subclasses give ``update``."""
 
+    lr = Hyper(validation.positive, "lr (learning rate α)")
+
     def __init__(self, lr):
         self.lr = lr
-        self.state, self.shapes = None, None
-
-    @property
-    def lr(self):
-        return self._lr
-
-    @lr.setter
-    def lr(self, value):
-        self._lr = validation.positive(value, "lr (learning rate α)")
+        self.reset()
 
     def step(self, params, grads):
         """One update of every array in ``params`` (in place) from the matching ``grads``."""
-        validation.matching_lists(params, grads)
+        params, grads = validation.params_and_grads(params, grads)
         self.prepare(params)
         self._step(params, grads)
 
     def prepare(self, params):
-        """Fresh state when the parameters are new (e.g. another network); kept otherwise."""
-        shapes = [p.shape for p in params]
-        if self.state is None or self.shapes != shapes:
-            self.state, self.shapes = [self.new_state(p) for p in params], shapes
+        """Keep the state for these very arrays; fresh state for any others (e.g. another network)."""
+        owners = self._owners
+        if (owners is None or len(owners) != len(params)
+                or any(owner() is not p for owner, p in zip(owners, params))):
+            self.state = [self.new_state(p) for p in params]
+            self._owners = [weakref.ref(p) for p in params]
 
     def _step(self, params, grads):
         """The update alone: ``train`` checks and prepares once, then calls this for every batch."""
@@ -52,7 +70,7 @@ class Optimizer:
 
     def reset(self):
         """Forget the state (velocities, running averages, step count)."""
-        self.state, self.shapes = None, None
+        self.state, self._owners = None, None
 
     def new_state(self, p):
         return {}
@@ -66,43 +84,82 @@ class SGD(Optimizer):
 
     def __init__(self, lr, momentum=0.0, nesterov=False):
         super().__init__(lr)
-        self.momentum = validation.unit_interval(momentum, "momentum (μ)")
-        if nesterov and self.momentum == 0:
+        momentum = validation.unit_interval(momentum, "momentum (μ)")
+        nesterov = validation.flag(nesterov, "nesterov")
+        if nesterov and momentum == 0:
             raise ValueError("nesterov=True needs momentum > 0; got momentum=0")
-        self.nesterov = bool(nesterov)
+        self._momentum, self._nesterov = momentum, nesterov
+
+    @property
+    def momentum(self):
+        return self._momentum
+
+    @momentum.setter
+    def momentum(self, mu):
+        mu = validation.unit_interval(mu, "momentum (μ)")
+        if self._nesterov and mu == 0:
+            raise ValueError("momentum=0 would leave nesterov=True without momentum; set nesterov=False first")
+        self._momentum = mu
+
+    @property
+    def nesterov(self):
+        return self._nesterov
+
+    @nesterov.setter
+    def nesterov(self, value):
+        value = validation.flag(value, "nesterov")
+        if value and self._momentum == 0:
+            raise ValueError("nesterov=True needs momentum > 0; got momentum=0")
+        self._nesterov = value
 
     def new_state(self, p):
         return {"v": np.zeros_like(p)}
 
     def update(self, p, g, s):
-        if self.momentum == 0:
-            p -= self.lr * g                          # θ ← θ − α g
+        lr, mu = self._lr, self._momentum
+        if mu == 0:
+            p -= lr * g                               # θ ← θ − α g
             return
         v = s["v"]
-        v *= self.momentum                            # v ← μ v + g
+        v *= mu                                       # v ← μ v + g
         v += g
-        if self.nesterov:
-            p -= self.lr * (g + self.momentum * v)    # θ ← θ − α (g + μ v)
+        if self._nesterov:
+            p -= lr * (g + mu * v)                    # θ ← θ − α (g + μ v)
         else:
-            p -= self.lr * v                          # θ ← θ − α v
+            p -= lr * v                               # θ ← θ − α v
 
     def __repr__(self):
         return f"SGD(lr={self.lr}, momentum={self.momentum}, nesterov={self.nesterov})"
 
 
+def positive_eps(eps, name):
+    """ε > 0: where a coordinate's gradient has always been 0 (a pixel that is 0 in every image), s = 0
+    and g / (√s + ε) would be 0/0 = NaN with ε = 0."""
+    eps = validation.real(eps, name)
+    if eps <= 0:
+        raise ValueError(f"{name} must be > 0: with ε = 0, g / (√s + ε) is 0/0 = NaN wherever the gradient has "
+                         f"always been 0 (e.g. a pixel that is 0 in every image); got {eps}")
+    return eps
+
+
+EPS = Hyper(positive_eps, "eps (ε)")
+
+
 class AdaGrad(Optimizer):
     """Per-coordinate steps α / (√(Σ g²) + ε): large past gradients, small steps."""
 
+    eps = EPS
+
     def __init__(self, lr, eps=1e-10):
         super().__init__(lr)
-        self.eps = validation.non_negative(eps, "eps (ε)")
+        self.eps = eps
 
     def new_state(self, p):
         return {"s": np.zeros_like(p)}
 
     def update(self, p, g, s):
-        s["s"] += g * g                                     # s ← s + g²
-        p -= self.lr * g / (np.sqrt(s["s"]) + self.eps)     # θ ← θ − α g / (√s + ε)
+        s["s"] += g * g                                       # s ← s + g²
+        p -= self._lr * g / (np.sqrt(s["s"]) + self._eps)     # θ ← θ − α g / (√s + ε)
 
     def __repr__(self):
         return f"AdaGrad(lr={self.lr}, eps={self.eps})"
@@ -111,18 +168,19 @@ class AdaGrad(Optimizer):
 class RMSProp(Optimizer):
     """AdaGrad with a leaky average: s forgets old gradients at rate ρ."""
 
+    rho, eps = Hyper(validation.unit_interval, "rho (ρ)"), EPS
+
     def __init__(self, lr, rho=0.99, eps=1e-8):
         super().__init__(lr)
-        self.rho = validation.unit_interval(rho, "rho (ρ)")
-        self.eps = validation.non_negative(eps, "eps (ε)")
+        self.rho, self.eps = rho, eps
 
     def new_state(self, p):
         return {"s": np.zeros_like(p)}
 
     def update(self, p, g, s):
-        s["s"] *= self.rho                                   # s ← ρ s + (1 − ρ) g²
-        s["s"] += (1.0 - self.rho) * g * g
-        p -= self.lr * g / (np.sqrt(s["s"]) + self.eps)      # θ ← θ − α g / (√s + ε)
+        s["s"] *= self._rho                                   # s ← ρ s + (1 − ρ) g²
+        s["s"] += (1.0 - self._rho) * g * g
+        p -= self._lr * g / (np.sqrt(s["s"]) + self._eps)     # θ ← θ − α g / (√s + ε)
 
     def __repr__(self):
         return f"RMSProp(lr={self.lr}, rho={self.rho}, eps={self.eps})"
@@ -131,17 +189,17 @@ class RMSProp(Optimizer):
 class Adam(Optimizer):
     """Momentum (v) and RMSProp (s) together, with bias correction for their zero start."""
 
+    beta1, beta2, eps = Hyper(validation.unit_interval, "beta1 (β₁)"), Hyper(validation.unit_interval, "beta2 (β₂)"), EPS
+
     def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
         super().__init__(lr)
-        self.beta1 = validation.unit_interval(beta1, "beta1 (β₁)")
-        self.beta2 = validation.unit_interval(beta2, "beta2 (β₂)")
-        self.eps = validation.non_negative(eps, "eps (ε)")
+        self.beta1, self.beta2, self.eps = beta1, beta2, eps
 
     def new_state(self, p):
         return {"v": np.zeros_like(p), "s": np.zeros_like(p), "t": 0}
 
     def update(self, p, g, s):
-        b1, b2 = self.beta1, self.beta2
+        b1, b2 = self._beta1, self._beta2
         s["t"] += 1                                          # t ← t + 1
         s["v"] *= b1                                         # v ← β₁ v + (1 − β₁) g
         s["v"] += (1.0 - b1) * g
@@ -149,7 +207,7 @@ class Adam(Optimizer):
         s["s"] += (1.0 - b2) * g * g
         v_hat = s["v"] / (1.0 - b1 ** s["t"])                # v̂ = v / (1 − β₁ᵗ)
         s_hat = s["s"] / (1.0 - b2 ** s["t"])                # ŝ = s / (1 − β₂ᵗ)
-        p -= self.lr * v_hat / (np.sqrt(s_hat) + self.eps)   # θ ← θ − α v̂ / (√ŝ + ε)
+        p -= self._lr * v_hat / (np.sqrt(s_hat) + self._eps)   # θ ← θ − α v̂ / (√ŝ + ε)
 
     def __repr__(self):
         return f"Adam(lr={self.lr}, beta1={self.beta1}, beta2={self.beta2}, eps={self.eps})"

@@ -2,12 +2,31 @@
 
 ``batch_size=None`` is full-batch gradient descent; ``batch_size=1`` is stochastic gradient
 descent; anything between is mini-batch.  Each epoch visits every example once, in an order
-shuffled from ``seed``.
+shuffled from ``seed``.  Every argument is checked before the first update, so a refused call
+leaves the network and the optimizer as they were.  When training ends, ``history.message`` says
+why (the epochs ran out, early stopping, a callback, divergence) and, when training failed
+(diverged, or ended at chance level / without progress), the likely cause.
 """
+import math
+
 import numpy as np
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from . import validation
+from .network import Network
+from .optimizers import SGD, Optimizer
+
+
+class StopTraining(Exception):
+    """Raise this in a callback to end training after the current epoch (``str(err)`` goes in the message)."""
+
+
+class _Stop:
+    def __repr__(self):
+        return "lessonlib.training.STOP"
+
+
+STOP = _Stop()   # a callback returns STOP to end training after the current epoch
 
 
 class History:
@@ -36,7 +55,7 @@ def accuracy(A, Y):
 
 
 def is_one_hot(Y):
-    return Y.shape[0] > 1 and np.all((Y == 0) | (Y == 1)) and np.all(Y.sum(axis=0) == 1)
+    return Y.shape[0] > 1 and bool(np.all((Y == 0) | (Y == 1))) and bool(np.all(Y.sum(axis=0) == 1))
 
 
 def evaluate(net, X, Y, classify=None):
@@ -46,17 +65,18 @@ def evaluate(net, X, Y, classify=None):
     return net._data_cost(cache, Y), (accuracy(cache.a[-1], Y) if classify else None)
 
 
-def record(history, net, X, Y, X_test, Y_test, classify):
-    with np.errstate(all="ignore"):
-        J, acc = evaluate(net, X, Y, classify)
-        history.train_cost.append(J)
-        if acc is not None:
-            history.train_accuracy.append(acc)
-        if X_test is not None:
-            J_test, acc_test = evaluate(net, X_test, Y_test, classify)
-            history.test_cost.append(J_test)
-            if acc_test is not None:
-                history.test_accuracy.append(acc_test)
+class Evaluation:
+    """One data set, recorded after every epoch: J, and the accuracy when its targets are one-hot."""
+
+    def __init__(self, net, X, Y, costs, accuracies):
+        self.net, self.X, self.Y, self.costs, self.accuracies = net, X, Y, costs, accuracies
+        self.labels = Y.argmax(axis=0) if is_one_hot(Y) else None      # classified on its own
+
+    def record(self):
+        cache = self.net._forward(self.X)
+        self.costs.append(self.net._data_cost(cache, self.Y))
+        if self.labels is not None:
+            self.accuracies.append(float(np.mean(cache.a[-1].argmax(axis=0) == self.labels)))
 
 
 def batches(N, batch_size, rng):
@@ -67,86 +87,267 @@ def batches(N, batch_size, rng):
     return order, [slice(i, i + batch_size) for i in range(0, N, batch_size)]
 
 
+_blas = None
+
+
+def one_blas_thread():
+    """BLAS held to one thread (the controller is built once: building it takes milliseconds)."""
+    global _blas
+    if _blas is None:
+        _blas = ThreadpoolController()
+    return _blas.limit(limits=1, user_api="blas")
+
+
 def train(net, X, Y, optimizer, epochs, batch_size=None, X_test=None, Y_test=None, seed=None,
           schedule=None, early_stopping=None, callback=None, divergence_factor=10.0):
     """Train ``net`` in place for ``epochs`` passes over (X, Y); returns a History.
 
-    early_stopping: patience p; stop when the test cost has not improved for p epochs and
-        restore the parameters of the best epoch (needs X_test, Y_test).
-    callback(epoch, history): called after every epoch; return True to stop.
-    divergence_factor: the cost is taken as exploding above this × the cost before training.
+    X, Y (and X_test, Y_test): real arrays in the column convention; other dtypes (ints, float32)
+        are converted to float64 copies, and training is float64 throughout.  NaN/inf are refused.
+    optimizer: an instance, e.g. ``SGD(lr=0.1)``; its state belongs to this network's arrays.
+    schedule(k) → α for epoch k = 0, 1, …: called for every epoch before the first update, so a
+        bad value is refused before anything changes.
+    early_stopping: patience p; stop when the held-out (X_test) cost has not improved for p epochs.
+        Whatever ends the run (the epochs, early stopping, divergence, a callback, an exception),
+        the parameters of the best epoch are restored and ``history.message`` says so.
+    callback(epoch, history): called after every epoch (1, 2, …); return None to go on, or
+        ``STOP`` (``lessonlib.training.STOP``) to stop, or raise ``StopTraining``.  Any other return
+        value is a TypeError (a stray ``True``/``False`` is not taken as a stop signal).
+    divergence_factor: the cost counts as exploding above this × the cost before training (> 1;
+        ``np.inf`` to only stop on NaN/inf).
+    An exception raised during training (a callback, a schedule) keeps the finished epochs' updates
+    and carries the History so far as ``err.history`` (and a note saying so).
     BLAS is held to one thread meanwhile: the lessons' matrices are small, and on a shared 2-core
     machine a second BLAS thread only waits for the first (it was up to 10× slower under load).
     """
-    with threadpool_limits(limits=1, user_api="blas"):
-        return _train(net, X, Y, optimizer, epochs, batch_size, X_test, Y_test, seed,
-                      schedule, early_stopping, callback, divergence_factor)
+    run = Run(net, X, Y, optimizer, epochs, batch_size, X_test, Y_test, seed, schedule, early_stopping,
+              callback, divergence_factor)                      # every check, before any update
+    with one_blas_thread():
+        return run()
 
 
-def _train(net, X, Y, optimizer, epochs, batch_size, X_test, Y_test, seed,
-           schedule, early_stopping, callback, divergence_factor):
-    X = net.check_X(X)
-    Y = net.check_Y(Y, X.shape[1])
-    epochs = validation.positive_int(epochs, "epochs")
-    if batch_size is not None:
-        batch_size = validation.positive_int(batch_size, "batch_size")
-    if (X_test is None) != (Y_test is None):
-        raise ValueError("give both X_test and Y_test, or neither")
-    if X_test is not None:
-        X_test = net.check_X(X_test, "X_test")
-        Y_test = net.check_Y(Y_test, X_test.shape[1], "Y_test")
-    if early_stopping is not None:
-        early_stopping = validation.positive_int(early_stopping, "early_stopping (patience)")
-        if X_test is None:
-            raise ValueError("early_stopping watches the test cost: give X_test and Y_test")
-    if not hasattr(optimizer, "step"):
-        raise TypeError(f"optimizer must have a step(params, grads) method; got {type(optimizer).__name__}")
+class Run:
+    """One call of ``train``: its checked arguments, then the loop."""
 
-    rng = np.random.default_rng(seed)
-    classify = is_one_hot(Y) and (Y_test is None or is_one_hot(Y_test))
-    history = History()
-    params = net.params
-    if hasattr(optimizer, "prepare"):                     # a lessonlib optimizer: check once, then
-        optimizer.prepare(params)                         # skip the per-step checks
-        step = optimizer._step
-    else:
-        step = optimizer.step
-    with np.errstate(all="ignore"):
-        J0 = evaluate(net, X, Y)[0]
-    limit = divergence_factor * max(J0, 1e-2)
-    best_cost, best_params = np.inf, None
-    N = X.shape[1]
-    for epoch in range(epochs):
-        if schedule is not None:
-            optimizer.lr = schedule(epoch)
-        history.lr.append(optimizer.lr)
-        order, slices = batches(N, batch_size, rng)
-        # shuffled columns, stored column-contiguous (one copy), so each batch X[:, i:i+B] is a plain block
-        Xs, Ys = (X, Y) if order is None else (X.T[order].T, Y.T[order].T)
+    def __init__(self, net, X, Y, optimizer, epochs, batch_size, X_test, Y_test, seed, schedule,
+                 early_stopping, callback, divergence_factor):
+        validation.instance(net, "net", "Network([64, 32, 10], ...)")
+        if not isinstance(net, Network):
+            raise TypeError(f"net must be a lessonlib Network; got {validation.describe(net)}")
+        self.net = net
+        self.X = net.check_X(X)
+        self.Y = net.check_Y(Y, self.X.shape[1])
+        self.optimizer = validation.instance(optimizer, "optimizer", "SGD(lr=0.1)")
+        if not callable(getattr(optimizer, "step", None)) or not hasattr(optimizer, "lr"):
+            raise TypeError(f"optimizer must be an optimizer such as SGD(lr=0.1), with lr and step(params, grads); "
+                            f"got {validation.describe(optimizer)}")
+        self.epochs = validation.positive_int(epochs, "epochs")
+        self.batch_size = None if batch_size is None else validation.positive_int(batch_size, "batch_size")
+        if (X_test is None) != (Y_test is None):
+            raise ValueError("give both X_test and Y_test, or neither")
+        self.X_test = None if X_test is None else net.check_X(X_test, "X_test")
+        self.Y_test = None if Y_test is None else net.check_Y(Y_test, self.X_test.shape[1], "Y_test")
+        self.seed = validation.seed(seed)
+        self.patience = None
+        if early_stopping is not None:
+            self.patience = validation.positive_int(early_stopping, "early_stopping (patience)")
+            if X_test is None:
+                raise ValueError("early_stopping watches the test cost: give X_test and Y_test")
+        self.callback = validation.function(callback, "callback", "callback(epoch, history)",
+                                            "lambda epoch, history: None")
+        self.schedule = validation.function(schedule, "schedule", "schedule(k) → α",
+                                            "schedules.step_decay(0.1)")
+        self.lrs = None if schedule is None else [validation.positive(schedule(k), f"schedule({k}) (α for epoch {k})")
+                                                  for k in range(self.epochs)]
+        factor = validation.real(divergence_factor, "divergence_factor") if divergence_factor != math.inf else math.inf
+        if not factor > 1:
+            raise ValueError(f"divergence_factor must be > 1 (or np.inf); got {divergence_factor}")
+        self.factor = factor
+        for m, (W, b) in enumerate(zip(net.weights, net.biases), start=1):
+            validation.finite(W, f"net.weights[{m - 1}] (W^{m})", " before training")
+            validation.finite(b, f"net.biases[{m - 1}] (b^{m})", " before training")
+        self.params = net.params
+        self.best_cost, self.best_params, self.labels, self.J0 = math.inf, None, None, None
+        if isinstance(optimizer, Optimizer) and type(optimizer).step is Optimizer.step:
+            optimizer.prepare(self.params)          # the arrays were checked by the network: update directly
+            self.step = optimizer._step
+        else:                                       # another optimizer, or one with its own step
+            self.step = lambda params, grads: optimizer.step(params, list(grads))
+
+    def __call__(self):
+        history = self.history = History()
+        try:
+            self.loop(history)
+        except StopTraining as stop:
+            history.message = f"stopped at epoch {history.epochs} by the callback ({stop or 'StopTraining'})"
+        except BaseException as err:
+            kept = self.restore_best()
+            try:
+                err.history = history
+                err.add_note(f"lessonlib.train: {history.epochs} epoch(s) finished before this error and their "
+                             f"updates are kept{kept}; the History so far is err.history")
+            except (AttributeError, TypeError):
+                pass
+            raise
+        history.message += self.restore_best()
+        if not history.diverged:
+            history.message = " ".join(filter(None, [history.message, failure_message(self, history)]))
+        return history
+
+    def loop(self, history):
+        net, X, Y, params, step, optimizer = self.net, self.X, self.Y, self.params, self.step, self.optimizer
+        rng, N = np.random.default_rng(self.seed), X.shape[1]
+        sets = [Evaluation(net, X, Y, history.train_cost, history.train_accuracy)]
+        self.labels = sets[0].labels
+        if self.X_test is not None:
+            sets.append(Evaluation(net, self.X_test, self.Y_test, history.test_cost, history.test_accuracy))
         with np.errstate(all="ignore"):
-            for s in slices:
-                cache = net._forward(Xs[:, s])              # forward
-                grads = net._backward(cache, Ys[:, s])      # backward
-                step(params, [g for dWb in zip(grads.dW, grads.db) for g in dWb])   # step
-        record(history, net, X, Y, X_test, Y_test, classify)   # record
-        J, stop = history.train_cost[-1], False
-        if not np.isfinite(J) or J > limit:
-            history.diverged, stop = True, True
-            history.message = (f"diverged at epoch {epoch + 1}: cost {J:.3g} (it started at {J0:.3g}); "
-                               f"try a smaller learning rate than {optimizer.lr:g}")
-        elif early_stopping is not None:
-            if history.test_cost[-1] < best_cost:
-                best_cost, history.best_epoch = history.test_cost[-1], epoch + 1
-                best_params = [p.copy() for p in params]
-            elif epoch + 1 - (history.best_epoch or 0) >= early_stopping:
-                history.stopped_early, stop = True, True
-                history.message = (f"stopped early at epoch {epoch + 1}: no better held-out (X_test) cost for "
-                                   f"{early_stopping} epochs; kept epoch {history.best_epoch}")
-        if callback is not None and callback(epoch + 1, history):   # sees every epoch, the last one too
-            stop = True
-        if stop:
-            break
-    if best_params is not None and not history.diverged:   # early stopping keeps the best epoch's θ,
-        for p, best in zip(params, best_params):            # also when the epochs ran out first
-            p[...] = best
-    return history
+            self.J0 = J0 = net._data_cost(net._forward(X), Y)
+        limit = self.factor * max(J0, 1e-2)
+        for epoch in range(1, self.epochs + 1):
+            if self.lrs is not None:
+                optimizer.lr = self.lrs[epoch - 1]
+            history.lr.append(optimizer.lr)
+            order, slices = batches(N, self.batch_size, rng)
+            # shuffled columns, stored column-contiguous (one copy), so each batch X[:, i:i+B] is a plain block
+            Xs, Ys = (X, Y) if order is None else (X.T[order].T, Y.T[order].T)
+            with np.errstate(all="ignore"):
+                for s in slices:
+                    cache = net._forward(Xs[:, s])                    # forward
+                    grads = net._backward(cache, Ys[:, s])            # cost gradient (backward)
+                    step(params, pairs(grads))                        # step
+                for data in sets:                                     # record
+                    data.record()
+            J = history.train_cost[-1]
+            if not math.isfinite(J) or J > limit:
+                history.diverged = True
+                history.message = (f"diverged at epoch {epoch}: the training cost reached {J:.3g} (it started at "
+                                   f"{J0:.3g}). Likely cause: {divergence_cause(self, history)}")
+            elif self.patience is not None and self.watch_held_out(history, epoch):
+                history.stopped_early = True
+                history.message = (f"stopped early at epoch {epoch}: no better held-out (X_test) cost for "
+                                   f"{self.patience} epochs")
+            if self.callback is not None:                             # sees every epoch, the last one too
+                signal = self.callback(epoch, history)
+                if signal is STOP and not history.message:
+                    history.message = f"stopped at epoch {epoch} by the callback"
+                elif signal is not None and signal is not STOP:
+                    raise TypeError(f"callback must return None to go on or lessonlib.training.STOP to stop "
+                                    f"(or raise StopTraining); it returned {validation.describe(signal)} "
+                                    f"after epoch {epoch}")
+                if signal is STOP:
+                    break
+            if history.diverged or history.stopped_early:
+                break
+
+    def watch_held_out(self, history, epoch):
+        """Early stopping: keep the best epoch's θ; True once p epochs have passed without a better one."""
+        if history.test_cost[-1] < self.best_cost:
+            self.best_cost, history.best_epoch = history.test_cost[-1], epoch
+            if self.best_params is None:
+                self.best_params = [p.copy() for p in self.params]
+            else:
+                for p, best in zip(self.params, self.best_params):
+                    best[...] = p
+            return False
+        return epoch - history.best_epoch >= self.patience
+
+    def restore_best(self):
+        """Put back the best epoch's parameters (early stopping); the words that say so, or ""."""
+        best = self.history.best_epoch
+        if self.best_params is None:
+            return ""
+        if best == self.history.epochs:
+            return f"; kept epoch {best}, the last one (the best held-out cost, {self.best_cost:.3g})"
+        for p, saved in zip(self.params, self.best_params):
+            p[...] = saved
+        return f"; kept epoch {best} (the best held-out cost, {self.best_cost:.3g}): its parameters are restored"
+
+
+def pairs(grads):
+    """∂Ĵ/∂W^1, ∂Ĵ/∂b^1, …, ∂Ĵ/∂W^L, ∂Ĵ/∂b^L: the order of ``net.params``, without building a list."""
+    for dW, db in zip(grads.dW, grads.db):
+        yield dW
+        yield db
+
+
+# ---- why training failed: measured, so the message names the likely cause, never a guess ----------
+def divergence_cause(run, history):
+    """The likely cause of a divergence: λ, ε, or (most often) the learning rate."""
+    opt, lam = run.optimizer, run.net.l2
+    lr, mu = opt.lr, getattr(opt, "momentum", 0.0)
+    if lam and isinstance(opt, SGD) and lr * lam >= 1 + mu:
+        return (f"λ: net.l2 = {lam:g} is too large for α = {lr:g}: the penalty's own step 2αλW overshoots "
+                f"(SGD needs αλ < {1 + mu:g}); lower net.l2 or the learning rate")
+    eps = getattr(opt, "eps", None)
+    if eps is not None and eps < 1e-30:
+        return f"ε: eps = {eps:g} is so small that g / (√s + ε) blows up where s underflows to 0; use the default ε"
+    text = f"the learning rate α = {lr:g} is too large; try a smaller learning rate than {lr:g}"
+    if history.lr[-1] > history.lr[0]:
+        text += f" (the schedule raised α from {history.lr[0]:g} in epoch 1 to {history.lr[-1]:g})"
+    scale = float(np.abs(run.X).max())
+    if scale > 10:
+        text += f"; the inputs reach |x| = {scale:.3g}: standardized inputs would allow a larger α"
+    return text
+
+
+def failure_message(run, history):
+    """"Ended at chance level" or "no progress", with the likely cause; "" when training worked."""
+    J0, J = run.J0, history.train_cost[-1]
+    if run.labels is not None:
+        chance = float(np.bincount(run.labels).max() / run.labels.size)   # always guess the commonest class
+        acc = history.train_accuracy[-1]
+        if acc >= chance + 0.1 * (1 - chance):
+            return ""
+        head = (f"Ended at chance level: training accuracy {acc:.1%}, no better than always guessing the most "
+                f"common class ({chance:.1%}).")
+    elif J0 > 1e-8 and J >= (1 - 1e-3) * J0:
+        head = f"No progress: after {history.epochs} epochs the training cost is {J:.3g}; it started at {J0:.3g}."
+    else:
+        return ""
+    return f"{head} Likely cause: {stuck_cause(run, J0, J)}."
+
+
+def stuck_cause(run, J0, J, n=2000):
+    """Measured on (up to n) training examples: dead or saturated hidden units, a vanishing gradient, λ, ε."""
+    net, opt = run.net, run.optimizer
+    X, Y = run.X[:, :n], run.Y[:, :n]
+    with np.errstate(all="ignore"):
+        cache = net._forward(X)
+        grads = net._backward(cache, Y)
+    causes = []
+    for m, a in enumerate(cache.a):
+        if not 1 <= m < net.L:
+            continue
+        name = net.activation_of(m).name
+        if name == "relu":
+            dead = int(np.count_nonzero(np.all(a <= 0, axis=1)))
+            if dead >= a.shape[0] / 2:
+                causes.append(f"{dead} of {a.shape[0]} ReLU units in layer {m} are dead (output 0 on every training "
+                              f"example), so no gradient flows through them; a large step (α = {opt.lr:g}) "
+                              f"knocks ReLUs dead: try a smaller learning rate")
+        elif name in ("sigmoid", "tanh"):
+            low, high = (0.02, 0.98) if name == "sigmoid" else (-0.98, 0.98)
+            saturated = int(np.count_nonzero(np.mean((a < low) | (a > high), axis=1) >= 0.9))
+            if saturated >= a.shape[0] / 2:
+                causes.append(f"{saturated} of {a.shape[0]} {name} units in layer {m} are saturated (a at its limits "
+                              f"on ≥ 90% of the examples), so f'(z) ≈ 0 stops the gradient: try a smaller learning "
+                              f"rate, standardized inputs or smaller initial weights")
+    norms = [float(np.linalg.norm(dW)) for dW in grads.dW]
+    if len(norms) > 2 and norms[0] < 1e-4 * max(norms):
+        causes.append(f"the gradient reaching layer 1 is {norms[0] / max(norms):.1e} × the largest layer's "
+                      f"(vanishing gradients through {net.L - 1} {net.f.name} layers), so W^1 barely learns: try "
+                      f"ReLU or fewer layers")
+    if net.l2 and max(float(np.abs(W).max()) for W in net.weights) < 0.05:
+        causes.append(f"λ: net.l2 = {net.l2:g} is large: the penalty has shrunk every weight below 0.05, so the "
+                      f"network computes almost a constant; lower net.l2")
+    eps = getattr(opt, "eps", None)
+    if eps is not None and eps >= 1e-2:
+        causes.append(f"ε: eps = {eps:g} is large, so g / (√s + ε) ≈ g / ε makes every step tiny; use the default ε")
+    if causes:
+        return "; and ".join(causes)
+    if J > 0.99 * J0:
+        return (f"the cost barely moved (from {J0:.3g} to {J:.3g}) and no dead or saturated units were found: the "
+                f"learning rate α = {opt.lr:g} is likely too small, or more epochs are needed")
+    return (f"no dead or saturated units and no vanishing gradient were found; the cost fell from {J0:.3g} to "
+            f"{J:.3g}, so more epochs or another learning rate (now α = {opt.lr:g}) may help")

@@ -55,9 +55,9 @@ def test_fewer_than_two_layer_sizes(sizes):
 
 
 def test_sizes_must_be_a_list():
-    with pytest.raises(TypeError, match="sizes must be a list of layer sizes"):
+    with pytest.raises(TypeError, match="sizes must be an? (ordered )?list of layer sizes"):
         Network(3)
-    with pytest.raises(TypeError, match="sizes must be a list of layer sizes"):
+    with pytest.raises(TypeError, match="sizes must be an? (ordered )?list of layer sizes"):
         Network("3, 2")
 
 
@@ -184,9 +184,12 @@ def test_momentum_betas_and_rho_outside_unit_interval(value):
         RMSProp(0.1, rho=value)
 
 
-def test_negative_eps():
-    with pytest.raises(ValueError, match=r"eps \(ε\) must be ≥ 0"):
-        Adam(0.1, eps=-1e-8)
+@pytest.mark.parametrize("make", [AdaGrad, RMSProp, Adam])
+@pytest.mark.parametrize("eps", [-1e-8, 0.0, 0])
+def test_eps_must_be_positive(make, eps):
+    """ε = 0 makes g / (√s + ε) = 0/0 = NaN where a gradient has always been 0 (an always-black pixel)."""
+    with pytest.raises(ValueError, match=r"eps \(ε\) must be > 0.*got"):
+        make(0.1, eps=eps)
 
 
 def test_nesterov_without_momentum():
@@ -250,8 +253,10 @@ def test_early_stopping_needs_a_test_set(net, XY):
 
 def test_train_needs_an_optimizer_object(net, XY):
     X, Y = XY
-    with pytest.raises(TypeError, match="optimizer must have a step"):
+    with pytest.raises(TypeError, match=r"optimizer must be an optimizer such as SGD\(lr=0.1\).*got 0.1 \(float\)"):
         train(net, X, Y, 0.1, epochs=1)
+    with pytest.raises(TypeError, match=r"optimizer must be an instance, not the class SGD: pass an instance, e.g. SGD\(lr=0.1\)"):
+        train(net, X, Y, SGD, epochs=1)
 
 
 def test_bad_input_leaves_the_network_untouched(net, XY):

@@ -42,7 +42,7 @@ def well_scaled_problem(activation, loss, output, lam, depth, B, seed, min_norm=
     for k in range(tries):
         net, X, Y = random_problem(activation, loss, output, lam, depth, B, seed + 7919 * k)
         grads = net.gradients(X, Y)
-        if min(np.linalg.norm(g) for g in grads.dW + grads.db) >= min_norm:
+        if min(np.linalg.norm(g) for g in [*grads.dW, *grads.db]) >= min_norm:
             return net, X, Y
     raise AssertionError(f"every gradient drawn for {activation}/{loss}/{output} had a parameter with "
                          f"||g|| < {min_norm}: is backward returning zeros?")
@@ -75,7 +75,7 @@ def test_gradient_check_leaves_the_parameters_unchanged():
 def test_gradient_check_catches_a_wrong_gradient():
     net, X, Y = random_problem("sigmoid", "mse", None, 0.0, 2, 4, seed=1)
     grads = net.gradients(X, Y)
-    grads.dW[0] = 1.01 * grads.dW[0]               # a 1% mistake in ∂J/∂W^1
+    grads.dW[1] = 1.01 * grads.dW[1]               # a 1% mistake in ∂J/∂W^1
     check = gradient_check(net, X, Y, gradients=grads)
     assert not check.passed
     assert [name for name, _, err in check.rows if err > TOLERANCE] == ["W^1"]

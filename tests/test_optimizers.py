@@ -137,10 +137,36 @@ def test_reset_forgets_the_state(make):
 
 @pytest.mark.parametrize("make", ALL[1:], ids=NAMES[1:])
 def test_state_carries_over_between_steps(make):
+    opt, w = make(), W0.copy()
+    for g in GRADS:
+        opt.step([w], [g])
+    before = w.copy()
+    opt.step([w], [GRADS[0]])                   # the same array: the 4th step remembers the first three
+    first = run(make(), GRADS[:1])[0] - W0      # what a fresh first step would move
+    assert not np.allclose(w - before, first)
+
+
+@pytest.mark.parametrize("make", ALL[1:], ids=NAMES[1:])
+def test_state_belongs_to_the_arrays_not_to_their_shapes(make):
+    """Another network of the same shape gets fresh state (velocity, Adam's t), as a new optimizer would."""
     opt = make()
-    run(opt)
-    again = run(opt, GRADS[:1])[0]              # the 4th step remembers the first three
-    assert not np.allclose(again, run(make(), GRADS[:1])[0])
+    run(opt)                                    # three steps on one array
+    other = W0.copy()                           # same shape, another array
+    opt.step([other], [GRADS[0]])
+    np.testing.assert_array_equal(other, run(make(), GRADS[:1])[0])
+
+
+def test_state_is_fresh_for_a_second_network_in_train():
+    from lessonlib import Network, train
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(2, 20)), rng.normal(size=(1, 20))
+    opt = Adam(0.01)
+    train(Network([2, 3, 1], seed=0), X, Y, opt, epochs=3)
+    reused, fresh = Network([2, 3, 1], seed=1), Network([2, 3, 1], seed=1)
+    train(reused, X, Y, opt, epochs=2)
+    train(fresh, X, Y, Adam(0.01), epochs=2)
+    for p, q in zip(reused.params, fresh.params):
+        np.testing.assert_array_equal(p, q)
 
 
 def test_new_parameter_shapes_start_fresh_state():

@@ -5,6 +5,7 @@ import pytest
 
 from lessonlib import Network, data, schedules, train
 from lessonlib.optimizers import SGD, Adam
+from lessonlib.training import STOP
 
 
 def moons_classifier(seed=0, hidden=8, activation="tanh"):
@@ -152,8 +153,10 @@ def test_callback_is_called_once_per_epoch(moons):
 
 def test_callback_can_stop_training(moons):
     X, Y = moons
-    history = train(moons_classifier(), X, Y, SGD(0.1), epochs=50, callback=lambda epoch, h: epoch == 3)
+    history = train(moons_classifier(), X, Y, SGD(0.1), epochs=50,
+                    callback=lambda epoch, h: STOP if epoch == 3 else None)
     assert history.epochs == 3
+    assert history.message.startswith("stopped at epoch 3 by the callback")
 
 
 def test_schedule_sets_the_learning_rate_each_epoch(moons):
