@@ -2,7 +2,7 @@
 
     python benchmarks/slider_latency.py
 
-Builds each dashboard in ``lessonlib.widgets.DASHBOARDS`` (building, with any precomputation, is
+Builds each dashboard in ``lessonlib.dashboards.DASHBOARDS`` (building, with any precomputation, is
 timed separately), then moves every control across its whole range and back, timing each change
 (setting ``control.value`` runs the dashboard's update synchronously, as the kernel does).
 Goal (issues 3, 4, 5, 7, 8): every update under 100 ms on this 2-core machine.
@@ -12,7 +12,7 @@ import time
 import numpy as np
 
 from lessonlib.dashboards.machinery import control_values
-from lessonlib.widgets import DASHBOARDS
+from lessonlib.dashboards import DASHBOARDS
 
 GOAL_MS = 100.0
 
