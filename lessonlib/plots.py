@@ -82,15 +82,17 @@ def plot_accuracy(history, ax=None, label=""):
     return ax
 
 
-def plot_contours(surface, ax=None, levels=25, log=True, n=120):
-    """Contour lines of a Surface's J over its plotting window (log-spaced levels by default)."""
+def plot_contours(surface, ax=None, levels=25, log=True, n=120, colors=None):
+    """Contour lines of a Surface's J over its plotting window (log-spaced levels by default).
+    ``colors``: one colour for every line (e.g. a grey under coloured paths) instead of the colormap."""
     ax = axes_or_new(ax)
     T0, T1, J = surface.grid(n)
     if log:
         lo, hi = np.nanmin(J), np.nanmax(J)
         offset = max(hi - lo, 1e-12) * 1e-3
         levels = lo + np.geomspace(offset, hi - lo + offset, levels) - offset
-    ax.contour(T0, T1, J, levels=levels, cmap="viridis", linewidths=1.2)
+    shade = {"cmap": "viridis"} if colors is None else {"colors": colors, "negative_linestyles": "solid"}
+    ax.contour(T0, T1, J, levels=levels, linewidths=1.2, **shade)
     for m in surface.minima:
         ax.plot(*m, marker="*", markersize=16, color="#000000", linestyle="none")
     ax.set(xlim=surface.xlim, ylim=surface.ylim, xlabel=surface.labels[0], ylabel=surface.labels[1],
