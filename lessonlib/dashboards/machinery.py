@@ -118,6 +118,45 @@ class Snapshot:
         return self.caption
 
 
+CSS_CLASS = "lessonlib-dashboard"
+MESSAGE_COLOR, MESSAGE_BACKGROUND = "#8e1520", "#fde8e8"     # contrast 7.9:1, whatever the theme around it
+STYLE = f"""<style>
+.{CSS_CLASS} {{
+  --jp-widgets-font-size: clamp(13px, 1.05vw, 24px);
+  --jp-widgets-inline-height: calc(2.15 * var(--jp-widgets-font-size));
+  --jp-widgets-inline-label-width: auto;
+  font-size: var(--jp-widgets-font-size);
+  width: 100%;
+}}
+.{CSS_CLASS} .widget-label, .{CSS_CLASS} .widget-readout, .{CSS_CLASS} .widget-html-content,
+.{CSS_CLASS} .widget-dropdown select, .{CSS_CLASS} .widget-checkbox label {{ font-size: var(--jp-widgets-font-size); }}
+.{CSS_CLASS} img.widget-image {{ max-height: 78vh; object-fit: contain; object-position: left top; }}
+</style>"""
+PLACEHOLDER = "Interactive dashboard{title}: run the notebook to use it (a still image is in the next cell)"
+
+
+def message_html(message):
+    """The message line's HTML: a pill with its own colors, so it reads in light and dark themes."""
+    return (f'<span style="color:{MESSAGE_COLOR};background:{MESSAGE_BACKGROUND};font-weight:bold;'
+            f'padding:0.1em 0.5em;border-radius:0.4em">{message}</span>')
+
+
+def arrange(controls):
+    """Sliders and dropdowns in a grid whose columns grow with the page; checkboxes in one row below."""
+    ticks = [c for c in controls if isinstance(c, widgets.Checkbox)]
+    others = [c for c in controls if not isinstance(c, widgets.Checkbox)]
+    for control in others:
+        control.layout.width, control.layout.min_width = "auto", "0"
+    rows = []
+    if others:
+        rows.append(widgets.GridBox(others, layout=widgets.Layout(
+            grid_template_columns="repeat(auto-fill, minmax(min(100%, 21em), 1fr))", grid_gap="0.2em 1.5em",
+            width="100%")))
+    if ticks:
+        rows.append(widgets.HBox(ticks, layout=widgets.Layout(flex_flow="row wrap", grid_gap="0 1.2em")))
+    return rows
+
+
 def describe(values):
     """'α = 0.1, steps = 50' from control values, numbers rounded so the text is stable."""
     def fmt(v):
@@ -130,16 +169,16 @@ class Dashboard:
 
     def __init__(self, controls, update, figure, title=""):
         self.controls, self.update, self.figure, self.title = dict(controls), update, figure, title
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="1100px"))
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", height="auto"))
         self.message = widgets.HTML(layout=widgets.Layout(min_height="1.6em"))
         self.last_error = None
         self.blitter = Blitter(figure)
         for control in self.controls.values():
             control.observe(self.refresh, names="value")
-        rows = [widgets.HTML(f"<b>{title}</b>")] if title else []
-        rows += [widgets.HBox(list(self.controls.values()), layout=widgets.Layout(flex_flow="row wrap")),
-                 self.message, self.image]
-        self.widget = widgets.VBox(rows)
+        rows = [widgets.HTML(STYLE + (f"<b>{title}</b>" if title else ""))]
+        rows += arrange(list(self.controls.values())) + [self.message, self.image]
+        self.widget = widgets.VBox(rows, layout=widgets.Layout(width="100%"))
+        self.widget.add_class(CSS_CLASS)
         self.refresh()
 
     @property
@@ -162,7 +201,7 @@ class Dashboard:
 
     def show_message(self, message):
         if message:
-            self.message.value = f'<span style="color:#b2182b;font-weight:bold">{message}</span>'
+            self.message.value = message_html(message)
         else:
             self.message.value = ""
 
@@ -173,7 +212,10 @@ class Dashboard:
         return Snapshot(bytes(self.image.value), caption)
 
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        """The live widget; where no kernel draws it, one sentence instead of the widget's repr."""
+        bundle = dict(self.widget._repr_mimebundle_(**kwargs))
+        bundle["text/plain"] = PLACEHOLDER.format(title=f" ({self.title})" if self.title else "")
+        return bundle
 
 
 def control_values(control, n=9):

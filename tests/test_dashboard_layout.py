@@ -1,0 +1,65 @@
+"""Dashboard presentation: a sentence where no kernel draws the widget, messages legible in both
+JupyterLab themes, a figure and controls that follow the page (issue 15)."""
+import re
+
+import ipywidgets as widgets
+
+from lessonlib.dashboards.machinery import (CSS_CLASS, MESSAGE_BACKGROUND, MESSAGE_COLOR, Dashboard, checkbox,
+                                            int_slider, log_slider, new_figure)
+
+
+
+def luminance(color):
+    rgb = [int(color[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    rgb = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * rgb[0] + 0.7152 * rgb[1] + 0.0722 * rgb[2]
+
+
+def contrast(a, b):
+    hi, lo = sorted([luminance(a), luminance(b)], reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def make(controls=None, title="Test"):
+    fig, ax = new_figure(figsize=(4, 3))
+    line, = ax.plot([0, 1], [0, 1])
+    controls = controls or {"k": int_slider("k", 1, 1, 5)}
+    return Dashboard(controls, lambda **v: "diverged" if v.get("k") == 5 else None, fig, title=title)
+
+
+def test_without_a_kernel_the_cell_reads_as_a_sentence():
+    bundle = make()._repr_mimebundle_()
+    text = bundle["text/plain"]
+    assert "VBox" not in text and "children" not in text
+    assert text == "Interactive dashboard (Test): run the notebook to use it (a still image is in the next cell)"
+    assert "application/vnd.jupyter.widget-view+json" in bundle       # with a kernel it is still the live widget
+    assert make(title="")._repr_mimebundle_()["text/plain"].startswith("Interactive dashboard: run")
+
+
+def test_message_contrast_is_at_least_4_5_in_light_and_dark_themes():
+    dash = make()
+    dash.controls["k"].value = 5
+    html = dash.message.value
+    color = re.search(r"(?<!-)color:(#[0-9a-fA-F]{6})", html).group(1)
+    background = re.search(r"background:(#[0-9a-fA-F]{6})", html).group(1)
+    assert (color, background) == (MESSAGE_COLOR, MESSAGE_BACKGROUND)
+    assert contrast(color, background) >= 4.5                # the pill carries its own background
+    assert contrast("#b2182b", "#111111") < 4.5               # why: bare red text on the dark theme was 2.75:1
+    assert dash.snapshot().caption.endswith("(diverged)")
+
+
+def test_figure_follows_the_page_and_controls_share_one_grid_row():
+    controls = {"lr": log_slider("α", 0.1, -3, 0), "beta": int_slider("β", 1, 1, 5),
+                "steps": int_slider("steps", 10, 10, 100), "scale": log_slider("c", 1.0, -2, 2)}
+    controls.update({name: checkbox(name) for name in ["SGD", "momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam"]})
+    dash = make(controls)
+    assert dash.image.layout.max_width is None and dash.image.layout.width == "100%"
+    assert CSS_CLASS in dash.widget._dom_classes
+    style = dash.widget.children[0].value
+    assert "clamp(" in style and "vw" in style                # control text scales with the window
+    grids = [c for c in dash.widget.children if isinstance(c, widgets.GridBox)]
+    rows = [c for c in dash.widget.children if isinstance(c, widgets.HBox)]
+    assert len(grids) == 1 and all(c.layout.width == "auto" for c in grids[0].children)
+    assert "auto-fill" in grids[0].layout.grid_template_columns
+    assert len(rows) == 1 and all(isinstance(c, widgets.Checkbox) for c in rows[0].children)
+    assert len(rows[0].children) == 6                         # all checkboxes in one row of their own
