@@ -3,6 +3,7 @@
 Nothing is downloaded: the digits ship with scikit-learn, the 2-D toy sets are drawn here from a
 seed, and the small files the lessons need live in the repository's ``data/`` folder.
 """
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -13,15 +14,26 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
 def one_hot(labels, n_classes=None):
-    """Integer labels (N,) → one-hot columns (K, N)."""
+    """Integer labels (N,) → one-hot columns (K, N); K = n_classes, or the largest label + 1."""
+    if isinstance(labels, (str, bytes, dict, set, frozenset)) or labels is None or isinstance(labels, Iterator):
+        raise TypeError(f"labels must be a 1-D array (or list) of ints; got {type(labels).__name__}")
     labels = np.asarray(labels)
-    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(f"labels must be a 1-D array of ints; got dtype {labels.dtype}, shape {labels.shape}")
-    if labels.size and labels.min() < 0:
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"labels must be a 1-D array of ints (class numbers 0..K−1); got dtype {labels.dtype}"
+                        + (": convert whole-number floats with labels.astype(int)" if labels.dtype.kind == "f" else ""))
+    if labels.ndim != 1:
+        raise ValueError(f"labels must be a 1-D array of ints; got shape {labels.shape}")
+    if n_classes is not None:
+        n_classes = validation.positive_int(n_classes, "n_classes")
+    if labels.size == 0:
+        if n_classes is None:
+            raise ValueError("labels is empty: give n_classes, so that one_hot knows how many rows (K, 0) to make")
+        return np.zeros((n_classes, 0))
+    if labels.min() < 0:
         raise ValueError(f"labels must be ≥ 0; got {labels.min()}")
-    K = int(labels.max()) + 1 if n_classes is None else validation.positive_int(n_classes, "n_classes")
-    if labels.size and labels.max() >= K:
-        raise ValueError(f"label {labels.max()} does not fit n_classes={K}")
+    K = int(labels.max()) + 1 if n_classes is None else n_classes
+    if labels.max() >= K:
+        raise ValueError(f"label {labels.max()} does not fit n_classes={K} (labels must be 0..{K - 1})")
     Y = np.zeros((K, labels.size))
     Y[labels, np.arange(labels.size)] = 1.0
     return Y
@@ -29,19 +41,26 @@ def one_hot(labels, n_classes=None):
 
 def labels_of(Y):
     """One-hot (or probability) columns (K, N) → the class of each column (N,)."""
-    return np.asarray(Y).argmax(axis=0)
+    Y = validation.real_array(Y, "Y")
+    if Y.ndim != 2 or Y.shape[1] == 0:
+        raise ValueError(f"Y must be 2-D, one column per example (K, N); got shape {Y.shape}")
+    return validation.finite(Y, "Y").argmax(axis=0)
 
 
 def train_test_split(X, Y, test_size=0.25, seed=0):
     """A stratified split of the columns of X (n_0, N) and one-hot Y (K, N): each class keeps its share."""
-    X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+    X, Y = validation.real_array(X, "X", "2-D numeric array"), validation.real_array(Y, "Y", "2-D numeric array")
     if X.ndim != 2 or Y.ndim != 2 or X.shape[1] != Y.shape[1]:
         raise ValueError(f"X and Y must be 2-D with one example per column and the same N; "
                          f"got X {X.shape}, Y {Y.shape}")
+    validation.finite(X, "X")
+    validation.finite(Y, "Y")
+    if not (np.all((Y == 0) | (Y == 1)) and np.all(Y.sum(axis=0) == 1)):
+        raise ValueError("Y must be one-hot (each column a single 1): the split keeps each class's share")
     test_size = validation.real(test_size, "test_size")
     if not 0 < test_size < 1:
         raise ValueError(f"test_size must be in (0, 1); got {test_size}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(validation.seed(seed))
     y = labels_of(Y)
     test = []
     for k in np.unique(y):
@@ -49,6 +68,9 @@ def train_test_split(X, Y, test_size=0.25, seed=0):
         test.extend(members[: int(round(test_size * members.size))])
     is_test = np.zeros(y.size, dtype=bool)
     is_test[test] = True
+    if is_test.all() or not is_test.any():
+        raise ValueError(f"test_size={test_size} of N={y.size} examples leaves the "
+                         f"{'training' if is_test.all() else 'test'} set empty; use more examples or another test_size")
     train_idx, test_idx = rng.permutation(np.flatnonzero(~is_test)), rng.permutation(np.flatnonzero(is_test))
     return X[:, train_idx], X[:, test_idx], Y[:, train_idx], Y[:, test_idx]
 
@@ -57,6 +79,7 @@ def load_digits(test_size=0.25, seed=0):
     """scikit-learn's bundled 8×8 digits: (X_train, X_test, Y_train, Y_test), pixels in [0, 1]."""
     from sklearn.datasets import load_digits as sklearn_digits
 
+    test_size, seed = validation.real(test_size, "test_size"), validation.seed(seed)
     digits = sklearn_digits()
     X = digits.data.T / 16.0                     # (64, 1797), one image per column
     Y = one_hot(digits.target, 10)               # (10, 1797)
@@ -77,7 +100,7 @@ def _noisy(X, y, noise, label_noise, n_classes, rng):
 def make_moons(n=200, noise=0.1, label_noise=0.0, seed=0):
     """Two interleaved half circles: X (2, n), Y (2, n).  label_noise flips that share of labels."""
     n = validation.positive_int(n, "n")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(validation.seed(seed))
     y = np.arange(n) % 2
     t = np.pi * rng.random(n)
     X = np.where(y == 0, [np.cos(t), np.sin(t)], [1 - np.cos(t), 0.5 - np.sin(t)])
@@ -87,7 +110,8 @@ def make_moons(n=200, noise=0.1, label_noise=0.0, seed=0):
 def make_circles(n=200, noise=0.05, factor=0.5, label_noise=0.0, seed=0):
     """A small circle inside a large one: X (2, n), Y (2, n)."""
     n = validation.positive_int(n, "n")
-    rng = np.random.default_rng(seed)
+    factor = validation.positive(factor, "factor (inner radius / outer radius)")
+    rng = np.random.default_rng(validation.seed(seed))
     y = np.arange(n) % 2
     t = 2 * np.pi * rng.random(n)
     r = np.where(y == 1, factor, 1.0)
@@ -98,7 +122,7 @@ def make_spirals(n=300, classes=3, noise=0.1, label_noise=0.0, seed=0):
     """``classes`` interleaved spiral arms: X (2, n), Y (classes, n)."""
     n = validation.positive_int(n, "n")
     classes = validation.positive_int(classes, "classes")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(validation.seed(seed))
     y = np.arange(n) % classes
     r = rng.random(n)
     t = 4.0 * r + 2 * np.pi * y / classes

@@ -8,15 +8,24 @@
 ``train(..., schedule=s)`` sets ``optimizer.lr = s(k)`` at the start of epoch k.
 """
 import math
+import numbers
 
 from . import validation
 
 
 class Schedule:
+    """α(k) for epoch k = 0, 1, 2, …; subclasses give ``lr(k)``."""
+
     def __call__(self, k):
-        if isinstance(k, bool) or not isinstance(k, int) or k < 0:
-            raise ValueError(f"epoch k must be an int ≥ 0; got {k!r}")
-        return self.lr(k)
+        if isinstance(k, bool) or not isinstance(k, numbers.Integral):
+            raise TypeError(f"epoch k must be an int ≥ 0; got {validation.describe(k)}")
+        if k < 0:
+            raise ValueError(f"epoch k must be an int ≥ 0; got {k}")
+        return self.lr(int(k))
+
+    def __repr__(self):
+        args = ", ".join(f"{name}={value!r}" for name, value in vars(self).items())
+        return f"{type(self).__name__}({args})"
 
 
 class constant(Schedule):

@@ -334,7 +334,7 @@ def stuck_cause(run, J0, J, n=2000):
                               f"on ≥ 90% of the examples), so f'(z) ≈ 0 stops the gradient: try a smaller learning "
                               f"rate, standardized inputs or smaller initial weights")
     norms = [float(np.linalg.norm(dW)) for dW in grads.dW]
-    if len(norms) > 2 and norms[0] < 1e-4 * max(norms):
+    if len(norms) > 2 and norms[0] < 1e-2 * max(norms):
         causes.append(f"the gradient reaching layer 1 is {norms[0] / max(norms):.1e} × the largest layer's "
                       f"(vanishing gradients through {net.L - 1} {net.f.name} layers), so W^1 barely learns: try "
                       f"ReLU or fewer layers")
@@ -346,6 +346,9 @@ def stuck_cause(run, J0, J, n=2000):
         causes.append(f"ε: eps = {eps:g} is large, so g / (√s + ε) ≈ g / ε makes every step tiny; use the default ε")
     if causes:
         return "; and ".join(causes)
+    if J > 1.01 * J0:
+        return (f"the cost rose from {J0:.3g} to {J:.3g}: the learning rate α = {opt.lr:g} is likely too large; "
+                f"try a smaller one")
     if J > 0.99 * J0:
         return (f"the cost barely moved (from {J0:.3g} to {J:.3g}) and no dead or saturated units were found: the "
                 f"learning rate α = {opt.lr:g} is likely too small, or more epochs are needed")

@@ -80,8 +80,59 @@ def test_one_hot_and_labels_of_round_trip():
     assert data.one_hot(labels, n_classes=7).shape == (7, 5)
     with pytest.raises(ValueError, match="does not fit n_classes"):
         data.one_hot(labels, n_classes=3)
-    with pytest.raises(ValueError, match="1-D array of ints"):
+    with pytest.raises(TypeError, match="1-D array of ints .* got dtype float64: convert whole-number floats"):
         data.one_hot(np.array([0.0, 1.0]))
+
+
+@pytest.mark.parametrize("labels, n_classes, error, message", [
+    (np.array([], dtype=int), None, ValueError, r"labels is empty: give n_classes"),
+    ([True, False], None, TypeError, "labels must be a 1-D array of ints .* got dtype bool"),
+    (np.array([[0, 1]]), None, ValueError, r"labels must be a 1-D array of ints; got shape \(1, 2\)"),
+    ((k for k in range(3)), None, TypeError, "labels must be a 1-D array .* got generator"),
+    ("012", None, TypeError, "labels must be a 1-D array .* got str"),
+    ({0, 1}, None, TypeError, "labels must be a 1-D array .* got set"),
+    ([0, -1], None, ValueError, "labels must be ≥ 0; got -1"),
+    ([0, 1], True, TypeError, "n_classes must be a positive int; got True"),
+    ([0, 1], 0, ValueError, "n_classes must be a positive int; got 0"),
+    ([0, 1], 1.0, TypeError, r"n_classes must be a positive int; got 1.0 \(float\)"),
+])
+def test_one_hot_refuses_what_is_not_class_numbers(labels, n_classes, error, message):
+    with pytest.raises(error, match=message):
+        data.one_hot(labels, n_classes)
+
+
+def test_one_hot_of_no_labels_with_n_classes():
+    assert data.one_hot(np.array([], dtype=int), n_classes=3).shape == (3, 0)
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(Y=np.zeros((2, 10))), ValueError, "Y must be one-hot"),
+    (dict(seed=-1), ValueError, r"seed must be None or an int ≥ 0; got -1"),
+    (dict(seed="a"), TypeError, r"seed must be None or an int ≥ 0; got 'a' \(str\)"),
+    (dict(test_size=True), TypeError, "test_size must be a real number; got True"),
+    (dict(test_size=1.0), ValueError, r"test_size must be in \(0, 1\)"),
+    (dict(test_size=0.01), ValueError, "leaves the test set empty"),
+    (dict(X=np.full((2, 10), np.nan)), ValueError, r"X contains NaN or inf values: 20 of 20 entries \(the first at \[0, 0\]"),
+    (dict(X=np.zeros((2, 10)) + 1j), TypeError, "X must hold real numbers; got .*complex"),
+])
+def test_train_test_split_checks_its_arguments(kwargs, error, message):
+    args = dict(X=np.zeros((2, 10)), Y=data.one_hot(np.arange(10) % 2, 2), test_size=0.25, seed=0) | kwargs
+    with pytest.raises(error, match=message):
+        data.train_test_split(**args)
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: data.make_moons(n=10, seed="a"), TypeError, "seed must be None or an int"),
+    (lambda: data.make_moons(n=10, noise=float("nan")), ValueError, "noise must be finite"),
+    (lambda: data.make_circles(n=10, factor="big"), TypeError, r"factor \(inner radius / outer radius\) must be a real"),
+    (lambda: data.make_spirals(n=10, classes=0), ValueError, "classes must be a positive int"),
+    (lambda: data.make_moons(n=10, label_noise=2), ValueError, r"label_noise must be in \[0, 1\]"),
+    (lambda: data.load_digits(test_size="0.3"), TypeError, "test_size must be a real number"),
+    (lambda: data.labels_of([1, 2, 3]), ValueError, r"Y must be 2-D, one column per example \(K, N\)"),
+])
+def test_data_makers_name_their_bad_arguments(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
 
 
 @pytest.mark.parametrize("make, K", [(data.make_moons, 2), (data.make_circles, 2), (data.make_spirals, 3)])

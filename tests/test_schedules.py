@@ -1,6 +1,7 @@
 """Learning-rate schedules α(k) against the formulas in schedules.py."""
 import math
 
+import numpy as np
 import pytest
 
 from lessonlib import schedules
@@ -52,10 +53,33 @@ def test_cosine_from_T_on_is_clamped_to_a_tiny_positive_floor():
     assert schedules.cosine(lr0, T, lr_min=0.01)(T + 5) == pytest.approx(0.01, rel=1e-15)
 
 
-@pytest.mark.parametrize("k", [-1, 1.5, "3", True])
-def test_epoch_must_be_a_non_negative_int(k):
-    with pytest.raises(ValueError, match="epoch k must be an int ≥ 0"):
+@pytest.mark.parametrize("k, error", [(-1, ValueError), (1.5, TypeError), ("3", TypeError), (True, TypeError),
+                                      (None, TypeError)])
+def test_epoch_must_be_a_non_negative_int(k, error):
+    with pytest.raises(error, match="epoch k must be an int ≥ 0; got"):
         schedules.constant(0.1)(k)
+
+
+def test_numpy_ints_are_epochs_too():
+    assert schedules.step_decay(0.4, drop=0.5, every=2)(np.int64(3)) == pytest.approx(0.2, rel=1e-15)
+
+
+@pytest.mark.parametrize("make, kwargs, error, message", [
+    (schedules.step_decay, dict(lr0=0.1, every=2.0), TypeError, "every must be a positive int"),
+    (schedules.step_decay, dict(lr0=0.1, every=0), ValueError, "every must be a positive int"),
+    (schedules.step_decay, dict(lr0=0.1, drop=0.0), ValueError, "drop must be > 0"),
+    (schedules.exponential, dict(lr0=0.1, gamma="0.9"), TypeError, r"gamma \(γ\) must be a real number"),
+    (schedules.cosine, dict(lr0=0.1, T=True), TypeError, "T must be a positive int"),
+    (schedules.cosine, dict(lr0=float("nan"), T=5), ValueError, r"lr0 \(α₀\) must be finite"),
+    (schedules.constant, dict(lr0=1j), TypeError, r"lr0 \(α₀\) must be a real number"),
+])
+def test_schedule_arguments_are_named(make, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        make(**kwargs)
+
+
+def test_repr_names_the_schedule():
+    assert repr(schedules.step_decay(0.4, drop=0.5, every=2)) == "step_decay(lr0=0.4, drop=0.5, every=2)"
 
 
 def test_bad_schedule_parameters():
