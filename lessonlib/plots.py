@@ -108,6 +108,18 @@ def plot_path(path, ax=None, label="", color=COLORS[1]):
     return ax
 
 
+def plain_log_ticks(ax, axis="y"):
+    """Label a log axis with plain numbers (0.5, 2, 6) instead of "6×10⁰"; returns the Axes."""
+    from matplotlib.ticker import FuncFormatter, LogLocator
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    target.set_minor_locator(LogLocator(base=10, subs=(2.0, 5.0)))
+    lim = ax.get_ylim if axis == "y" else ax.get_xlim
+    few = lambda: np.log10(max(lim()) / max(min(lim()), 1e-300)) < 2      # noqa: E731  (label minors only then)
+    target.set_minor_formatter(FuncFormatter(lambda v, _: f"{v:g}" if few() else ""))
+    return ax
+
+
 def plot_path_cost(path, ax=None, label="", color=COLORS[1]):
     """J after each step of a descent Path (log scale)."""
     ax = axes_or_new(ax)
