@@ -6,6 +6,8 @@ from the back of a lecture room, and the Okabe–Ito colours, safe for colour-bl
 import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
@@ -44,6 +46,17 @@ def presentation_style():
 def use_presentation_style():
     """Apply STYLE for the rest of the session (the first cell of every notebook calls this)."""
     mpl.rcParams.update(STYLE)
+
+
+def new_figure(figsize=(11, 4.2), ncols=1, nrows=1, **subplot_kw):
+    """A Figure outside pyplot (nothing shows until asked) in the presentation style; returns (fig, axes).
+
+    Dashboards draw into these; a notebook shows one with ``display(fig)``."""
+    with presentation_style():
+        fig = Figure(figsize=figsize, dpi=80, layout="constrained")
+        FigureCanvasAgg(fig)
+        axes = fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
+    return fig, axes.ravel() if axes.size > 1 else axes[0, 0]
 
 
 def axes_or_new(ax, figsize=None):
