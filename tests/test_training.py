@@ -200,3 +200,204 @@ def test_callback_also_sees_the_epoch_that_diverges(moons):
     history = train(net, X, Y, SGD(1e4), 20, seed=0, callback=lambda epoch, h: seen.append((epoch, h.epochs)))
     assert history.diverged
     assert seen == [(k, k) for k in range(1, history.epochs + 1)]
+
+
+# ---- issue 12: refused before the first update, restored whatever ends the run, causes named --------
+from lessonlib.optimizers import AdaGrad, RMSProp  # noqa: E402
+from lessonlib.training import StopTraining  # noqa: E402
+
+
+def snapshot(net):
+    return [p.copy() for p in net.params]
+
+
+def assert_same(net, saved):
+    for p, q in zip(net.params, saved):
+        np.testing.assert_array_equal(p, q)
+
+
+def test_early_stopping_restores_the_best_epoch_after_a_divergence(moons):
+    """A growing schedule: good epochs first, then a divergence; the best epoch's θ is what is left."""
+    X, Y = moons
+    X_test, Y_test = data.make_moons(n=100, seed=1)
+    net = moons_classifier()
+    history = train(net, X, Y, SGD(0.05), epochs=60, batch_size=20, X_test=X_test, Y_test=Y_test, seed=0,
+                    early_stopping=100, schedule=lambda k: 0.05 * 1.5 ** k)
+    assert history.diverged and history.best_epoch < history.epochs
+    assert f"kept epoch {history.best_epoch}" in history.message and "its parameters are restored" in history.message
+    assert "the schedule raised α from 0.05" in history.message
+    assert net.data_cost(X_test, Y_test) == pytest.approx(min(history.test_cost), rel=1e-12)
+
+
+def test_a_callback_stop_also_restores_the_best_epoch(moons):
+    X, Y = moons
+    net = moons_classifier()
+    history = train(net, X, Y, SGD(0.5), epochs=40, X_test=X, Y_test=1.0 - Y, early_stopping=30,
+                    callback=lambda epoch, h: STOP if epoch == 8 else None)
+    assert history.epochs == 8 and history.best_epoch < 8
+    assert net.data_cost(X, 1.0 - Y) == pytest.approx(min(history.test_cost), rel=1e-12)
+    assert f"kept epoch {history.best_epoch}" in history.message
+
+
+@pytest.mark.parametrize("signal", [True, False, 1, 0, "stop", [], np.bool_(True)])
+def test_a_callback_returning_anything_but_None_or_STOP_is_a_TypeError(moons, signal):
+    X, Y = moons
+    with pytest.raises(TypeError, match=r"callback must return None to go on or lessonlib.training.STOP to stop "
+                                        r".* it returned .* after epoch 1") as caught:
+        train(moons_classifier(), X, Y, SGD(0.1), epochs=5, callback=lambda epoch, h: signal)
+    assert caught.value.history.epochs == 1
+
+
+def test_a_callback_can_raise_StopTraining(moons):
+    X, Y = moons
+
+    def stop_at_2(epoch, history):
+        if epoch == 2:
+            raise StopTraining("good enough")
+    history = train(moons_classifier(), X, Y, SGD(0.1), epochs=9, callback=stop_at_2)
+    assert history.epochs == 2 and history.message == "stopped at epoch 2 by the callback (good enough)"
+
+
+def test_an_exception_mid_training_carries_the_history(moons):
+    X, Y = moons
+    net = moons_classifier()
+
+    def broken(epoch, history):
+        if epoch == 3:
+            raise RuntimeError("plotting failed")
+    with pytest.raises(RuntimeError, match="plotting failed") as caught:
+        train(net, X, Y, SGD(0.1), epochs=9, callback=broken)
+    history = caught.value.history
+    assert history.epochs == 3 and len(history.train_cost) == 3
+    assert any("3 epoch(s) finished before this error" in note for note in caught.value.__notes__)
+    assert net.data_cost(X, Y) == pytest.approx(history.train_cost[-1], rel=1e-12)   # the updates are kept
+
+
+def test_each_set_is_classified_on_its_own(moons):
+    """A held-out Y that is not one-hot (soft targets) does not switch off the training accuracy."""
+    X, Y = moons
+    net = Network([2, 8, 2], activation="tanh", seed=0)
+    history = train(net, X, Y, SGD(0.5), epochs=4, X_test=X, Y_test=0.9 * Y)
+    assert len(history.train_accuracy) == 4 and history.test_accuracy == []
+    assert len(history.test_cost) == 4
+
+
+def test_training_that_ends_at_chance_level_says_so_dead_relus(moons):
+    X, Y = moons
+    net = Network([2, 16, 2], activation="relu", output="softmax", loss="cross_entropy", seed=0)
+    history = train(net, X, Y, SGD(10.0), epochs=20, batch_size=16, seed=0)
+    assert not history.diverged
+    assert history.message.startswith("Ended at chance level: training accuracy 50.0%")
+    assert "16 of 16 ReLU units in layer 1 are dead" in history.message and "smaller learning rate" in history.message
+
+
+def test_a_deep_sigmoid_net_stuck_at_chance_names_the_vanishing_gradient():
+    from lessonlib.backprop_lab import digits
+    X, _, Y, _, _ = digits()
+    net = Network([64] + [32] * 6 + [10], activation="sigmoid", output="softmax", loss="cross_entropy", seed=0)
+    history = train(net, X, Y, SGD(0.05), epochs=3, batch_size=64, seed=0)
+    assert history.message.startswith("Ended at chance level")
+    assert "vanishing gradients through 6 sigmoid layers" in history.message
+
+
+def test_a_large_l2_is_named_when_it_diverges_and_when_it_flattens(moons):
+    X, Y = moons
+    history = train(moons_classifier(), X, Y, SGD(0.5), epochs=20, batch_size=20, seed=0)
+    assert history.message == ""
+    net = Network([2, 8, 2], activation="tanh", output="softmax", loss="cross_entropy", l2=5.0, seed=0)
+    history = train(net, X, Y, SGD(0.5), epochs=20, batch_size=20, seed=0)
+    assert history.diverged and "λ: net.l2 = 5 is too large for α = 0.5" in history.message
+    net = Network([2, 8, 2], activation="tanh", output="softmax", loss="cross_entropy", l2=10.0, seed=0)
+    history = train(net, X, Y, Adam(0.01), epochs=30, batch_size=20, seed=0)
+    assert "Ended at chance level" in history.message and "λ: net.l2 = 10 is large" in history.message
+
+
+def test_a_large_eps_and_a_tiny_learning_rate_are_named(digits):
+    X, _, Y, _ = digits
+    net = Network([64, 32, 10], activation="tanh", output="softmax", loss="cross_entropy", seed=0)
+    history = train(net, X, Y, Adam(0.001, eps=10.0), epochs=3, batch_size=64, seed=0)
+    assert "Ended at chance level" in history.message and "ε: eps = 10 is large" in history.message
+    rng = np.random.default_rng(0)
+    Xr = rng.normal(size=(1, 30))
+    history = train(Network([1, 1], activation="identity", seed=0), Xr, 2 * Xr + 1, SGD(1e-9), epochs=3)
+    assert history.message.startswith("No progress: after 3 epochs")
+    assert "the learning rate α = 1e-09 is likely too small" in history.message
+
+
+def test_divergence_message_names_the_learning_rate_and_unscaled_inputs(moons):
+    X, Y = moons
+    history = train(moons_classifier(activation="relu"), 100 * X, Y, SGD(1.0), epochs=20, batch_size=20, seed=0)
+    assert history.diverged
+    assert "the learning rate α = 1 is too large; try a smaller learning rate than 1" in history.message
+    assert "standardized inputs would allow a larger α" in history.message
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(optimizer=SGD), TypeError, r"optimizer must be an instance, not the class SGD: pass an instance, e.g. SGD\(lr=0.1\)"),
+    (dict(optimizer="sgd"), TypeError, "optimizer must be an optimizer such as SGD"),
+    (dict(epochs=2.0), TypeError, r"epochs must be a positive int; got 2.0 \(float\)"),
+    (dict(epochs=True), TypeError, r"epochs must be a positive int; got True \(bool\)"),
+    (dict(batch_size=0), ValueError, "batch_size must be a positive int; got 0"),
+    (dict(batch_size=-4), ValueError, "batch_size must be a positive int; got -4"),
+    (dict(batch_size=False), TypeError, "batch_size must be a positive int; got False"),
+    (dict(seed=-1), ValueError, "seed must be None or an int ≥ 0; got -1"),
+    (dict(seed=1.5), TypeError, r"seed must be None or an int ≥ 0; got 1.5 \(float\)"),
+    (dict(seed="0"), TypeError, r"seed must be None or an int ≥ 0; got '0' \(str\)"),
+    (dict(schedule=schedules.cosine), TypeError, "schedule must be an instance, not the class cosine"),
+    (dict(schedule=0.1), TypeError, r"schedule must be callable as schedule\(k\) → α"),
+    (dict(schedule=lambda k: -0.1), ValueError, r"schedule\(0\) \(α for epoch 0\) must be > 0; got -0.1"),
+    (dict(schedule=lambda k: 0.1 if k < 2 else float("nan")), ValueError, r"schedule\(2\) .* must be finite"),
+    (dict(schedule=lambda k: "0.1"), TypeError, r"schedule\(0\) .* must be a real number"),
+    (dict(callback=[]), TypeError, r"callback must be callable as callback\(epoch, history\)"),
+    (dict(callback=StopTraining), TypeError, "callback must be an instance, not the class StopTraining"),
+    (dict(early_stopping=0, X_test="X", Y_test="Y"), ValueError, r"early_stopping \(patience\) must be a positive int"),
+    (dict(divergence_factor=0.5), ValueError, r"divergence_factor must be > 1 \(or np.inf\); got 0.5"),
+    (dict(divergence_factor="10"), TypeError, "divergence_factor must be a real number"),
+    (dict(divergence_factor=float("nan")), ValueError, "divergence_factor must be finite"),
+    (dict(X="X32"), None, None),
+    (dict(X="Xnan"), ValueError, r"X contains NaN or inf values: 1 of 400 entries \(the first at \[1, 7\] is nan\)"),
+    (dict(Y="Yinf"), ValueError, r"Y contains NaN or inf values: 1 of 400 entries \(the first at \[0, 3\] is inf\)"),
+    (dict(X="Xcomplex"), TypeError, "X must hold real numbers; got .*dtype complex128"),
+    (dict(X="Xgen"), TypeError, "X must be a 2-D numeric array .* got generator"),
+    (dict(net=Network), TypeError, "net must be an instance, not the class Network"),
+    (dict(net="net"), TypeError, "net must be a lessonlib Network"),
+])
+def test_every_argument_is_checked_before_the_first_update(moons, kwargs, error, message):
+    X, Y = moons
+    net = moons_classifier()
+    before = snapshot(net)
+    opt = SGD(0.1, momentum=0.9)
+    special = {"X32": X.astype(np.float32), "Xcomplex": X + 0j, "Xgen": (x for x in X)}
+    Xnan, Yinf = X.copy(), Y.copy()
+    Xnan[1, 7], Yinf[0, 3] = np.nan, np.inf
+    special |= {"Xnan": Xnan, "Yinf": Yinf, "X": X, "Y": Y}
+    args = dict(net=net, X=X, Y=Y, optimizer=opt, epochs=3) | kwargs
+    args = {k: special.get(v, v) if isinstance(v, str) else v for k, v in args.items()}
+    if error is None:                                   # float32 inputs: trained in float64, as documented
+        history = train(**args)
+        assert history.epochs == 3 and all(p.dtype == np.float64 for p in net.params)
+        return
+    with pytest.raises(error, match=message):
+        train(**args)
+    assert_same(net, before)
+    assert opt.state is None                            # the optimizer was not touched either
+
+
+def test_nan_already_in_the_weights_is_refused_before_training(moons):
+    X, Y = moons
+    net = moons_classifier()
+    net.weights[1][0, 1] = np.nan
+    with pytest.raises(ValueError, match=r"net.weights\[1\] \(W\^2\) contains NaN or inf values before training: "
+                                         r"1 of 16 entries \(the first at \[0, 1\] is nan\)"):
+        train(net, X, Y, SGD(0.1), epochs=2)
+
+
+@pytest.mark.parametrize("make", [lambda: AdaGrad(0.1), lambda: RMSProp(0.01), lambda: Adam(0.01)])
+def test_adaptive_optimizers_stay_finite_on_always_zero_inputs(make):
+    """A pixel that is 0 in every image has g = 0 for its weights, so s = 0: ε > 0 keeps g/(√s + ε) = 0."""
+    from lessonlib.data import load_digits
+    X, _, Y, _ = load_digits()
+    assert np.any(np.all(X == 0, axis=1))                 # digits has always-black pixels
+    net = Network([64, 16, 10], activation="relu", output="softmax", loss="cross_entropy", seed=0)
+    history = train(net, X[:, :300], Y[:, :300], make(), epochs=3, batch_size=50, seed=0)
+    assert not history.diverged and all(np.isfinite(p).all() for p in net.params)
