@@ -1,27 +1,34 @@
-"""Lesson 01's module: the stability limits, mini-batch descent, the dashboards and the exercise checks."""
-import warnings
-
+"""Lesson 01: the module's computations, its dashboards' messages, its exercises, and the numbers notebook 01's
+prose states (the dashboards' sweep over every control is the shared registry sweep)."""
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from lessonlib import descent_lab as lab
 from lessonlib import optimizers, surfaces
+from lessonlib.dashboards import descent as dashboards
+from lessonlib.exercises import descent as ex
+
+
+@pytest.fixture(scope="module")
+def regression():
+    return lab.regression_surface()
 
 
 # ---- computations -------------------------------------------------------------------------
-def test_stability_limits_match_the_hessian_eigenvalues():
-    _, _, s = lab.regression_surface()
+def test_stability_limits_match_the_hessian_eigenvalues(regression):
+    _, _, s = regression
     lim = lab.stability_limits(s)
-    lam = np.linalg.eigvalsh(s.hessian)
-    assert lim["lam_min"] == pytest.approx(lam[0]) and lim["lam_max"] == pytest.approx(lam[1])
+    h = np.linalg.eigvalsh(s.hessian)
+    assert lim["h_min"] == pytest.approx(h[0]) and lim["h_max"] == pytest.approx(h[1])
+    assert lim["kappa"] == pytest.approx(h[1] / h[0])
     assert lim["diverge"] == pytest.approx(s.max_stable_lr())
     assert lim["monotone"] == pytest.approx(lim["diverge"] / 2)
     assert lim["monotone"] < lim["best"] < lim["diverge"]
 
 
-def test_descent_converges_just_below_the_limit_and_diverges_just_above():
-    _, _, s = lab.regression_surface()
+def test_descent_converges_just_below_the_limit_and_diverges_just_above(regression):
+    _, _, s = regression
     lim = lab.stability_limits(s)["diverge"]
     J_min = s.J(*s.minima[0])
     below = surfaces.descend(s, optimizers.SGD(0.99 * lim), 3000)
@@ -35,43 +42,74 @@ def test_stability_limits_refuse_a_non_quadratic():
         lab.stability_limits(surfaces.rosenbrock())
 
 
-def test_regression_gradient_on_the_full_batch_is_the_surface_gradient():
-    x, y, s = lab.regression_surface()
+def test_hessian_is_the_mean_of_1_x_x_squared(regression):
+    x, _, s = regression
+    np.testing.assert_allclose(s.hessian, [[1, x.mean()], [x.mean(), (x * x).mean()]], rtol=1e-12)
+
+
+def test_regression_gradient_on_the_full_batch_is_the_surface_gradient(regression):
+    x, y, s = regression
     for theta in ([0.0, 0.0], [1.5, -0.3], [-2.0, 2.0]):
         np.testing.assert_allclose(lab.regression_gradient(np.array(theta), x, y), s.gradient(theta), rtol=1e-12)
 
 
-def test_minibatch_descent_full_batch_equals_descend_and_batches_count_updates():
-    x, y, s = lab.regression_surface()
+def test_minibatch_descent_full_batch_equals_descend_and_batches_count_updates(regression):
+    x, y, s = regression
     full = lab.minibatch_descent(x, y, 0.02, 15)
     ref = surfaces.descend(s, optimizers.SGD(0.02), 15)
     np.testing.assert_allclose(full.theta, ref.theta, rtol=1e-12)
     np.testing.assert_allclose(full.cost, ref.cost, rtol=1e-12)
-    assert len(lab.minibatch_descent(x, y, 0.02, 3, batch_size=5).cost) == 1 + 3 * 6
+    five = lab.minibatch_descent(x, y, 0.02, 3, batch_size=5)
+    assert len(five.cost) == 1 + 3 * 6 and five.updates_per_epoch == 6 and five.batch_size == 5
     sgd = lab.minibatch_descent(x, y, 0.02, 3, batch_size=1, seed=1)
     assert len(sgd.cost) == 1 + 3 * x.size
     np.testing.assert_array_equal(sgd.theta, lab.minibatch_descent(x, y, 0.02, 3, batch_size=1, seed=1).theta)
 
 
-def test_lr_sweep_classes_run_from_crawl_to_divergence():
+def test_minibatch_descent_epoch_is_the_exercise_reference_with_the_seeds_permutation(regression):
+    x, y, s = regression
+    order = np.random.default_rng(0).permutation(x.size)
+    for B in (1, 4, 7, 30):
+        path = lab.minibatch_descent(x, y, 0.02, 1, batch_size=B, seed=0)
+        np.testing.assert_allclose(path.theta[-1], ex.minibatch_epoch_reference(s.start, x, y, 0.02, B, order),
+                                   rtol=1e-12)
+
+
+def test_minibatch_descent_takes_an_optimizer_and_a_schedule(regression):
+    x, y, _ = regression
+    seen = []
+    opt = optimizers.SGD(1.0)
+    lab.minibatch_descent(x, y, None, 3, batch_size=10, optimizer=opt, schedule=lambda k: seen.append(k) or 0.01)
+    assert seen == [0, 1, 2] and opt.lr == 0.01
+
+
+def test_conditioning_rounds_the_valley(regression):
+    x, y, _ = regression
+    rows = lab.conditioning(x, y)
+    kappas = [lim["kappa"] for _, _, lim, _ in rows]
+    steps = [k for _, _, _, k in rows]
+    assert [round(kappas[0]), round(kappas[1], 1), round(kappas[2], 6)] == [88, 6.6, 1.0]
+    assert steps[0] > 10 * steps[1] and steps[2] == 1
+
+
+def test_lr_sweep_classes_run_from_crawl_to_failure():
     exps, runs = lab.lr_sweep()
     kinds = lab.classify_runs(runs)
-    assert kinds[0] == "crawls" and kinds[-1] == "diverges" and "good" in kinds
-    order = ["crawls", "good", "bounces", "diverges"]
+    assert kinds[0] == "crawls" and kinds[-1] == "fails" and "good" in kinds and "bounces" in kinds
+    order = ["crawls", "good", "bounces", "fails"]
     assert [order.index(k) for k in kinds] == sorted(order.index(k) for k in kinds)   # one band each, in order
+    assert all(r.cost.size == 31 for r in runs if not r.history.diverged)           # epochs 0 … 30
 
 
 def test_a_run_that_ends_above_its_start_counts_as_failed():
     exps, runs = lab.lr_sweep()
-    kinds = lab.classify_runs(runs)
-    for h, kind in zip(runs, kinds):
-        worse = h.diverged or h.train_cost[-1] > h.initial_cost
-        assert (kind == "diverges") == worse, (h.train_cost[-1], kind)
+    for r, kind in zip(runs, lab.classify_runs(runs)):
+        assert (kind == "fails") == (r.history.diverged or r.cost[-1] > r.cost[0])
 
 
-def test_lr_gallery_stops_drawing_a_path_where_it_leaves_the_window():
-    _, _, s = lab.regression_surface()
-    axes = lab.plot_lr_gallery(s, [(0.04, "about right"), (0.085, "far too large")], steps=60)
+def test_lr_gallery_stops_drawing_a_path_where_it_leaves_the_window(regression):
+    _, _, s = regression
+    axes = lab.plot_lr_gallery(s, [(0.04, "smooth"), (0.085, "diverges")], steps=60)
     (x0, x1), (y0, y1) = s.xlim, s.ylim
     kept = axes[0].lines[-2].get_xydata()              # the path: θ after every step
     assert len(kept) == 61 and ((kept[:, 0] >= x0) & (kept[:, 0] <= x1)).all()
@@ -90,135 +128,95 @@ def test_plot_cost_curve_names_the_parameter():
     plt.close(ax.figure)
 
 
-def test_batch_comparison_uses_the_same_epochs():
+def test_batch_paths_start_marker_is_under_every_path(regression):
+    x, y, s = regression
+    paths = {"full": lab.minibatch_descent(x, y, 0.02, 2), "B = 5": lab.minibatch_descent(x, y, 0.02, 2, 5)}
+    axes = lab.plot_batch_paths(s, paths)
+    start = [ln for ln in axes[0].lines if ln.get_label() == "start"][0]
+    assert all(ln.get_zorder() > start.get_zorder() for ln in axes[0].lines if ln.get_label() in paths)
+    assert axes[1].get_xlabel().startswith("examples processed")
+    np.testing.assert_array_equal(axes[1].lines[1].get_xdata()[:3], [0, 5, 10])
+    plt.close(axes[0].figure)
+
+
+def test_batch_comparison_uses_the_same_epochs_and_starts_at_epoch_0():
     runs = lab.batch_comparison()
-    assert {len(h.train_cost) for h, _ in runs.values()} == {6}
-    assert all(not h.diverged for h, _ in runs.values())
+    assert {len(r.cost) for r, _ in runs.values()} == {7}
+    assert len({r.cost[0] for r, _ in runs.values()}) == 1       # the same net before training
+    assert all(not r.failed for r, _ in runs.values())
 
 
-# ---- dashboards ---------------------------------------------------------------------------
-def control_ends(control):
-    if hasattr(control, "options"):
-        return list(control.options)
-    if hasattr(control, "base"):
-        return [control.base ** control.min, control.base ** control.max]
-    return [control.min, control.max]
-
-
-@pytest.fixture(scope="module", params=sorted(lab.DASHBOARDS))
-def dash(request):
-    return lab.DASHBOARDS[request.param]()
-
-
-def test_every_control_to_each_end_and_back(dash):
-    for name, control in dash.controls.items():
-        start_value, start_png = control.value, bytes(dash.image.value)
-        for value in control_ends(control):
-            with warnings.catch_warnings():
-                warnings.simplefilter("error")
-                control.value = value
-            assert dash.last_error is None, (name, value, dash.last_error)
-            if value != start_value:
-                assert bytes(dash.image.value) != start_png, (name, value)
-        control.value = start_value
-        assert dash.last_error is None
-        assert bytes(dash.image.value) == start_png, name
-
-
-def test_explorer_messages_divergence_only_above_the_limit():
-    dash = lab.learning_rate_explorer()
-    lim = lab.stability_limits(lab.regression_surface()[2])["diverge"]
+# ---- dashboards' messages (the registry sweep moves every control) ---------------------------
+def test_explorer_messages_divergence_only_above_the_limit(regression):
+    dash = dashboards.learning_rate_explorer()
+    lim = lab.stability_limits(regression[2])["diverge"]
     dash.controls["lr"].value = 0.9 * lim
     assert dash.message.value == ""
     dash.controls["lr"].value = 10 ** dash.controls["lr"].max
-    assert "diverged" in dash.message.value and "2/λ_max = 0.083" in dash.message.value
+    assert "diverged" in dash.message.value and "2/h_max = 0.083" in dash.message.value
     dash.controls["steps"].value = 1
     assert "diverging" in dash.message.value
 
 
-def test_network_dashboard_messages_divergence():
-    dash = lab.network_learning_rate()
+def test_network_dashboard_starts_on_its_grid_and_messages_failure():
+    dash = dashboards.network_learning_rate(lr=0.3)
+    assert dash.controls["lr"].value == pytest.approx(10 ** -0.5)         # moved to the slider's grid
     assert dash.message.value == ""
     dash.controls["lr"].value = 10.0
     assert "diverged at epoch" in dash.message.value and "try α = 1.6, the largest" in dash.message.value
     dash.controls["lr"].value = 2.0                     # no overflow, but J ends above where it started
-    assert "α = 2 failed: after 30 epochs" in dash.message.value
+    assert "failed: after 30 epochs" in dash.message.value
     assert dash.snapshot().caption.startswith("Full-batch gradient descent")
 
 
-# ---- exercise 1 -----------------------------------------------------------------------------
-def gd_step_solution(theta, grad, lr):
-    return theta - lr * grad
+def test_builders_are_named_as_their_keys():
+    assert all(build.__name__ == name for name, build in dashboards.DASHBOARDS.items())
+    assert set(dashboards.TITLES) == set(dashboards.DASHBOARDS) and dashboards.MAIN in dashboards.DASHBOARDS
 
 
-def gd_step_in_place(theta, grad, lr):
-    theta -= lr * grad
-    return theta
-
-
-def gd_step_in_place_no_return(theta, grad, lr):
-    theta -= lr * grad
-
-
-GD_MISTAKES = {
-    "moved uphill": lambda t, g, lr: t + lr * g,
-    "ignores the learning rate": lambda t, g, lr: t - g,
-    "divided the gradient by α": lambda t, g, lr: t - g / lr,
-    "returned the gradient": lambda t, g, lr: g,
-    "returned the step α∇J": lambda t, g, lr: lr * g,
-    "returned the change −α∇J": lambda t, g, lr: -lr * g,
-    "the step is missing": lambda t, g, lr: t.copy(),
-    "forget `return`": lambda t, g, lr: None,
-    "changed the θ you were given": gd_step_in_place,
-    "in place but returned nothing": gd_step_in_place_no_return,
-    "raised ZeroDivisionError": lambda t, g, lr: 1 / 0,
-    "the new θ is not θ − α∇J": lambda t, g, lr: t - 0.5 * lr * g,
-    "θ's shape": lambda t, g, lr: (t - lr * g).ravel()[:1],
-    "shape (2, 3)": lambda t, g, lr: np.array([0.95, -2.3]),   # hard-coded answer to the first case
-}
-
-
-def test_gd_step_solution_passes(capsys):
-    assert lab.check_gd_step(gd_step_solution) is True
+# ---- exercises ----------------------------------------------------------------------------
+@pytest.mark.parametrize("name", sorted(ex.EXERCISES))
+def test_reference_passes(name, capsys):
+    assert ex.EXERCISES[name].check(ex.EXERCISES[name].reference).passed
     assert capsys.readouterr().out.startswith("✓")
 
 
-@pytest.mark.parametrize("expected", sorted(GD_MISTAKES))
-def test_gd_step_mistakes_are_named(expected, capsys):
-    assert lab.check_gd_step(GD_MISTAKES[expected]) is False
-    out = capsys.readouterr().out
-    assert out.startswith("✗") and expected in out, out
+MISTAKES = [(name, m) for name, e in sorted(ex.EXERCISES.items()) for m in e.mistakes]
 
 
-# ---- exercise 2 -----------------------------------------------------------------------------
-def max_stable_lr_solution(H):
-    return 2.0 / np.linalg.eigvalsh(H).max()
+@pytest.mark.parametrize("name, mistake", MISTAKES, ids=[f"{n}: {m.name}" for n, m in MISTAKES])
+def test_each_mistake_is_named(name, mistake, capsys):
+    result = ex.EXERCISES[name].check(mistake.fn)
+    assert not result.passed and result.mistake == mistake.name
+    assert capsys.readouterr().out.startswith("✗ " + mistake.message)
 
 
-LR_MISTAKES = {
-    "start to overshoot": lambda H: 1.0 / np.linalg.eigvalsh(H).max(),
-    "smallest eigenvalue": lambda H: 2.0 / np.linalg.eigvalsh(H).min(),
-    "used 1/λ_min": lambda H: 1.0 / np.linalg.eigvalsh(H).min(),
-    "the diagonal of H: it holds": lambda H: 2.0 / np.diag(H).max(),
-    "(and 1 instead of 2)": lambda H: 1.0 / np.diag(H).max(),
-    "fastest α": lambda H: 2.0 / (np.linalg.eigvalsh(H).min() + np.linalg.eigvalsh(H).max()),
-    "2·λ_max": lambda H: 2.0 * np.linalg.eigvalsh(H).max(),
-    "λ_max/2": lambda H: np.linalg.eigvalsh(H).max() / 2,
-    "the trace": lambda H: 2.0 / np.trace(H),
-    "raised TypeError": lambda H: np.linalg.eigvalsh(H).tolist(),
-    "not the boundary": lambda H: 0.5,
-    "α converges": lambda H: 0.9 * max_stable_lr_solution(H),
-}
+@pytest.mark.parametrize("name", sorted(ex.EXERCISES))
+def test_mistakes_differ_from_the_reference_and_from_each_other(name):
+    e = ex.EXERCISES[name]
+    fns = [e.reference] + [m.fn for m in e.mistakes]
+    outs = [[e.run(fn, case).values[0] for case in e.cases] for fn in fns]
+    for i in range(len(fns)):
+        for j in range(i + 1, len(fns)):
+            assert not all(np.allclose(a, b, rtol=1e-7, atol=1e-10) for a, b in zip(outs[i], outs[j])), (i, j)
 
 
-def test_max_stable_lr_solution_passes(capsys):
-    assert lab.check_max_stable_lr(max_stable_lr_solution) is True
-    out = capsys.readouterr().out
-    assert out.startswith("✓") and "0.5528" in out
+def test_in_place_update_of_the_callers_theta_is_reported():
+    def in_place(theta, x, y, lr, batch_size, order):
+        for i in range(0, len(order), batch_size):
+            b = order[i:i + batch_size]
+            theta -= lr * lab.regression_gradient(theta, x[b], y[b])
+        return theta
+    assert ex.minibatch_epoch.diagnose(in_place).mistake == "mutated"
 
 
-@pytest.mark.parametrize("expected", sorted(LR_MISTAKES))
-def test_max_stable_lr_mistakes_are_named(expected, capsys):
-    assert lab.check_max_stable_lr(LR_MISTAKES[expected]) is False
-    out = capsys.readouterr().out
-    assert out.startswith("✗") and expected in out, out
+def test_unknown_mistake_points_at_the_first_wrong_output():
+    result = ex.gradient.diagnose(lambda theta, x, y: lab.regression_gradient(theta, x, y) + [0.0, 1e-3])
+    assert result.mistake == "other" and "∇J is off by up to 0.001 at index (1,)" in result.message
+
+
+def test_not_written_yet_and_exceptions_are_explained():
+    def todo(theta, x, y):
+        raise NotImplementedError("Exercise 1")
+    assert ex.gradient.diagnose(todo).mistake == "not done"
+    assert ex.minibatch_epoch.diagnose(lambda *a: 1 / 0).mistake == "error"
