@@ -7,7 +7,8 @@ plain SGD with lr 0.1, batch 32, 30 epochs, the cost recorded once per epoch.  T
 loop is the same maths with nothing else (the floor for this work).  Runs are interleaved in
 one process, all three with BLAS held to one thread (lessonlib.train does that itself; the others
 get the same so the comparison is fair); the median of 5 is reported, with ratios to the loop.
-Goal (issue 2): lessonlib within 1.5× of the loop, so at least twice as fast as scikit-learn.
+Goal (issue 11): lessonlib within 1.2× of the loop and at least twice as fast as scikit-learn.
+The per-epoch cost is also printed (median time / epochs), so runs of other lengths compare.
 """
 import time
 import warnings
@@ -84,15 +85,15 @@ def main():
             times[name].append(time.perf_counter() - t)
     floor = np.median(times["hand-written loop"])
     print(f"digits, 64-{HIDDEN}-10 ReLU/softmax, SGD lr {LR}, batch {BATCH}, {EPOCHS} epochs; median of {REPEATS}")
-    print(f"{'':24}{'median s':>10}{'× loop':>9}{'test accuracy':>16}")
+    print(f"{'':24}{'median s':>10}{'ms/epoch':>10}{'× loop':>9}{'test accuracy':>16}")
     for name in runners:
         med = np.median(times[name])
-        print(f"{name:24}{med:10.3f}{med / floor:9.2f}{np.mean(accuracy[name]):15.1%}")
+        print(f"{name:24}{med:10.3f}{1e3 * med / EPOCHS:10.2f}{med / floor:9.2f}{np.mean(accuracy[name]):15.1%}")
     ratio = np.median(times["lessonlib.train"]) / floor
     vs_sklearn = np.median(times["sklearn MLPClassifier"]) / np.median(times["lessonlib.train"])
-    verdict = "meets" if ratio <= 1.5 and vs_sklearn >= 2 else "MISSES"
+    verdict = "meets" if ratio <= 1.2 and vs_sklearn >= 2 else "MISSES"
     print(f"lessonlib is {ratio:.2f}× the hand-written loop and {vs_sklearn:.1f}× faster than sklearn: {verdict} the goal "
-          f"(≤ 1.5× the loop, ≥ 2× faster than sklearn)")
+          f"(≤ 1.2× the loop, ≥ 2× faster than sklearn)")
 
 
 if __name__ == "__main__":

@@ -115,6 +115,13 @@ class SGD(Optimizer):
     def new_state(self, p):
         return {"v": np.zeros_like(p)}
 
+    def _step(self, params, grads):
+        if self._momentum:
+            return super()._step(params, grads)
+        lr = self._lr
+        for p, g in zip(params, grads):               # plain SGD keeps no state
+            p -= lr * g                               # θ ← θ − α g
+
     def update(self, p, g, s):
         lr, mu = self._lr, self._momentum
         if mu == 0:

@@ -8,6 +8,7 @@ why (the epochs ran out, early stopping, a callback, divergence) and, when train
 (diverged, or ended at chance level / without progress), the likely cause.
 """
 import math
+from itertools import chain
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
@@ -154,9 +155,9 @@ class Run:
             if X_test is None:
                 raise ValueError("early_stopping watches the test cost: give X_test and Y_test")
         self.callback = validation.function(callback, "callback", "callback(epoch, history)",
-                                            "lambda epoch, history: None")
+                                            "lambda epoch, history: None", args=(1, History()))
         self.schedule = validation.function(schedule, "schedule", "schedule(k) → α",
-                                            "schedules.step_decay(0.1)")
+                                            "schedules.step_decay(0.1)", args=(0,))
         self.lrs = None if schedule is None else [validation.positive(schedule(k), f"schedule({k}) (α for epoch {k})")
                                                   for k in range(self.epochs)]
         factor = validation.real(divergence_factor, "divergence_factor") if divergence_factor != math.inf else math.inf
@@ -215,7 +216,7 @@ class Run:
                 for s in slices:
                     cache = net._forward(Xs[:, s])                    # forward
                     grads = net._backward(cache, Ys[:, s])            # cost gradient (backward)
-                    step(params, pairs(grads))                        # step
+                    step(params, pairs(zip(grads.dW, grads.db)))      # step
                 for data in sets:                                     # record
                     data.record()
             J = history.train_cost[-1]
@@ -264,11 +265,7 @@ class Run:
         return f"; kept epoch {best} (the best held-out cost, {self.best_cost:.3g}): its parameters are restored"
 
 
-def pairs(grads):
-    """∂Ĵ/∂W^1, ∂Ĵ/∂b^1, …, ∂Ĵ/∂W^L, ∂Ĵ/∂b^L: the order of ``net.params``, without building a list."""
-    for dW, db in zip(grads.dW, grads.db):
-        yield dW
-        yield db
+pairs = chain.from_iterable   # (dW^1, db^1), …, (dW^L, db^L) → dW^1, db^1, …: net.params' order, no list built
 
 
 # ---- why training failed: measured, so the message names the likely cause, never a guess ----------

@@ -5,6 +5,7 @@ in a way that changes its meaning: a string is not a number or a flag, a set is 
 complex number is not real.  Real arrays of another dtype (ints, bools, float32) become float64
 copies, which keeps every value exactly.
 """
+import inspect
 import numbers
 from collections.abc import Iterator
 
@@ -144,13 +145,23 @@ def instance(value, name, example):
     return value
 
 
-def function(value, name, signature, example):
-    """None, or something callable that is not a class (a schedule, a callback)."""
+def function(value, name, signature, example, args=()):
+    """None, or something callable that is not a class (a schedule, a callback) and takes ``args``."""
     if value is None:
         return None
     instance(value, name, example)
     if not callable(value):
         raise TypeError(f"{name} must be callable as {signature}, e.g. {example}; got {describe(value)}")
+    try:
+        parameters = inspect.signature(value)
+    except (TypeError, ValueError):          # some built-ins do not say: they are called as they are
+        return value
+    try:
+        parameters.bind(*args)
+    except TypeError as err:
+        raise TypeError(f"{name} must be callable as {signature} ({len(args)} positional argument"
+                        f"{'s' if len(args) != 1 else ''}); {getattr(value, '__name__', name)}{parameters} "
+                        f"does not fit: {err}") from None
     return value
 
 
