@@ -180,17 +180,18 @@ class Run:
         try:
             self.loop(history)
         except StopTraining as stop:
-            history.message = f"stopped at epoch {history.epochs} by the callback ({stop or 'StopTraining'})"
+            history.message = history.message or f"stopped at epoch {history.epochs} by the callback ({stop or 'StopTraining'})"
         except BaseException as err:
             kept = self.restore_best()
             try:
                 err.history = history
-                err.add_note(f"lessonlib.train: {history.epochs} epoch(s) finished before this error and their "
-                             f"updates are kept{kept}; the History so far is err.history")
+                err.add_note(f"lessonlib.train: {history.epochs} epoch(s) finished before this error; the network "
+                             f"holds their updates{kept}; the History so far is err.history")
             except (AttributeError, TypeError):
                 pass
             raise
-        history.message += self.restore_best()
+        kept = self.restore_best()
+        history.message = history.message + kept if history.message else kept[2:]
         if not history.diverged:
             history.message = " ".join(filter(None, [history.message, failure_message(self, history)]))
         return history

@@ -139,6 +139,7 @@ def test_early_stopping_keeps_the_best_epoch_when_the_epochs_run_out(moons):
     history = train(net, X, Y, SGD(0.5), epochs=4, X_test=X_test, Y_test=Y_test, early_stopping=10)
     assert not history.stopped_early and history.epochs == 4
     assert history.best_epoch < 4
+    assert history.message.startswith(f"kept epoch {history.best_epoch} (the best held-out cost")
     assert net.data_cost(X_test, Y_test) == pytest.approx(min(history.test_cost), rel=1e-12)
 
 
@@ -269,7 +270,7 @@ def test_an_exception_mid_training_carries_the_history(moons):
         train(net, X, Y, SGD(0.1), epochs=9, callback=broken)
     history = caught.value.history
     assert history.epochs == 3 and len(history.train_cost) == 3
-    assert any("3 epoch(s) finished before this error" in note for note in caught.value.__notes__)
+    assert any("3 epoch(s) finished before this error; the network holds their updates" in note for note in caught.value.__notes__)
     assert net.data_cost(X, Y) == pytest.approx(history.train_cost[-1], rel=1e-12)   # the updates are kept
 
 
