@@ -17,6 +17,7 @@ import numpy as np
 
 from . import optimizers
 from .backprop_lab import digits
+from .activations import get_activation
 from .network import Network
 from .training import one_blas_thread, train
 
@@ -55,9 +56,10 @@ class LayerStatistics:
     """spread[m-1]: std of a^m across the examples, averaged over the units of layer m;
     delta[m-1]: rms entry of B·δ^m (one unit's error on one example), for m = 1 … L."""
 
-    def __init__(self, scheme, activation, spread, delta, identical):
+    def __init__(self, scheme, activation, spread, delta, identical, slope):
         self.scheme, self.activation = scheme, activation
         self.spread, self.delta, self.identical = spread, delta, identical
+        self.slope = slope              # mean f'(z^m) over units and examples, hidden layers m = 1 … L−1
 
     @property
     def L(self):
@@ -100,12 +102,23 @@ def _layer_statistics(scheme, activation, depth, width, seed):
     spread = np.array([float(np.mean(a.std(axis=1))) for a in list(cache.a)[1:]])
     delta = np.array([float(np.sqrt(np.mean((B * d) ** 2))) for d in grads.delta])
     identical = [bool(np.all(a == a[:1])) for a in list(cache.a)[1:-1]]   # every unit of layer m the same?
-    return LayerStatistics(scheme, activation, spread, delta, identical)
+    slope = np.array([float(np.mean(net.f.f_prime(z))) for z in list(cache.z)[:-1]])
+    return LayerStatistics(scheme, activation, spread, delta, identical, slope)
+
+
+def init_slope(activation):
+    """f'(0), the largest slope of sigmoid (1/4) and tanh (1)."""
+    return get_activation(activation).f_prime(np.zeros(1))[0]
+
+
+def superscript(n):
+    """7 → '⁷', 11 → '¹¹' (layer numbers written as in the lesson)."""
+    return str(n).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
 
 
 def verdict(stats):
     """What the numbers say, in words: forward (a^m's spread) then backward (δ^m's size)."""
-    L, s = stats.L, stats.spread
+    L, s, sup = stats.L, stats.spread, superscript
     if stats.scheme == "zeros":
         hidden = "exactly 0" if np.all(stats.delta[:-1] == 0) else f"as small as {stats.delta[:-1].min():.1e}"
         same = "computes the same thing" if all(stats.identical) else "starts alike"
@@ -113,18 +126,21 @@ def verdict(stats):
                 f"the first step moves only the output layer, and the units of a layer, updated alike, stay identical.")
     first, last = s[0], s[-2]                          # layer 1 and the last hidden layer L − 1
     if last < 1e-2 * first:
-        forward = f"a^m's spread across examples collapses from {first:.2g} (layer 1) to {last:.1e} (layer {L - 1})"
+        forward = f"aᵐ's spread across examples collapses from {first:.2g} (layer 1) to {last:.1e} (layer {L - 1})"
     elif last > 1e2 * first:
-        forward = f"a^m's spread explodes from {first:.2g} (layer 1) to {last:.1e} (layer {L - 1})"
+        forward = f"aᵐ's spread explodes from {first:.2g} (layer 1) to {last:.1e} (layer {L - 1})"
     else:
-        forward = f"a^m's spread goes from {first:.2g} (layer 1) to {last:.2g} (layer {L - 1})"
+        forward = f"aᵐ's spread goes from {first:.2g} (layer 1) to {last:.2g} (layer {L - 1})"
+    if stats.activation != "relu" and np.mean(stats.slope) < 0.2 * init_slope(stats.activation):
+        share = np.mean(stats.slope) / init_slope(stats.activation)
+        forward += f", and the units saturate (f'(z) averages {share:.0%} of its peak f'(0))"
     ratio = stats.delta_ratio
     if ratio < 1e-2:
-        backward = f"δ¹ is {ratio:.0e} of δ^{L}: the gradient vanishes"
-    elif ratio > 1e1:
-        backward = f"δ¹ is {ratio:.2g} times δ^{L}: the gradient explodes"
+        backward = f"δ¹ is {ratio:.0e} × δ{sup(L)}: the gradient vanishes"
+    elif ratio > 1e2:
+        backward = f"δ¹ is {ratio:,.0f} times δ{sup(L)}: the gradient explodes"
     else:
-        backward = f"δ¹ is {ratio:.2g} × δ^{L}: the error reaches layer 1"
+        backward = f"δ¹ is {ratio:.2g} × δ{sup(L)}: the error reaches layer 1"
     return f"Forward, {forward}; backward, {backward}."
 
 
