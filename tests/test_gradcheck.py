@@ -108,3 +108,69 @@ def test_softmax_cross_entropy_shortcut_equals_the_general_rule(B, seed):
     general = net.f_out.chain(z, net.loss.dJ_da(a, Y))                # (diag(a) − a aᵀ) ∂J/∂a
     np.testing.assert_allclose(shortcut, (a - Y) / B, rtol=1e-15)
     np.testing.assert_allclose(shortcut, general, rtol=1e-9, atol=1e-15)
+
+
+# ---- issue 12: defaults that pass on the notebooks' networks; failures that are not bugs say so ------
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+def test_a_deep_net_on_standardized_digits_passes_at_the_defaults(activation):
+    """6 hidden layers of 32 on 64 standardized inputs: W^1's gradients are ~1e-5, where rounding
+    alone gives an entry-wise error of 1e-3; the floor τ keeps a correct backward passing."""
+    from lessonlib.backprop_lab import digits
+    X, _, Y, _, _ = digits()
+    net = Network([64] + [32] * 6 + [10], activation=activation, output="softmax", loss="cross_entropy", seed=0)
+    check = gradient_check(net, X[:, :8], Y[:, :8])
+    assert check.passed, str(check)
+    assert check.tolerance == TOLERANCE and "should be < 1e-07" in str(check)
+
+
+def test_relative_error_is_cs231ns_worst_entry_with_a_floor():
+    g, g_num = np.array([1.0, 1e-3, 0.0]), np.array([1.0 + 1e-9, 2e-3, 1e-12])
+    assert relative_error(g[:2], g_num[:2]) == pytest.approx(0.5)          # |1e-3 − 2e-3| / 2e-3
+    assert relative_error(g, g_num) == pytest.approx(1.0)                  # 0 against 1e-12: without a floor, 100%
+    assert relative_error(g, g_num, floor=1.0) == pytest.approx(1e-3)      # small entries measured against 1
+    assert relative_error(g, np.array([np.nan, 0, 0])) == np.inf
+
+
+def test_a_larger_eps_gets_a_tolerance_of_10_eps_squared():
+    net, X, Y = random_problem("sigmoid", "mse", None, 0.0, 2, 4, seed=1)
+    check = gradient_check(net, X, Y, eps=1e-3)
+    assert check.tolerance == pytest.approx(1e-5) and check.passed
+    assert "(should be < 1e-05)" in str(check)
+
+
+def test_a_relu_at_its_kink_is_named_in_the_report():
+    net, X, Y = random_problem("relu", "mse", "identity", 0.0, 2, 5, seed=3)
+    net.weights[0][0] = 0.0                 # unit 1 of layer 1: z = 0 on every example, exactly at the kink
+    net.biases[0][0] = 0.0
+    net.weights[1][:, 0] = 1.0              # and it matters for the cost
+    check = gradient_check(net, X, Y)
+    assert not check.passed
+    assert "note: ReLU inputs z within ε·|a| of the kink at 0 (5 in layer 1)" in str(check)
+    assert "a failure need not be a bug" in str(check)
+
+
+def test_float32_parameters_are_named_in_the_report():
+    net, X, Y = random_problem("tanh", "mse", None, 0.0, 2, 4, seed=2)
+    grads = net.gradients(X, Y)
+    list.__setitem__(net.weights, 0, net.weights[0].astype(np.float32))   # past the network's own check
+    check = gradient_check(net, X, Y, gradients=grads)
+    assert any("W^1 is float32, not float64" in note for note in check.notes)
+    if not check.passed:
+        assert "note: W^1 is float32" in str(check)
+
+
+def test_a_passing_report_prints_no_notes():
+    net, X, Y = random_problem("relu", "mse", None, 0.0, 2, 4, seed=5)
+    assert "note:" not in str(gradient_check(net, X, Y))
+
+
+@pytest.mark.parametrize("kwargs, error, message", [
+    (dict(eps=0.0), ValueError, r"eps \(ε\) must be > 0"),
+    (dict(eps=0.5), ValueError, r"eps \(ε\) must be at most 0.1"),
+    (dict(tolerance="1e-7"), TypeError, "tolerance must be a real number"),
+    (dict(gradients=object()), TypeError, r"gradients must have .dW and .db"),
+])
+def test_gradient_check_names_its_bad_arguments(kwargs, error, message):
+    net, X, Y = random_problem("tanh", "mse", None, 0.0, 2, 4, seed=2)
+    with pytest.raises(error, match=message):
+        gradient_check(net, X, Y, **kwargs)
