@@ -352,6 +352,17 @@ case("network-set-weight-nan", lambda: net().weights.__setitem__(0, np.full((4, 
      marks=LEAD)
 case("network-set-l2-nan", lambda: setattr(net(), "l2", np.nan), (ValueError, "l2 (λ) must be finite"))
 case("network-X-bools", lambda: net().predict(X > 0), ok(lambda a: a.shape == (2, 12)))
+case("network-set-weights-to-one-array", lambda: setattr(net(), "weights", np.zeros((4, 3))),
+     (TypeError, "weights must be a list of arrays"), marks=LEAD)
+case("network-set-biases-to-a-set", lambda: setattr(net(), "biases", {1}), (TypeError, "biases must be a list"), marks=LEAD)
+case("network-W-index-0", lambda: net().W[0], (ValueError, "layers are numbered 1..2"), marks=LEAD)   # IndexError now
+case("network-activation-of-0", lambda: net().activation_of(0), (ValueError, "numbered 1..2"), marks=LEAD)  # IndexError now
+case("network-seed-float", lambda: Network([3, 2], seed=1.0), (TypeError, "seed must be None or a"))
+case("network-sizes-bool", lambda: Network([3, True]), (TypeError, "sizes[1] must be a positive int"))
+case("network-sizes-dict", lambda: Network({3: 1, 2: 1}), (TypeError, "sizes must be"))
+case("network-backward-Y-complex", lambda: (lambda n: n.backward(n.forward(X), Y + 1j))(net()), (TypeError, "Y must hold real numbers"))
+case("network-set-bias-1d", lambda: net().b.__setitem__(1, np.zeros(4)), (ValueError, "b^1 must have shape (4, 1)"))
+case("network-weights-append", lambda: net().weights.append(np.zeros((4, 3))), (TypeError, "the number of layers is fixed"))
 case("network-forward-generator", lambda: net().forward(row for row in X), (TypeError, "X must be a 2-D numeric array"))
 
 
