@@ -1,7 +1,88 @@
-"""Notebook 02's dashboards (being moved here from lessonlib/backprop_lab.py)."""
-from ..backprop_lab import learning_rate_dashboard, vanishing_dashboard  # noqa: F401
+"""Notebook 02's dashboards: α × hidden size on the digits, and δ per layer against depth.
 
-DASHBOARDS = {"backprop_learning_rate": learning_rate_dashboard, "vanishing_gradients": vanishing_dashboard}
+    backprop_learning_rate   sliders for α and n_1; cost and accuracy per epoch (runs precomputed by ``train``)
+    vanishing_gradients      hidden layers and f; the size of δ^m in each layer of a fresh network
+"""
+from functools import lru_cache
+
+import numpy as np
+
+from ..backprop_lab import (HIDDEN_SIZES, LR_EXPONENTS, deep_net, delta_sizes, digits, history_curve,
+                            lr_grid)
+from ..plots import ACTIVATION_COLORS, BLACK, SET_COLORS
+from ..training import one_blas_thread
+from .machinery import Dashboard, dropdown, int_slider, log_slider, new_figure
+
+
+def backprop_learning_rate(lr=0.1, hidden=32, epochs=10, batch_size=128, seed=0):
+    """Sliders for α and the hidden size n_1; the digits' cost and accuracy curves for that pair (precomputed)."""
+    grid, starts = lr_grid(epochs=epochs, batch_size=batch_size, seed=seed)
+    step = LR_EXPONENTS[1] - LR_EXPONENTS[0]
+    fig, (ax_cost, ax_acc) = new_figure(figsize=(11, 4.2), ncols=2)
+    ax_cost.set(xlim=(-0.5, epochs + 0.5), ylim=(1e-4, 3e3), yscale="log", xlabel="epoch", ylabel="cost J",
+                title="Cost per epoch")
+    ax_acc.set(xlim=(-0.5, epochs + 0.5), ylim=(0.0, 1.02), xlabel="epoch", ylabel="accuracy",
+               title="Accuracy per epoch")
+    ax_acc.axhline(0.97, color=BLACK, linewidth=1.2, linestyle=":", label="97%")
+    lines = {}
+    for ax, key in ((ax_cost, "cost"), (ax_acc, "accuracy")):
+        for part, style in (("train", "o-"), ("test", "s--")):
+            lines[key, part], = ax.plot([], [], style, color=SET_COLORS[part], markersize=4, animated=True,
+                                        label=part)
+        ax.legend(loc="upper right" if key == "cost" else "lower right")
+    readout = ax_acc.text(0.03, 0.05, "", transform=ax_acc.transAxes, fontsize=13, animated=True)
+
+    def largest_stable(h):
+        ok = [e for e in LR_EXPONENTS if not grid[e, h].diverged]
+        return 10.0 ** max(ok) if ok else None
+
+    def update(lr, hidden):
+        e = LR_EXPONENTS[int(np.clip(round((np.log10(lr) - LR_EXPONENTS[0]) / step), 0, len(LR_EXPONENTS) - 1))]
+        history = grid[e, hidden]
+        for (key, part), line in lines.items():
+            x, y = history_curve(history, starts[hidden], f"{part}_{key}")
+            if key == "cost":
+                y = np.clip(np.nan_to_num(y, nan=1e3, posinf=1e3), 1e-6, 1e3)
+            line.set_data(x, y)
+        readout.set_text(rf"$\alpha$ = {10.0 ** e:.3g}, $n_1$ = {hidden}: test accuracy {history.test_accuracy[-1]:.1%}")
+        if history.diverged:
+            return (f"α = {10.0 ** e:.3g} diverged at epoch {history.epochs}: the cost blew up. "
+                    f"With n_1 = {hidden}, try α at most {largest_stable(hidden):.3g}.")
+        return None
+
+    controls = {"lr": log_slider("learning rate α", lr, LR_EXPONENTS[0], LR_EXPONENTS[-1], step=step),
+                "hidden": dropdown("hidden units n_1", list(HIDDEN_SIZES), hidden)}
+    return Dashboard(controls, update, fig,
+                     title=f"Digits, 64 → n_1 (ReLU) → 10 (softmax): plain SGD, B = {batch_size}")
+
+
+def vanishing_gradients(depth=6, activation="sigmoid", width=32, n_probe=200, seed=0):
+    """A slider for the number of hidden layers and a choice of f: the size of δ^m per layer at initialization."""
+    X, _, Y, _, _ = digits()
+    Xp, Yp = X[:, :n_probe], Y[:, :n_probe]
+    max_depth = 12
+    fig, ax = new_figure(figsize=(11, 4.2))
+    ax.set(xlim=(0.5, max_depth + 1.5), ylim=(1e-9, 1e1), yscale="log", xticks=range(1, max_depth + 2),
+           xlabel=r"layer $m$ (input side → output side)", ylabel=r"size of $\delta^m$ (rms of $B\,\delta^m$)",
+           title=r"The error $\delta^m$ in each layer of a fresh network (He/Xavier initialization)")
+    line, = ax.plot([], [], "o-", color=ACTIVATION_COLORS["sigmoid"], animated=True, markersize=7)
+    readout = ax.text(0.02, 0.06, "", transform=ax.transAxes, fontsize=13, animated=True)
+    sizes_of = lru_cache(maxsize=None)(lambda d, f: delta_sizes(deep_net(f, d, width, seed), Xp, Yp))
+
+    def update(depth, activation):
+        with one_blas_thread():
+            sizes = sizes_of(depth, activation)
+        line.set_data(np.arange(1, depth + 2), sizes)
+        line.set_color(ACTIVATION_COLORS[activation])
+        readout.set_text(rf"{activation}, $L$ = {depth + 1}: size($\delta^1$) / size($\delta^L$) = {sizes[0] / sizes[-1]:.1e}")
+        return None
+
+    controls = {"depth": int_slider("hidden layers", depth, 1, max_depth),
+                "activation": dropdown("hidden f", ["sigmoid", "tanh", "relu"], activation)}
+    return Dashboard(controls, update, fig, title=f"Vanishing gradients: 64 → {width} × depth → 10, at initialization")
+
+
+DASHBOARDS = {"backprop_learning_rate": backprop_learning_rate, "vanishing_gradients": vanishing_gradients}
 TITLES = {"backprop_learning_rate": "Backpropagation: α and the hidden layer's size",
           "vanishing_gradients": "Vanishing gradients: δ layer by layer"}
 MAIN = "backprop_learning_rate"
