@@ -318,3 +318,20 @@ def classify_runs(runs):
         else:
             kinds.append("good")
     return kinds
+
+
+def plot_conditioning(rows, steps=30, half_width=6.0, axes=None):
+    """One panel per conditioning() row: contours on a square window around θ* (equal scales) and the
+    path of gradient descent at that row's fastest α from θ = (0, 0), at most ``steps`` steps."""
+    if axes is None:
+        _, axes = plt.subplots(1, len(rows), figsize=(4.3 * len(rows), 4.6), layout="constrained")
+    for ax, (name, s, lim, _) in zip(axes, rows):
+        c = s.minima[0]
+        s.xlim, s.ylim = (c[0] - half_width, c[0] + half_width), (c[1] - half_width, c[1] + half_width)
+        plot_contours(s, ax=ax, levels=15)
+        plot_path(surfaces.descend(s, optimizers.SGD(lim["best"]), steps, start=(0.0, 0.0)), ax=ax)
+        ax.set_aspect("equal")
+        ax.set_title(f"{name}\nκ = {lim['kappa']:.3g}", fontsize=13)
+        ax.set_xlabel("θ₀")
+        ax.set_ylabel("θ₁")
+    return axes

@@ -220,3 +220,61 @@ def test_not_written_yet_and_exceptions_are_explained():
         raise NotImplementedError("Exercise 1")
     assert ex.gradient.diagnose(todo).mistake == "not done"
     assert ex.minibatch_epoch.diagnose(lambda *a: 1 / 0).mistake == "error"
+
+
+# ---- the numbers notebook 01's prose states ---------------------------------------------------
+def test_notebook_study_hours_facts(regression):
+    x, _, s = regression
+    assert x.size == 30                                                   # "Thirty students"
+    ax = lab.plot_data_lines(x, regression[1], [(6.0, -0.2), (0.5, 1.4), tuple(s.minima[0])], s)
+    assert ax.lines[2].get_color() == "#009E73"                          # "the green line, θ*"
+    plt.close(ax.figure)
+
+
+def test_notebook_gallery_claims(regression):
+    _, _, s = regression
+    J_min, t_star = s.J(*s.minima[0]), s.minima[0]
+    runs = dict(zip([0.002, 0.04, 0.075, 0.085], lab.gallery_paths(s, [0.002, 0.04, 0.075, 0.085], steps=60)))
+    lim = lab.stability_limits(s)
+    gap = {a: p.cost - J_min for a, (p, _) in runs.items()}
+    dist = {a: np.linalg.norm(p.theta - t_star, axis=1) for a, (p, _) in runs.items()}
+    assert round(1 - gap[0.002][-1] / gap[0.002][0], 2) == 0.70            # "J − J* fell by about 70 %"
+    assert 1 - dist[0.002][-1] / dist[0.002][0] < 0.05                     # "shrank only a few percent"
+    assert 0.002 < 0.04 < lim["monotone"] < 0.075 < lim["diverge"] < 0.085   # smooth, smooth, overshoots, diverges
+    assert dist[0.075][-1] < dist[0.04][-1] and gap[0.075][-1] < gap[0.04][-1]   # "ends closer than α = 0.04"
+    assert runs[0.085][1] is not None and runs[0.04][1] is None            # only the last leaves the plot
+    assert lim["diverge"] - lim["best"] < 0.002                            # "only a hair below"
+    assert round(lim["kappa"]) == 88                                       # "about 88"
+
+
+def test_notebook_conditioning_claims(regression):
+    x, y, _ = regression
+    (_, _, raw, k_raw), (_, _, cen, k_cen), (_, _, std, k_std) = lab.conditioning(x, y, tol=1e-6)
+    assert round(raw["kappa"]) == 88 and round(cen["kappa"], 1) == 6.6 and std["kappa"] == pytest.approx(1)
+    assert 100 <= k_raw < 1000 and 10 <= k_cen < 100 and k_std == 1       # "hundreds to a few dozen", "one step"
+    assert std["best"] == pytest.approx(1.0)                                # "α = 1"
+
+
+def test_notebook_network_slider_claims():
+    exps, runs = lab.lr_sweep()
+    assert np.allclose(np.diff(exps), 0.1) and exps[0] == -1.5 and exps[-1] == 1.0     # steps of 0.1 in log₁₀ α
+    assert -0.5 in np.round(exps, 6)                                                   # starts at 10^−0.5 ≈ 0.316
+    assert len(set(lab.classify_runs(runs))) == 4                                      # "four bands"
+
+
+def test_notebook_batch_claims(regression):
+    x, y, s = regression
+    J_min = s.J(*s.minima[0])
+    full = lab.minibatch_descent(x, y, lr=0.02, epochs=20)
+    sgd = lab.minibatch_descent(x, y, lr=0.02, epochs=20, batch_size=1, seed=0)
+    five = lab.minibatch_descent(x, y, lr=0.02, epochs=20, batch_size=5, seed=0)
+    assert len(full.cost) - 1 == 20 and len(sgd.cost) - 1 == 600                        # "20 steps", "600 steps"
+    assert sgd.cost[-1] < five.cost[-1] < full.cost[-1]                                  # closer for the same work
+    assert full.cost[20] < five.cost[20] < sgd.cost[20]                                  # after 20 updates: full ahead
+    last = sgd.cost[-30:] - J_min
+    assert last.max() > 10 * last.min()                                                  # "still jumps up and down"
+    runs = lab.batch_comparison()
+    N = lab._digits()[0].shape[1]
+    assert [-(-N // B) for _, B in runs.values()] == [1, 43, 1347]                       # "43 or 1347 times"
+    finals = [r.cost[-1] for r, _ in runs.values()]
+    assert finals[2] < finals[1] < finals[0]                                             # "smaller batches win"

@@ -7,11 +7,12 @@ import numpy as np
 
 from .. import optimizers, surfaces
 from ..descent_lab import DIGITS_SIZES, classify_runs, lr_sweep, regression_surface, stability_limits
-from ..plots import COLORS, plot_contours, presentation_style
+from ..plots import COLORS, plain_log_ticks, plot_contours, presentation_style
 from .machinery import Dashboard, dropdown, int_slider, log_slider, new_figure
 
 SMOOTH, ZIGZAG, DIVERGE = "#009E73", "#E69F00", "#D55E00"
 REGIMES = ("smooth (no overshoot)", "overshoots but converges", "diverges")   # the explorer's three bands
+BAND_LABELS = ("smooth (no overshoot)", "overshoots,\nconverges", "diverges")
 
 
 def _grid_figure(height_ratios=(5, 1)):
@@ -50,13 +51,14 @@ def _alpha_strip(ax, lo, hi, bands, marks):
         a, b = max(a, lo), min(b, hi)
         if a < b:
             ax.axvspan(a, b, color=color, alpha=0.35, linewidth=0)
-            ax.text(np.sqrt(a * b), 0.72, text, ha="center", va="center", fontsize=11)
+            ax.text(np.sqrt(a * b), 0.62, text, ha="center", va="center", fontsize=11)
     for k, (x, text) in enumerate(marks):
         if lo < x < hi:
             ax.axvline(x, color="#000000", linewidth=1.5)
             ax.text(x, 1.04, text, ha="right" if k < len(marks) - 1 else "left", va="bottom", fontsize=11,
                     transform=ax.get_xaxis_transform())
     ax.set_xlabel("learning rate α (log scale)")
+    plain_log_ticks(ax, "x")
     marker, = ax.plot([], [], marker="v", color="#000000", markersize=14, linestyle="none", animated=True,
                       clip_on=False)
     return marker
@@ -82,13 +84,14 @@ def learning_rate_explorer(lr=0.04, steps=100, start="top left", surface=None, m
         start_dot, = ax_path.plot([], [], "s", color=COLORS[1], markersize=10, animated=True)
         ax_cost.set(xlim=(0, max_steps), ylim=(1e-3, 1e3), yscale="log", xlabel="step k",
                     ylabel="J(θ) − J(θ*)", title="Cost above its minimum, per step")
+        plain_log_ticks(ax_cost)
         cost_line, = ax_cost.plot([], [], color=COLORS[1], animated=True)
         note = ax_cost.text(0.97, 0.95, "", transform=ax_cost.transAxes, ha="right", va="top", fontsize=12,
                             animated=True, bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
         marker = _alpha_strip(strip, 10 ** min_exp, 10 ** max_exp,
-                              [(0, lim["monotone"], SMOOTH, REGIMES[0]),
-                               (lim["monotone"], lim["diverge"], ZIGZAG, REGIMES[1]),
-                               (lim["diverge"], np.inf, DIVERGE, REGIMES[2])],
+                              [(0, lim["monotone"], SMOOTH, BAND_LABELS[0]),
+                               (lim["monotone"], lim["diverge"], ZIGZAG, BAND_LABELS[1]),
+                               (lim["diverge"], np.inf, DIVERGE, BAND_LABELS[2])],
                               [(lim["monotone"], f"1/h_max = {lim['monotone']:.3f}"),
                                (lim["diverge"], f"2/h_max = {lim['diverge']:.3f}")])
 
