@@ -12,7 +12,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "lessonlib"
 CORE = {"activations", "losses", "network", "regularization", "optimizers", "schedules", "training", "gradcheck",
-        "validation", "data", "surfaces", "diagnosis", "plots", "text", "sections", "__init__", "initialization"}
+        "validation", "data", "surfaces", "diagnosis", "plots", "text", "sections", "__init__"}
 ALIASES = {"widgets", "student", "refresh", "app", "grade", "export"}     # old names kept for `python -m lessonlib.X`
 MAX_LINES = 400
 

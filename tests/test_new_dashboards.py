@@ -6,8 +6,8 @@ import pytest
 
 from lessonlib import Network
 from lessonlib import initialization as init
-from lessonlib.dashboards import initialization as init_dash
-from lessonlib.dashboards import network_diagram as nd
+from lessonlib.dashboards import init_scale as init_dash
+from lessonlib.dashboards import diagram as nd
 from lessonlib.dashboards.machinery import control_values
 
 EQUATIONS = ["a⁰ = x", "z¹ = W¹a⁰ + b¹", "a¹ = f(z¹)", "z² = W²a¹ + b²", "a² = f(z²)", "J = 1/(2B) Σ‖a² − y‖²",

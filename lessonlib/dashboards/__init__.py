@@ -9,7 +9,7 @@ Names are loaded on first use, so the machinery imports without loading every le
 import importlib
 
 _REGISTRY_NAMES = ("DASHBOARDS", "TITLES", "MAIN_DASHBOARDS", "LESSONS")
-_MODULES = ("machinery", "registry", "descent", "backprop", "optimizers", "overfitting")
+_MODULES = ("machinery", "registry", "descent", "backprop", "optimizers", "overfitting", "diagram", "init_scale")
 
 
 def __getattr__(name):
