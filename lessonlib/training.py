@@ -218,8 +218,8 @@ class Run:
                     cache = net._forward(Xs[:, s])                    # forward
                     grads = net._backward(cache, Ys[:, s])            # cost gradient (backward)
                     step(params, pairs(zip(grads.dW, grads.db)))      # step
-                for data in sets:                                     # record
-                    data.record()
+                for dataset in sets:                                  # record
+                    dataset.record()
             J = history.train_cost[-1]
             if not math.isfinite(J) or J > limit:
                 history.diverged = True
