@@ -8,7 +8,7 @@
     standardize, digits, digits_net      the digits network of section 8 (data cached)
     before_training, plot_history        its cost and accuracy per epoch, epoch 0 included
     lr_grid                              α × hidden size, each trained by ``train`` (cached, for the dashboard)
-    confusion_matrix, misclassified      what the trained network gets wrong
+    confusion_matrix, misclassified      what the trained network gets wrong (drawn with plots.plot_digits)
     deep_net, delta_sizes, spreads       vanishing signals: δ^m backward, the spread of a^m forward
     train_recording_deltas               a deep network trained, δ sizes recorded after every epoch
 
@@ -232,21 +232,6 @@ def plot_confusion(C, ax=None):
            title=f"Confusion matrix: {np.trace(C)} of {C.sum()} right")
     ax.grid(False)
     return ax
-
-
-def plot_misclassified(X_pixels, indices, predicted, true, ncols=8, axes=None):
-    """The wrongly classified digits (columns of X_pixels), titled 'said p / is t'."""
-    n = len(indices)
-    nrows = max(1, int(np.ceil(n / ncols)))
-    if axes is None:
-        fig, axes = plt.subplots(nrows, ncols, figsize=(1.5 * ncols, 1.75 * nrows + 0.5), squeeze=False)
-        fig.suptitle("Test digits the network gets wrong (said / is)")
-    for k, ax in enumerate(np.ravel(axes)):
-        ax.axis("off")
-        if k < n:
-            ax.imshow(X_pixels[:, indices[k]].reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
-            ax.set_title(f"said {predicted[k]} / is {true[k]}", fontsize=11)
-    return axes
 
 
 def plot_first_layer(W1, n=32, ncols=8, ax=None,
