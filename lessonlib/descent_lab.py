@@ -140,41 +140,6 @@ def plot_cost_curve(J, dJ, lo, hi, points, ax=None, xlabel="θ", title="A one-pa
     return ax
 
 
-def plot_surface3d(surface, ax=None, n=60):
-    """J over the surface's window as a 3-D surface (``ax`` must be a 3-D Axes, or None)."""
-    if ax is None:
-        ax = plt.figure(figsize=(6, 4.5)).add_subplot(projection="3d")
-    T0, T1, J = surface.grid(n)
-    ax.plot_surface(T0, T1, J, cmap="viridis", linewidth=0, antialiased=True, alpha=0.9)
-    ax.set_xlabel(surface.labels[0], labelpad=10)
-    ax.set_ylabel(surface.labels[1], labelpad=10)
-    ax.set_zlabel("J(θ)", labelpad=6)
-    ax.set_title(f"J as a landscape ({surface.name})")
-    ax.view_init(elev=30, azim=-60)
-    return ax
-
-
-def plot_gradient_field(surface, ax=None, n=9, equal=True):
-    """Contours of J with an arrow along −∇J on a square grid, n points tall.
-
-    The arrows are normalized to one length: they show the direction only (|∇J| varies a lot)."""
-    ax = plot_contours(surface, ax=ax)
-    h = (surface.ylim[1] - surface.ylim[0]) / (n + 1)                  # grid spacing, the same both ways
-    t0, t1 = np.meshgrid(np.arange(surface.xlim[0] + h / 2, surface.xlim[1], h),
-                         np.arange(surface.ylim[0] + h / 2, surface.ylim[1], h))
-    g = np.array([surface.gradient(p) for p in np.column_stack([t0.ravel(), t1.ravel()])])
-    norm = np.linalg.norm(g, axis=1)
-    keep = norm > 1e-12 * norm.max()                                    # no arrow where ∇J = 0
-    d = -g[keep] / norm[keep, None]
-    ax.quiver(t0.ravel()[keep], t1.ravel()[keep], d[:, 0], d[:, 1], color=COLORS[1], angles="xy",
-              scale_units="xy", scale=1 / (0.75 * h), width=0.0035, label="direction of −∇J (length normalized)")
-    if equal:
-        ax.set_aspect("equal")
-    ax.set_title("−∇J points downhill, across the contour lines")
-    ax.legend(loc="upper right", fontsize=11)
-    return ax
-
-
 def gallery_paths(surface, lrs, steps=60):
     """For each α: (Path of ``steps`` steps, the step at which it first left the plotting window or None)."""
     (x0, x1), (y0, y1) = surface.xlim, surface.ylim
