@@ -262,3 +262,12 @@ def test_train_sgd_reference_equals_a_written_loop():
             costs.append(net.cost(X, Y))
         return costs
     assert ex.TRAIN_SGD.diagnose(loop).passed
+
+
+def test_equal_starting_weights_stay_equal():
+    X, _, Y, _, _ = lab.digits()
+    net = lab.digits_net(hidden=16, seed=0)
+    for m in (1, 2):
+        net.W[m] = np.full(net.W[m].shape, 0.01)
+    train(net, X, Y, optimizers.SGD(0.2), 5, batch_size=32, seed=0)
+    assert len(np.unique(np.round(net.W[1], 12), axis=0)) == 1
