@@ -38,6 +38,7 @@ def execute_one(path, cell_timeout):
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
+    nb = __import__("lessonlib.tools.metadata", fromlist=["normalize"]).normalize(nb)   # slides, nbgrader
     client = NotebookClient(nb, timeout=cell_timeout, kernel_name="python3", allow_errors=False,
                             store_widget_state=True, record_timing=False,
                             resources={"metadata": {"path": str(Path(path).parent)}})

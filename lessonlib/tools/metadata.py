@@ -1,0 +1,105 @@
+"""Notebook metadata for presenting (jupyterlab-slideshow) and for nbgrader; ``refresh`` calls ``normalize``.
+
+Slides (jupyterlab-slideshow follows nbconvert's ``slide_type``):
+
+- ``"-"`` ("continue the slide" in nbconvert) is not a type jupyterlab-slideshow knows: such a cell is
+  never shown.  Without a ``slide_type`` a cell continues the current slide, so "-" is removed.
+- The still image of a dashboard (the ``.snapshot()`` cell right after a dashboard cell) stays on the
+  dashboard's slide instead of being skipped: it is what the slide shows until the kernel draws the live
+  dashboard; once a dashboard view is drawn above it, the presentation styles hide it.
+- A markdown cell tagged ``notes``, or starting with "Speaker notes", becomes a ``notes`` cell: speaker
+  notes for the slide it follows.  slide, subslide, fragment, skip and notes are otherwise kept.
+- The notebook gets presentation styles (``PRESENTATION_STYLES``, in the notebook metadata that
+  jupyterlab-slideshow reads) that apply only while presenting: text, code and dashboard controls at
+  24 px, and a still image hidden under a drawn dashboard.
+
+nbgrader (schema version 3): the code cell holding ``### BEGIN SOLUTION`` is a solution cell, the check
+cell after it an autograded test cell worth ``POINTS`` points, both with ``grade_id`` "exN-<name>".
+(nbgrader counts a test cell as failed only when it raises: the checks raise when nbgrader runs them,
+i.e. when ``NBGRADER_EXECUTION`` is "autograde" or "validate".)
+
+``normalize`` changes metadata only (never a cell's source or outputs) and running it twice changes nothing.
+"""
+import copy
+import re
+
+BEGIN = "### BEGIN SOLUTION"
+EXERCISE = re.compile(r"^#{1,6}\s*Exercise\s+(\d+)", re.M)
+CHECK_CALL = re.compile(r"\bcheck_(\w+)\s*\(")
+DEF = re.compile(r"^def\s+(\w+)\s*\(", re.M)
+SNAPSHOT = re.compile(r"^\s*(\w+)\.snapshot\(\)\s*(#.*)?$")
+NOTES = re.compile(r"^\s*(\*\*|_)?speaker notes", re.I)
+KEPT = {"slide", "subslide", "fragment", "skip", "notes"}
+POINTS = 1
+FONTS_KEY = "@deathbeds/jupyterlab-fonts"          # jupyterlab-slideshow styles a notebook through this key
+PRESENTING = "body[data-jp-deck-mode='presenting'] &"
+PRESENTATION_STYLES = {
+    "--jp-content-font-size1": "24px",
+    "--jp-code-font-size": "24px",
+    "--jp-ui-font-size1": "20px",
+    "& .lessonlib-dashboard": {"--jp-widgets-font-size": "24px"},
+    "& .jp-Cell:has(.lessonlib-dashboard) + .jp-CodeCell": {"display": "none"},   # the still image
+}
+
+
+def source_of(cell):
+    return cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+
+
+def slideshow_metadata(cells):
+    """Slide types that jupyterlab-slideshow shows: see the module docstring."""
+    previous_code = None
+    for cell in cells:
+        meta = cell.setdefault("metadata", {})
+        kind = meta.get("slideshow", {}).get("slide_type")
+        text = source_of(cell)
+        if cell["cell_type"] == "markdown" and ("notes" in meta.get("tags", []) or NOTES.match(text)):
+            meta["slideshow"] = {"slide_type": "notes"}
+        elif kind is not None and kind not in KEPT:          # "-" or anything else it does not show
+            del meta["slideshow"]["slide_type"]
+        if cell["cell_type"] == "code":
+            snap = SNAPSHOT.match(text.strip().splitlines()[-1]) if text.strip() else None
+            if (snap and previous_code is not None and "nbval-ignore-output" in previous_code["metadata"].get("tags", [])
+                    and kind == "skip"):
+                del meta["slideshow"]["slide_type"]          # on the dashboard's slide, under it
+            previous_code = cell
+        if "slideshow" in meta and not meta["slideshow"]:
+            del meta["slideshow"]
+
+
+def nbgrader_metadata(cells):
+    """Solution and autograded-test metadata on each exercise's cells."""
+    exercise, solution_seen = None, False
+    for cell in cells:
+        text = source_of(cell)
+        if cell["cell_type"] == "markdown":
+            found = EXERCISE.search(text)
+            if found:
+                exercise, solution_seen = int(found.group(1)), False
+            continue
+        if exercise is None or cell["cell_type"] != "code":
+            continue
+        if BEGIN in text:
+            name = (DEF.findall(text) or ["solution"])[0]
+            cell["metadata"]["nbgrader"] = {"grade": False, "solution": True, "locked": False, "task": False,
+                                            "grade_id": f"ex{exercise}-{name}", "schema_version": 3}
+            solution_seen = True
+        elif solution_seen and CHECK_CALL.search(text):
+            name = CHECK_CALL.search(text).group(1)
+            cell["metadata"]["nbgrader"] = {"grade": True, "solution": False, "locked": True, "task": False,
+                                            "points": POINTS, "grade_id": f"ex{exercise}-check_{name}",
+                                            "schema_version": 3}
+            exercise, solution_seen = None, False
+
+
+def presentation_styles(metadata):
+    fonts = metadata.setdefault(FONTS_KEY, {})
+    fonts.setdefault("styles", {}).setdefault(":root", {})[PRESENTING] = copy.deepcopy(PRESENTATION_STYLES)
+
+
+def normalize(nb):
+    """Slide and nbgrader metadata on ``nb`` (an nbformat node or a plain dict), in place; returns nb."""
+    slideshow_metadata(nb["cells"])
+    nbgrader_metadata(nb["cells"])
+    presentation_styles(nb.setdefault("metadata", {}))
+    return nb
