@@ -55,14 +55,17 @@ def plot_descents(surface, optimizers, steps, ax=None, title=None):
     """Contours of ``surface`` and the path of each optimizer (label → lessonlib optimizer); returns the Axes.
 
     The colour is the optimizer's (the label's first word); a second run of the same optimizer gets
-    another line style.  Later paths are drawn under earlier ones, each with its own markers."""
+    another line style.  Later paths are drawn over earlier ones, thinner; every path's end is a large
+    marker on top of all of them, so a path hidden under another still shows where it stopped."""
     ax = plots.plot_contours(surface, ax, colors="#b0b0b0")
     for i, (label, opt) in enumerate(optimizers.items()):
         path = surfaces.descend(surface, opt, steps)
         end = " (diverged)" if path.diverged else ""
-        ax.plot(path.theta[:, 0], path.theta[:, 1], marker="o.sd^v"[i % 6], linestyle=LINESTYLES[i % 4],
-                color=COLORS[label.split(",")[0]], markersize=6 - i, linewidth=2.4 - 0.3 * i,
-                label=f"{label}{end}", zorder=10 + i)
+        color, marker = COLORS[label.split(",")[0]], "o.sd^v"[i % 6]
+        ax.plot(path.theta[:, 0], path.theta[:, 1], marker=marker, linestyle=LINESTYLES[i % 4], color=color,
+                markersize=6 - 0.5 * i, linewidth=2.6 - 0.3 * i, label=f"{label}{end}", zorder=10 + i)
+        ax.plot(*path.theta[-1], marker="o" if marker == "." else marker, color=color, markersize=12,
+                markeredgecolor="#ffffff", zorder=30 + i)
     ax.plot(*surface.start, "s", color="#000000", markersize=8)
     ax.set_title(title or f"{steps} steps on the {surface.name} surface")
     ax.legend(loc="lower right", fontsize=11)

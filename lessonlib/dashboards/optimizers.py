@@ -34,9 +34,9 @@ def _race(lr, beta, surface, scale, steps, on):
     bases = {name: surfaces.SURFACES[name]() for name in RACE_SURFACES}
     fig, (ax_path, ax_cost) = dash.new_figure(figsize=(11, 4.6), ncols=2)
     backgrounds = {}
-    for name, s in bases.items():          # every surface's contours drawn once; only one is visible
+    for name, surf in bases.items():       # every surface's contours drawn once; only one is visible
         before = set(ax_path.get_children())
-        plots.plot_contours(s, ax_path, colors="#a0a0a0")
+        plots.plot_contours(surf, ax_path, colors="#a0a0a0")
         backgrounds[name] = [a for a in ax_path.get_children() if a not in before]
     start_marker, = ax_path.plot([], [], "s", color="#000000", markersize=8)
     lines = {}
@@ -48,21 +48,21 @@ def _race(lr, beta, surface, scale, steps, on):
     shown = [None]    # the surface whose axes are set up
 
     def set_up(name):
-        s = bases[name]
+        surf = bases[name]
         for other, artists in backgrounds.items():
             for a in artists:
                 a.set_visible(other == name)
-        start_marker.set_data([s.start[0]], [s.start[1]])
-        ax_path.set(xlim=s.xlim, ylim=s.ylim, xlabel=s.labels[0], ylabel=s.labels[1],
+        start_marker.set_data([surf.start[0]], [surf.start[1]])
+        ax_path.set(xlim=surf.xlim, ylim=surf.ylim, xlabel=surf.labels[0], ylabel=surf.labels[1],
                     title=f"Paths on the {name} surface")
-        gap = float(s.J(*s.start)) - race.lowest_cost(s)
+        gap = float(surf.J(*surf.start)) - race.lowest_cost(surf)
         ax_cost.set(ylim=(1e-10, gap * 1e2), title=f"Cost per step ({name})")
         shown[0] = name
 
     def update(lr, beta, surface, scale, steps, **ticks):
         if shown[0] != surface:
             set_up(surface)
-        s = bases[surface] if scale == 1 else race.scaled(bases[surface], scale)
+        surf = bases[surface] if scale == 1 else race.scaled(bases[surface], scale)
         J_star = race.lowest_cost(bases[surface])
         diverged = []
         for key, opt in zip(TICKS, race.racers(lr, beta).values()):
@@ -71,7 +71,7 @@ def _race(lr, beta, surface, scale, steps, on):
             cost_line.set_visible(ticks[key])
             if not ticks[key]:
                 continue
-            path = surfaces.descend(s, opt, steps)
+            path = surfaces.descend(surf, opt, steps)
             path_line.set_data(path.theta[:, 0], path.theta[:, 1])
             gap = np.maximum(path.cost / scale - J_star, 1e-12)
             cost_line.set_data(np.arange(gap.size), gap)
@@ -82,7 +82,7 @@ def _race(lr, beta, surface, scale, steps, on):
         legend.set_animated(True)                      # drawn over the curves, with them
         legend.set_visible(bool(ticked))
         if diverged:
-            return f"Diverged: {', '.join(diverged)}. {stability_hint(s, beta)}"
+            return f"Diverged: {', '.join(diverged)}. {stability_hint(surf, beta)}"
         if not ticked:
             return "Tick at least one optimizer."
         return None
