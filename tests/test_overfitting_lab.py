@@ -156,3 +156,99 @@ def test_the_lambda_sweep_shows_the_lesson(lams):
 
 def test_bayes_accuracy_on_the_test_set(sets):
     assert lab.bayes_accuracy(*sets["test"]) == pytest.approx(0.887, abs=0.0005)
+
+
+@pytest.fixture(scope="module")
+def sizes(sets):
+    return lab.size_sweep(sets)
+
+
+def test_the_setting_the_notebook_describes():
+    assert lab.MOONS == {"noise": 0.25, "label_noise": 0.05}
+    assert lab.MOONS_SIZES == [2, 32, 32, 2] and (lab.EPOCHS, lab.LR, lab.N_SMALL) == (600, 0.02, 60)
+    net = lab.classifier()
+    assert 19 < sum(p.size for p in net.params) / lab.N_SMALL < 21          # "roughly twenty parameters per example"
+
+
+def test_section3_sizes(sets, sizes):
+    k30, k60 = list(sizes.values).index(30), list(sizes.values).index(60)
+    assert abs(sizes.cost["test"][k30] - sizes.cost["test"][k60]) < 0.01    # "almost the same test cost"
+    assert sizes.cost["train"][k30] < 0.01 and sizes.cost["train"][k60] < 0.01   # both memorize
+    assert np.all(np.diff(sizes.cost["train"][k60:]) > 0)                   # then the training cost rises
+    assert sizes.cost["test"][-1] < 0.25 * sizes.cost["test"][0]            # and the test cost falls
+    gap = sizes.accuracy["train"] - sizes.accuracy["validation"]
+    assert gap[0] > 0.2 and abs(gap[-1]) < 0.02                             # the learning curves meet
+    bayes_val = lab.bayes_accuracy(*sets["validation"])
+    se = np.sqrt(bayes_val * (1 - bayes_val) / 300)
+    assert 0 <= sizes.accuracy["validation"][-1] - bayes_val < se           # "a hair above", within 1 s.e.
+
+
+def test_section4_answers(lams):
+    at = {lam: lams.index(lam) for lam in (0.0, 1e-5, 2.5e-4, 10 ** -2.4, 1e-2, 0.1)}
+    assert 100 < lams.omega[at[0.0]] < 1000                                  # "Ω in the hundreds"
+    assert lams.omega[at[1e-5]] < 0.8 * lams.omega[at[0.0]]                 # "drops at once"
+    assert lams.cost["test"][at[2.5e-4]] < lams.cost["test"][at[0.0]]       # test cost fallen ...
+    assert lams.cost["train"][at[2.5e-4]] > lams.cost["train"][at[0.0]]     # ... training cost risen
+    assert lams.cost["train"][at[1e-2]] > lams.cost["train"][at[10 ** -2.4]]   # both rise: underfitting
+    assert lams.cost["test"][at[1e-2]] > lams.cost["test"][at[10 ** -2.4]]
+    assert max(np.abs(W).max() for W in lams.nets[at[0.1]].weights) < 1e-3   # "largest weight close to 0"
+    best = lams.index(lab.best_lambda(lams.values, lams.cost["validation"]))
+    assert lams.accuracy["train"][at[1e-2]] < lams.accuracy["train"][best] - 0.05   # the cliff right of the choice
+
+
+def test_adam_does_not_decay_by_a_fixed_factor():
+    W0 = np.array([[0.1, 1.0, 10.0]])
+    W_sgd, W_adam = W0.copy(), W0.copy()
+    optimizers.SGD(0.02).step([W_sgd], [0.01 * regularization.penalty_gradient(W0)])
+    optimizers.Adam(0.02).step([W_adam], [0.01 * regularization.penalty_gradient(W0)])
+    np.testing.assert_allclose(W_sgd / W0, 1 - 2 * 0.02 * 0.01)
+    np.testing.assert_allclose(W_adam / W0, [[0.8, 0.98, 0.998]], rtol=1e-5)   # "loses a fifth of its value"
+
+
+def test_section5_bias_and_variance(sets, lams):
+    X_test, Y_test = sets["test"]
+    lam_best = lab.best_lambda(lams.values, lams.cost["validation"])
+    accs = {}
+    for lam in (0.0, 0.0025, lam_best):
+        runs = lab.fit_draws(lam, seeds=[11, 12, 13])
+        accs[lam] = [np.mean(net.predict(X_test).argmax(0) == Y_test.argmax(0)) for *_, net in runs]
+        if lam == lam_best:                                   # "straight lines"
+            for *_, net in runs:
+                x, y = lab.boundary_line(lab.class1_probability(net))
+                ok = np.isfinite(x)
+                residual = y[ok] - np.polyval(np.polyfit(x[ok], y[ok], 1), x[ok])
+                assert np.abs(residual).max() < 0.05
+    spread = {lam: max(a) - min(a) for lam, a in accs.items()}
+    assert spread[0.0] > 2 * spread[0.0025]
+    assert np.mean(accs[0.0025]) > max(np.mean(accs[0.0]), np.mean(accs[lam_best]))
+
+
+def test_section6_early_stopping_and_omega(sets, lams):
+    X, Y = sets["train"][0][:, :60], sets["train"][1][:, :60]
+    net = lab.classifier(seed=0)
+    omega_init = regularization.penalty(net.weights)
+    stopped = lab.fit(net, X, Y, X_test=sets["validation"][0], Y_test=sets["validation"][1], early_stopping=50)
+    omega_stop = regularization.penalty(net.weights)
+    lam_best = lab.best_lambda(lams.values, lams.cost["validation"])
+    assert 1.7 < omega_stop / omega_init < 2.3                        # "about twice its starting value"
+    assert lams.omega[0] > 10 * omega_stop                            # "an order of magnitude below"
+    assert lams.omega[lams.index(lam_best)] < omega_init              # "the penalty ends below the start"
+    below = np.array(stopped.test_cost) < np.array(stopped.train_cost)
+    assert below[:40].all()                                           # validation below training at first ...
+    flipped = {name: np.mean(data.labels_of(Y_s) != lab.true_labels(Y_s.shape[1]))
+               for name, (X_s, Y_s) in [("train", (X, Y)), ("validation", sets["validation"])]}
+    assert flipped["train"] > flipped["validation"]                  # ... the training set holds more flips
+    assert lab.bayes_accuracy(X, Y) < lab.bayes_accuracy(*sets["validation"])
+
+
+def test_section7_a_smaller_network_does_better_on_validation(sets, lams):
+    X, Y = sets["train"][0][:, :60], sets["train"][1][:, :60]
+    X_val, Y_val = sets["validation"]
+    small = lab.classifier([2, 4, 2], seed=0)
+    lab.fit(small, X, Y)
+    assert evaluate_acc(small, X_val, Y_val) > evaluate_acc(lams.nets[0], X_val, Y_val)
+    assert small.data_cost(X_val, Y_val) < lams.nets[0].data_cost(X_val, Y_val)
+
+
+def evaluate_acc(net, X, Y):
+    return np.mean(net.predict(X).argmax(0) == Y.argmax(0))
