@@ -270,7 +270,7 @@ def batch_comparison(epochs=6, seed=0, settings=(("full batch, α = 1", None, 1.
 
 def classify_runs(runs):
     """What each training run did: "fails" (blew up, or ended above the J it started from), "bounces"
-    (J rose in some epoch), "crawls" (ends above twice the best final J) or "good"."""
+    (J rose in some epoch), "crawls" (ends above twice the best final J) or "smooth"."""
     best = min(np.inf if r.failed else r.cost[-1] for r in runs)
     kinds = []
     for r in runs:
@@ -281,7 +281,7 @@ def classify_runs(runs):
         elif r.cost[-1] > 2 * best:
             kinds.append("crawls")
         else:
-            kinds.append("good")
+            kinds.append("smooth")
     return kinds
 
 

@@ -95,8 +95,8 @@ def test_conditioning_rounds_the_valley(regression):
 def test_lr_sweep_classes_run_from_crawl_to_failure():
     exps, runs = lab.lr_sweep()
     kinds = lab.classify_runs(runs)
-    assert kinds[0] == "crawls" and kinds[-1] == "fails" and "good" in kinds and "bounces" in kinds
-    order = ["crawls", "good", "bounces", "fails"]
+    assert kinds[0] == "crawls" and kinds[-1] == "fails" and "smooth" in kinds and "bounces" in kinds
+    order = ["crawls", "smooth", "bounces", "fails"]
     assert [order.index(k) for k in kinds] == sorted(order.index(k) for k in kinds)   # one band each, in order
     assert all(r.cost.size == 31 for r in runs if not r.history.diverged)           # epochs 0 … 30
 
@@ -278,3 +278,31 @@ def test_notebook_batch_claims(regression):
     assert [-(-N // B) for _, B in runs.values()] == [1, 43, 1347]                       # "43 or 1347 times"
     finals = [r.cost[-1] for r, _ in runs.values()]
     assert finals[2] < finals[1] < finals[0]                                             # "smaller batches win"
+
+
+def test_notebook_network_best_final_cost_is_in_the_bounce_band():
+    exps, runs = lab.lr_sweep()
+    kinds = lab.classify_runs(runs)
+    finals = [np.inf if r.failed else r.cost[-1] for r in runs]
+    assert kinds[int(np.argmin(finals))] == "bounces"              # lowest J after 30 epochs, just below the edge
+    assert kinds[int(np.argmin(finals)) + 1] == "fails"
+
+
+def test_notebook_rescaled_inputs_fit_the_same_line(regression):
+    x, y, _ = regression
+    predictions = []
+    for name, s, _, _ in lab.conditioning(x, y):
+        u = {"raw x": x, "centered x − x̄": x - x.mean()}.get(name, (x - x.mean()) / x.std())
+        t0, t1 = s.minima[0]
+        predictions.append(t0 + t1 * u)
+    np.testing.assert_allclose(predictions[0], predictions[1], rtol=1e-10)
+    np.testing.assert_allclose(predictions[0], predictions[2], rtol=1e-10)
+
+
+def test_notebook_digits_test_cost_follows_the_training_cost():
+    from lessonlib import data, train
+    from lessonlib.network import Network
+    X, Xt, Y, Yt = data.load_digits()
+    net = Network([64, 32, 10], activation="tanh", output="softmax", loss="cross_entropy", seed=0)
+    h = train(net, X, Y, optimizers.SGD(1.0), epochs=30, X_test=Xt, Y_test=Yt)
+    assert h.test_cost[-1] < 0.5 * h.test_cost[0] and abs(h.test_cost[-1] - h.train_cost[-1]) < 0.1

@@ -28,7 +28,7 @@ def _grid_figure(height_ratios=(5, 1)):
 
 def run_bands(lrs, kinds, step):
     """Runs of equal kind on the log grid → (from, to, color, label) bands, edges halfway between points."""
-    colors = {"crawls": SMOOTH, "good": COLORS[5], "bounces": ZIGZAG, "fails": DIVERGE}
+    colors = {"crawls": SMOOTH, "smooth": COLORS[5], "bounces": ZIGZAG, "fails": DIVERGE}
     half = 10 ** (step / 2)
     bands, k = [], 0
     while k < len(kinds):
