@@ -15,6 +15,7 @@ from functools import lru_cache
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.ticker import FuncFormatter
 
 from . import data, optimizers, surfaces
 from .network import Network
@@ -209,6 +210,7 @@ def plot_batch_comparison(runs, N, axes=None):
     axes[0].set(xlabel="epoch (passes over the data; 0 = before training)", ylabel="training cost J",
                 title="Same number of epochs")
     axes[1].set_xscale("symlog", linthresh=1)               # 0 updates (before training) stays on the axis
+    axes[1].xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))     # 1000, not 10³
     axes[1].set(xlabel="updates of θ (0, then log scale)", ylabel="training cost J",
                 title="…but very different numbers of updates")
     for ax in axes:
