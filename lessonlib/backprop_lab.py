@@ -1,20 +1,10 @@
-"""Lesson 02 (notebooks/02_backpropagation.ipynb): backpropagation, derived, checked and used.
+"""Lesson 02 (notebooks/02_backpropagation.ipynb): backpropagation's experiments and figures.
 
-    notation_table                       the notebook's notation, read off a real forward and backward pass
-    copy_network                         a copy to train or step, leaving the original as it was
-    backward_without_f_prime             a deliberately broken backward for the gradient check to catch
-    count_forward_passes                 how many forward passes a computation makes (backprop vs differences)
-    outer_product_demo, plot_outer_product   ∂J/∂W^m = δ^m (a^{m-1})^T drawn as a grid
-    standardize, digits, digits_net      the digits network of section 8 (data cached)
-    before_training, plot_history        its cost and accuracy per epoch, epoch 0 included
-    lr_grid                              α × hidden size, each trained by ``train`` (cached, for the dashboard)
-    confusion_matrix, misclassified      what the trained network gets wrong (drawn with plots.plot_digits)
-    deep_net, delta_sizes, spreads       vanishing signals: δ^m backward, the spread of a^m forward
-    train_recording_deltas               a deep network trained, δ sizes recorded after every epoch
-
-The lesson's loops (the descent step, the backward pass, the training loop) are written in the
-notebook's cells, not here.  Plot helpers take ``ax=None`` and return the Axes; they never train.
-Left out: optimizers beyond plain SGD (notebook 03), regularization and overfitting (notebook 04).
+Notation and checking (notation_table, backward_without_f_prime, count_forward_passes), the digits
+network of section 8 (digits, digits_net, lr_grid, plot_history, confusion_matrix) and vanishing
+signals (deep_net, delta_sizes, spreads, train_recording_deltas).  The lesson's loops (the descent
+step, the backward pass, the training loop) are written in the notebook's cells, not here.  Plot
+helpers take ``ax=None`` and return the Axes; they never train.
 """
 from functools import lru_cache
 
@@ -284,7 +274,7 @@ def spreads(net, X):
 
 
 @lru_cache(maxsize=None)
-def train_recording_deltas(activation, depth=6, epochs=15, lr=0.1, batch_size=64, n_probe=200, seed=0,
+def train_recording_deltas(activation, depth=6, epochs=15, lr=0.3, batch_size=64, n_probe=200, seed=0,
                            init_std=None):
     """Train deep_net(activation, depth) with plain SGD; (History, sizes), sizes[k] = delta_sizes after
     k epochs on the first ``n_probe`` training examples (row 0: before training)."""
