@@ -175,6 +175,7 @@ def test_section3_sizes(sets, sizes):
     assert abs(sizes.cost["test"][k30] - sizes.cost["test"][k60]) < 0.01    # "almost the same test cost"
     assert sizes.cost["train"][k30] < 0.01 and sizes.cost["train"][k60] < 0.01   # both memorize
     assert np.all(np.diff(sizes.cost["train"][k60:]) > 0)                   # then the training cost rises
+    assert np.all(np.diff(sizes.cost["test"][k60:]) < 0)                    # and the test cost falls, steadily
     assert sizes.cost["test"][-1] < 0.25 * sizes.cost["test"][0]            # and the test cost falls
     gap = sizes.accuracy["train"] - sizes.accuracy["validation"]
     assert gap[0] > 0.2 and abs(gap[-1]) < 0.02                             # the learning curves meet
