@@ -271,3 +271,13 @@ def test_equal_starting_weights_stay_equal():
         net.W[m] = np.full(net.W[m].shape, 0.01)
     train(net, X, Y, optimizers.SGD(0.2), 5, batch_size=32, seed=0)
     assert len(np.unique(np.round(net.W[1], 12), axis=0)) == 1
+
+
+def test_dashboard_grid_is_what_the_markdown_says():
+    """§8: α from 0.001 to about 3, each step ×1.78; n_1 ∈ {8, 32, 128}; 10 epochs with B = 128."""
+    e = np.array(lab.LR_EXPONENTS)
+    assert e[0] == -3.0 and 10 ** e[-1] == pytest.approx(3.16, abs=0.01)
+    assert np.allclose(np.diff(e), 0.25) and 10 ** 0.25 == pytest.approx(1.78, abs=0.005)
+    assert lab.HIDDEN_SIZES == (8, 32, 128)
+    grid, _ = lab.lr_grid()
+    assert grid[-1.0, 32].epochs == 10
