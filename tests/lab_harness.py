@@ -24,6 +24,7 @@ import threading
 import time
 import urllib.request
 import uuid
+from collections import namedtuple
 from pathlib import Path
 
 from notebook_checks import IGNORE_TAG, code_cells, read, tags
@@ -67,6 +68,149 @@ def wait_until(predicate, timeout, what, interval=0.05):
         time.sleep(interval)
 
 
+# ---- processes: what the tests start, and what is left of it -----------------------------------
+# tests/conftest.py checks at the end of the session that nothing the tests started is still running:
+# every descendant of pytest (pytest is a child subreaper, so orphans stay its descendants), every
+# process in a process group / session recorded by track(), every process recorded by track_pids().
+# Linux /proc only; elsewhere these helpers find nothing.
+Stat = namedtuple("Stat", "state ppid pgid sid start")
+TRACKED_GROUPS = set()   # process groups (= sessions) of the Popen started with start_new_session=True
+TRACKED_PIDS = {}        # pid → start time (so that a re-used pid is not mistaken for it)
+
+
+def stat(pid):
+    """Stat(state, ppid, pgid, sid, start time) of a process, or None when there is no such process."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            text = f.read().decode(errors="replace")
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2:].split()        # the command name may hold spaces and ")"
+    return Stat(fields[0], int(fields[1]), int(fields[2]), int(fields[3]), int(fields[19]))
+
+
+def process_table():
+    try:
+        pids = [int(e) for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return {}
+    return {pid: s for pid in pids if (s := stat(pid)) is not None}
+
+
+def cmdline(pid):
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            return f.read().replace(b"\0", b" ").decode(errors="replace").strip()
+    except OSError:
+        return ""
+
+
+def descendants(pid, table=None):
+    """The pids of the live (non-zombie) descendants of ``pid``."""
+    table = process_table() if table is None else table
+    children = {}
+    for p, s in table.items():
+        children.setdefault(s.ppid, []).append(p)
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            todo.append(child)
+            if table[child].state != "Z":
+                found.append(child)
+    return found
+
+
+def snapshot(pids):
+    """{pid: start time} of those of ``pids`` that are alive."""
+    return {pid: s.start for pid in pids if (s := stat(pid)) is not None and s.state != "Z"}
+
+
+def alive(snap):
+    """The pids of ``snap`` (a snapshot()) still alive: same pid and start time, not a zombie."""
+    return [pid for pid, start in snap.items()
+            if (s := stat(pid)) is not None and s.start == start and s.state != "Z"]
+
+
+def track(proc):
+    """Remember a Popen started with ``start_new_session=True``: its process group and session."""
+    TRACKED_GROUPS.add(proc.pid)
+    TRACKED_PIDS.update(snapshot([proc.pid]))
+    return proc
+
+
+def track_pids(pids):
+    """Remember processes (e.g. a server's kernels, which run in sessions of their own)."""
+    TRACKED_PIDS.update(snapshot(pids))
+
+
+def become_subreaper():
+    """Linux: orphaned descendants are re-parented to this process instead of init (True if it worked)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0) == 0    # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        return False
+
+
+def reap_zombies():
+    """Collect the exit status of our dead children (orphans re-parented to us as subreaper)."""
+    me = os.getpid()
+    for pid, s in process_table().items():
+        if s.ppid == me and s.state == "Z":
+            try:
+                os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                pass
+
+
+def leftovers():
+    """{pid: start time} of the live processes the tests started: descendants of this process and
+    members of the tracked process groups, sessions and pids."""
+    me, table = os.getpid(), process_table()
+    found = set(descendants(me, table))
+    found |= {p for p, s in table.items() if s.state != "Z" and (s.pgid in TRACKED_GROUPS or s.sid in TRACKED_GROUPS)}
+    found |= {p for p, start in TRACKED_PIDS.items()
+              if p in table and table[p].start == start and table[p].state != "Z"}
+    found.discard(me)
+    return {p: table[p].start for p in found}
+
+
+def terminate(snap, groups=(), timeout=5):
+    """SIGTERM, then (after ``timeout`` s) SIGKILL, to the processes of ``snap`` (a snapshot()) and to
+    their process groups and ``groups`` (never our own); the pids still alive after that."""
+    own = os.getpgrp()
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        left = alive(snap)
+        table = process_table()
+        live_groups = ({table[p].pgid for p in left if p in table}
+                       | {g for g in groups if any(s.pgid == g and s.state != "Z" for s in table.values())})
+        if not left and not live_groups:
+            return []
+        for group in live_groups - {own}:
+            try:
+                os.killpg(group, sig)
+            except (ProcessLookupError, PermissionError):
+                pass
+        for pid in left:
+            try:
+                os.kill(pid, sig)
+            except (ProcessLookupError, PermissionError):
+                pass
+        try:
+            wait_until(lambda: gone(snap), timeout, "processes to exit")
+        except TimeoutError:
+            pass
+    return alive(snap)
+
+
+def gone(snap):
+    reap_zombies()
+    return not alive(snap)
+
+
 class LabServer:
     """JupyterLab in a temporary directory; use as a context manager."""
 
@@ -106,8 +250,8 @@ class LabServer:
         env, args = self._write_config()
         cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", *args]
         self.log_path = self.base / "jupyterlab.log"
-        self.proc = subprocess.Popen(cmd, cwd=self.work, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     text=True, start_new_session=True)
+        self.proc = track(subprocess.Popen(cmd, cwd=self.work, env=env, stdout=subprocess.PIPE,
+                                           stderr=subprocess.STDOUT, text=True, start_new_session=True))
         threading.Thread(target=self._pump, daemon=True).start()
         marker = f"127.0.0.1:{self.port}/"
         wait_until(lambda: self.proc.poll() is not None or any("is running at" in line for line in self.log_lines)
@@ -134,22 +278,21 @@ class LabServer:
         return self.get("/api/sessions")
 
     def stop(self, timeout=20):
-        if self.proc is None or self.proc.poll() is not None:
+        """SIGTERM: JupyterLab shuts its kernels down and exits.  Kernels run in sessions of their own
+        (not in the server's process group), so they are found first; whatever is left of the server's
+        group and of its kernels after ``timeout`` s gets SIGTERM, then SIGKILL."""
+        if self.proc is None:
             return
-        os.killpg(self.proc.pid, signal.SIGINT)      # jupyter asks for confirmation on the first SIGINT …
-        try:
-            self.proc.wait(timeout=2)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGTERM)  # … and shuts down (kernels included) on SIGTERM
-        try:
-            self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=timeout)
-        try:                                          # kernels run in the server's process group
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        family = snapshot([self.proc.pid, *descendants(self.proc.pid)])
+        track_pids(family)
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                pass
+        terminate(family, groups={self.proc.pid})
+        self.proc.wait(timeout=10)
 
     def __enter__(self):
         try:

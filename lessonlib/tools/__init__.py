@@ -1,0 +1,1 @@
+"""Command-line tools: student editions, notebook refresh, Voilà apps, grading (not lesson code)."""
