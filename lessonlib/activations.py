@@ -25,6 +25,12 @@ class Activation:
         """dJ/dz for this layer: f'(z) ⊙ dJ/da (a Jacobian product for softmax)."""
         return self.f_prime(z) * dJ_da
 
+    def __reduce__(self):                        # one object per name: copies and pickles share it
+        return get_activation, (self.name,)
+
+    def __deepcopy__(self, memo):
+        return self
+
     def __repr__(self):
         return f"Activation({self.name!r})"
 

@@ -33,6 +33,12 @@ class Loss:
         """J for the batch, given the output layer's z^L and a^L."""
         return self.J(a, y)
 
+    def __reduce__(self):                        # one object per name: copies and pickles share it
+        return get_loss, (self.name,)
+
+    def __deepcopy__(self, memo):
+        return self
+
     def __repr__(self):
         return f"Loss({self.name!r})"
 

@@ -15,6 +15,7 @@ a student indexes is indexed by the layer number m, as in the lesson:
 ``net.weights`` / ``net.biases`` are the same arrays as plain Python lists (``weights[0]`` is W^1)
 and ``net.params`` is [W^1, b^1, …, W^L, b^L]: what an optimizer walks.
 """
+import copy
 import numbers
 import operator
 
@@ -70,9 +71,15 @@ class Layers:
 class ParamList(list):
     """``net.weights`` or ``net.biases``: a list (index 0 is layer 1) that checks what is put in it."""
 
-    def __init__(self, items, check):
+    def __init__(self, items, net, kind):
         super().__init__(items)
-        self.check = check
+        self.net, self.kind = net, kind
+
+    def check(self, k, value):
+        return self.net._checked(self.kind, k, value)
+
+    def __reduce_ex__(self, protocol):          # copy / deepcopy / pickle rebuild it whole
+        return ParamList, (list(self), self.net, self.kind)
 
     def __setitem__(self, k, value):
         if isinstance(k, slice):
@@ -182,8 +189,7 @@ class Network:
         Ws = list(Ws)
         if len(Ws) != len(self.sizes) - 1:
             raise ValueError(f"weights needs {len(self.sizes) - 1} arrays (W^1..W^L); got {len(Ws)}")
-        self._weights = ParamList([self._checked("W", k, W) for k, W in enumerate(Ws)],
-                                  lambda k, W: self._checked("W", k, W))
+        self._weights = ParamList([self._checked("W", k, W) for k, W in enumerate(Ws)], self, "W")
 
     @property
     def biases(self):
@@ -195,8 +201,7 @@ class Network:
         bs = list(bs)
         if len(bs) != len(self.sizes) - 1:
             raise ValueError(f"biases needs {len(self.sizes) - 1} arrays (b^1..b^L); got {len(bs)}")
-        self._biases = ParamList([self._checked("b", k, b) for k, b in enumerate(bs)],
-                                 lambda k, b: self._checked("b", k, b))
+        self._biases = ParamList([self._checked("b", k, b) for k, b in enumerate(bs)], self, "b")
 
     @property
     def W(self):
@@ -221,6 +226,10 @@ class Network:
     def params(self):
         """[W^1, b^1, …, W^L, b^L]: the live arrays an optimizer updates."""
         return [p for Wb in zip(self._weights, self._biases) for p in Wb]
+
+    def copy(self):
+        """An independent copy: same sizes, functions and λ, copies of every parameter."""
+        return copy.deepcopy(self)
 
     def activation_of(self, m):
         """The activation of layer m (1..L): f for hidden layers, the output's for m = L."""

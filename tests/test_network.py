@@ -197,3 +197,17 @@ def test_bad_sizes_are_refused(sizes, error):
 def test_bad_seeds_are_refused(seed, error):
     with pytest.raises(error, match="seed"):
         Network([2, 2], seed=seed)
+
+
+def test_a_copy_is_independent_and_still_checks_what_is_set():
+    import copy as copy_module
+    net = Network([3, 4, 2], activation="relu", output="softmax", loss="cross_entropy", l2=0.1, seed=0)
+    for twin in (net.copy(), copy_module.deepcopy(net)):
+        assert twin.sizes == net.sizes and twin.l2 == net.l2 and twin.loss is net.loss
+        for mine, theirs in zip(net.params, twin.params):
+            assert np.array_equal(mine, theirs) and mine is not theirs
+        twin.W[1] += 1.0
+        assert not np.array_equal(twin.W[1], net.W[1])
+        with pytest.raises(ValueError, match=r"W\^1 must have shape \(4, 3\)"):
+            twin.weights[0] = np.zeros((3, 4))
+        assert twin.weights.net is twin

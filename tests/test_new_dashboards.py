@@ -22,7 +22,7 @@ def notebook_tiny():
     tiny.biases[0][...] = [[0.1], [-0.2]]
     tiny.weights[1][...] = [[1.0, -1.5]]
     tiny.biases[1][...] = [[0.3]]
-    return tiny, np.array([[1.0], [0.5]]), np.array([[1.0]])
+    return tiny, np.array([[1.0], [0.5]]), np.array([[0.7]])
 
 
 # ---- the stepped worked example -------------------------------------------------------------
@@ -52,11 +52,11 @@ def test_step_text_has_the_worked_example_numbers():
     lines = nd.steps_text().splitlines()
     assert len(lines) == 12
     assert lines[1] == "step  1 (forward): z¹ = W¹a⁰ + b¹ = (0.4500, 0.4000)ᵀ"
-    assert lines[5] == "step  5 (forward): J = 1/(2B) Σ‖a² − y‖² = 0.1234"
-    assert lines[6] == "step  6 (backward): δ² = f'(z²) ⊙ ∂J/∂a² = 0.2500 ⊙ -0.4968 = -0.1242"
-    assert lines[9] == ("step  9 (backward): δ¹ = f'(z¹) ⊙ (W²)ᵀδ² = (0.2378, 0.2403)ᵀ ⊙ (-0.1242, 0.1863)ᵀ "
-                        "= (-0.0295, 0.0448)ᵀ")
-    assert lines[10] == "step 10 (backward): ∂J/∂W¹ = δ¹(a⁰)ᵀ = [[-0.0295, -0.0148], [0.0448, 0.0224]]"
+    assert lines[5] == "step  5 (forward): J = 1/(2B) Σ‖a² − y‖² = 0.0194"
+    assert lines[6] == "step  6 (backward): δ² = f'(z²) ⊙ ∂J/∂a² = 0.2500 ⊙ -0.1968 = -0.0492"
+    assert lines[9] == ("step  9 (backward): δ¹ = f'(z¹) ⊙ (W²)ᵀδ² = (0.2378, 0.2403)ᵀ ⊙ (-0.0492, 0.0738)ᵀ "
+                        "= (-0.0117, 0.0177)ᵀ")
+    assert lines[10] == "step 10 (backward): ∂J/∂W¹ = δ¹(a⁰)ᵀ = [[-0.0117, -0.0059], [0.0177, 0.0089]]"
 
 
 def test_numbers_format():

@@ -23,7 +23,7 @@ B1 = [[0.1], [-0.2]]
 W2 = [[1.0, -1.5]]
 B2 = [[0.3]]
 X = [[1.0], [0.5]]
-Y = [[1.0]]
+Y = [[0.7]]                       # the target of notebook 02 §3
 
 
 def worked_example():
