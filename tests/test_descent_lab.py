@@ -226,6 +226,7 @@ def test_not_written_yet_and_exceptions_are_explained():
 def test_notebook_study_hours_facts(regression):
     x, _, s = regression
     assert x.size == 30                                                   # "Thirty students"
+    assert 0 <= regression[1].min() and regression[1].max() <= 10        # "the score y (out of 10)"
     ax = lab.plot_data_lines(x, regression[1], [(6.0, -0.2), (0.5, 1.4), tuple(s.minima[0])], s)
     assert ax.lines[2].get_color() == "#009E73"                          # "the green line, θ*"
     plt.close(ax.figure)
