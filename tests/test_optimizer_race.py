@@ -181,6 +181,17 @@ def test_digits_protocol_and_claims():
     assert race.best_factor(table, "Adam") > 0                            # Adam's best α is above 10⁻³·something
 
 
+def test_digits_settings_match_the_markdown():
+    import inspect
+    defaults = {k: v.default for k, v in inspect.signature(race.digits_runs.__wrapped__).parameters.items()}
+    assert defaults["epochs"] == 5 and defaults["batch_size"] == 64 and defaults["sizes"] == (64, 32, 10)
+    assert len(race.SEEDS) == 3 and [10 ** e for e in race.FACTOR_EXPONENTS][::4] == [0.1, 10.0]
+    assert {label: lr0 for label, (_, lr0) in race.DIGIT_RACERS.items()} == {
+        "SGD": 0.3, "momentum": 0.03, "AdaGrad": 0.03, "RMSProp": 0.003, "Adam": 0.003}
+    X, X_val, _, _ = race.digits_split()
+    assert round(X_val.shape[1] / (X.shape[1] + X_val.shape[1]), 2) == 0.25       # "split 75/25"
+
+
 # ---- the race dashboard's own behavior (the registry sweep covers every control) ------------------------------
 def test_stability_hint_limits_are_right():
     from lessonlib.dashboards.optimizers import stability_hint
