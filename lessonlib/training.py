@@ -77,7 +77,7 @@ class Evaluation:
         cache = self.net._forward(self.X)
         self.costs.append(self.net._data_cost(cache, self.Y))
         if self.labels is not None:
-            self.accuracies.append(float(np.mean(cache.a[-1].argmax(axis=0) == self.labels)))
+            self.accuracies.append(np.count_nonzero(cache.a[-1].argmax(axis=0) == self.labels) / self.labels.size)
 
 
 def batches(N, batch_size, rng):
