@@ -315,10 +315,8 @@ def stuck_cause(run, J0, J, n=2000):
         grads = net._backward(cache, Y)
     causes = []
     for m, a in enumerate(cache.a):
-        if not 1 <= m < net.L:
-            continue
-        name = net.activation_of(m).name
-        if name == "relu":
+        name = net.activation_of(m).name if m >= 1 else None
+        if name == "relu" and m < net.L:
             dead = int(np.count_nonzero(np.all(a <= 0, axis=1)))
             if dead >= a.shape[0] / 2:
                 causes.append(f"{dead} of {a.shape[0]} ReLU units in layer {m} are dead (output 0 on every training "
@@ -326,11 +324,11 @@ def stuck_cause(run, J0, J, n=2000):
                               f"knocks ReLUs dead: try a smaller learning rate")
         elif name in ("sigmoid", "tanh"):
             low, high = (0.02, 0.98) if name == "sigmoid" else (-0.98, 0.98)
-            saturated = int(np.count_nonzero(np.mean((a < low) | (a > high), axis=1) >= 0.9))
-            if saturated >= a.shape[0] / 2:
-                causes.append(f"{saturated} of {a.shape[0]} {name} units in layer {m} are saturated (a at its limits "
-                              f"on ≥ 90% of the examples), so f'(z) ≈ 0 stops the gradient: try a smaller learning "
-                              f"rate, standardized inputs or smaller initial weights")
+            saturated = float(np.mean((a < low) | (a > high)))
+            if saturated >= 0.75:
+                causes.append(f"{saturated:.0%} of layer {m}'s {name} outputs are saturated (a within 0.02 of its "
+                              f"limits), where f'(z) ≈ 0 stops the gradient: try a smaller learning rate, "
+                              f"standardized inputs or smaller initial weights")
     norms = [float(np.linalg.norm(dW)) for dW in grads.dW]
     if len(norms) > 2 and norms[0] < 1e-2 * max(norms):
         causes.append(f"the gradient reaching layer 1 is {norms[0] / max(norms):.1e} × the largest layer's "

@@ -301,6 +301,17 @@ def test_a_deep_sigmoid_net_stuck_at_chance_names_the_vanishing_gradient():
     assert "vanishing gradients through 6 sigmoid layers" in history.message
 
 
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
+def test_saturated_units_are_named(digits, activation):
+    X, _, Y, _ = digits
+    net = Network([64, 32, 32, 10], activation=activation, output="sigmoid", loss="mse", seed=0)
+    for W in net.weights:
+        W *= 100                                  # huge weights: every unit pinned at its limits
+    history = train(net, X, Y, SGD(0.1), epochs=2, batch_size=64, seed=0)
+    assert history.message.startswith("Ended at chance level")
+    assert f"of layer 1's {activation} outputs are saturated" in history.message
+
+
 def test_a_large_l2_is_named_when_it_diverges_and_when_it_flattens(moons):
     X, Y = moons
     history = train(moons_classifier(), X, Y, SGD(0.5), epochs=20, batch_size=20, seed=0)
