@@ -45,14 +45,6 @@ def notation_table(net, X, Y):
     return text.table(rows, ("symbol", "meaning", "code", "shape"))
 
 
-def copy_network(net):
-    """A new Network with the same sizes, functions, λ and copies of the parameters."""
-    twin = Network(net.sizes, activation=net.f.name, output=net.f_out.name, loss=net.loss.name, l2=net.l2)
-    twin.weights = [W.copy() for W in net.weights]
-    twin.biases = [b.copy() for b in net.biases]
-    return twin
-
-
 # ---- gradient checking: a broken backward, and what the check costs ---------------------------
 def backward_without_f_prime(net, X, Y):
     """Backprop with a classic bug: δ^m = (W^{m+1})^T δ^{m+1}, the factor f'(z^m) forgotten in hidden layers."""

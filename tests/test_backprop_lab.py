@@ -61,21 +61,11 @@ def test_forward_passes_counted():
     assert "_forward" not in vars(net)                       # the counter is gone afterwards
 
 
-def test_copy_network_is_independent():
-    net = Network([3, 4, 2], activation="tanh", loss="mse", l2=0.1, seed=3)
-    twin = lab.copy_network(net)
-    X = np.ones((3, 2))
-    assert np.array_equal(twin.predict(X), net.predict(X)) and twin.l2 == 0.1
-    twin.W[1] += 1.0
-    assert not np.array_equal(twin.W[1], net.W[1])
-
-
 # ---- section 6: one step, small and long ------------------------------------------------------
 def make_tiny():
-    net = Network([2, 2, 1], activation="sigmoid", loss="mse", seed=0)
-    net.W[1], net.b[1] = np.array([[0.5, -0.3], [0.2, 0.8]]), np.array([[0.1], [-0.2]])
-    net.W[2], net.b[2] = np.array([[1.0, -1.5]]), np.array([[0.3]])
-    return net
+    """The worked example's network (the same hand-set weights the notebook and the drawing use)."""
+    from lessonlib.dashboards.diagram import worked_example
+    return worked_example()[0]
 
 
 def test_step_sizes_small_steps_follow_prediction_long_step_overshoots():

@@ -12,6 +12,9 @@ from ..backprop_lab import (HIDDEN_SIZES, LR_EXPONENTS, deep_net, delta_sizes, d
 from ..plots import ACTIVATION_COLORS, BLACK, SET_COLORS
 from ..training import one_blas_thread
 from .machinery import Dashboard, dropdown, int_slider, log_slider, new_figure
+from . import diagram, init_scale
+from .diagram import network_diagram
+from .init_scale import initialization
 
 
 def backprop_learning_rate(lr=0.1, hidden=32, epochs=10, batch_size=128, seed=0):
@@ -82,7 +85,8 @@ def vanishing_gradients(depth=6, activation="sigmoid", width=32, n_probe=200, se
     return Dashboard(controls, update, fig, title=f"Vanishing gradients: 64 → {width} × depth → 10, at initialization")
 
 
-DASHBOARDS = {"backprop_learning_rate": backprop_learning_rate, "vanishing_gradients": vanishing_gradients}
+DASHBOARDS = {"network_diagram": network_diagram, "backprop_learning_rate": backprop_learning_rate,
+              "initialization": initialization, "vanishing_gradients": vanishing_gradients}
 TITLES = {"backprop_learning_rate": "Backpropagation: α and the hidden layer's size",
-          "vanishing_gradients": "Vanishing gradients: δ layer by layer"}
+          "vanishing_gradients": "Vanishing gradients: δ layer by layer", **diagram.TITLES, **init_scale.TITLES}
 MAIN = "backprop_learning_rate"

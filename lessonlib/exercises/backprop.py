@@ -9,7 +9,6 @@ Each catalogued mistake is a wrong implementation with the student's signature.
 import numpy as np
 
 from ..activations import sigmoid, softmax
-from ..backprop_lab import copy_network
 from ..data import one_hot
 from ..network import Network
 from ..optimizers import SGD
@@ -47,7 +46,7 @@ class PerLayerExercise(Exercise):
 
     def run(self, fn, case):
         net, X, Y = case.args                                # the student's function gets copies
-        twin = copy_network(net)
+        twin = net.copy()
         args = (twin, twin.forward(X.copy()), Y.copy())
         out, error, _ = call_guarded(lambda: fn(*args), Case(case.label, ()), self.time_limit)
         if error:
@@ -255,7 +254,7 @@ class TrainingExercise(Exercise):
 
     def run(self, fn, case):
         net, X, Y, *rest = case.args
-        args = (copy_network(net), X.copy(), Y.copy(), *rest)
+        args = (net.copy(), X.copy(), Y.copy(), *rest)
         out, error, _ = call_guarded(lambda: fn(*args), Case(case.label, ()), self.time_limit)
         if error:
             return Outcome(error=error)

@@ -44,7 +44,7 @@ def app_notebook(name):
 
 def resolve(name):
     """A lesson number ("01" or "1") → its main dashboard; a dashboard name → itself."""
-    from lessonlib.widgets import DASHBOARDS, MAIN_DASHBOARDS
+    from lessonlib.dashboards import DASHBOARDS, MAIN_DASHBOARDS
 
     key = name.zfill(2) if name.isdigit() else name
     key = MAIN_DASHBOARDS.get(key, key)
@@ -249,7 +249,7 @@ def main(argv=None):
         print(__doc__)
         return 0
     if argv[0] == "--list":
-        from lessonlib.widgets import DASHBOARDS, MAIN_DASHBOARDS
+        from lessonlib.dashboards import DASHBOARDS, MAIN_DASHBOARDS
 
         main_of = {v: k for k, v in MAIN_DASHBOARDS.items()}
         for name in DASHBOARDS:
