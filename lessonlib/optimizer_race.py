@@ -1,7 +1,7 @@
 """Lesson 03 (notebooks/03_optimizers.ipynb): optimizers on 2-D surfaces and on the digits.
 
   racers, plot_descents       lessonlib's optimizers side by side on a surface
-  gradient_spread, regression_train   mini-batch noise and schedules on notebook 01's study-hours fit
+  gradient_spread             mini-batch noise on notebook 01's study-hours fit (its minibatch_descent runs the rest)
   rates, measured_rate, steps_to_converge   conditioning: κ = h_max/h_min and the rate per step
   momentum_* / rmsprop_eps_inside   the conventions other texts use (references for the tests;
                                     the notebook writes these loops out itself)
@@ -16,7 +16,7 @@ import numpy as np
 
 from . import plots, surfaces
 from .data import load_digits, load_study_hours, train_test_split
-from .descent_lab import regression_gradient     # notebook 01's ∇J over a batch of the study-hours data
+from .descent_lab import regression_gradient, stability_limits   # notebook 01's ∇J on a batch; h_min, h_max, best α
 from .network import Network
 from .optimizers import SGD, AdaGrad, Adam, RMSProp
 from .training import train
@@ -94,17 +94,6 @@ def gradient_spread(batch_sizes, draws=400, seed=0):
     return np.array(spread)
 
 
-def regression_train(optimizer, batch_size, epochs, seed=0, schedule=None):
-    """The study-hours fit ŷ = θ₀ + θ₁x as a [1, 1] identity network (b = θ₀, W = θ₁, cost = half the MSE),
-    trained by ``lessonlib.train`` from the surface's start; returns the History (J after each epoch)."""
-    x, y = load_study_hours()
-    start = surfaces.linear_regression(x, y).start
-    net = Network([1, 1], activation="identity", loss="mse", seed=0)
-    net.b[1][:], net.W[1][:] = start[0], start[1]
-    return train(net, x[None, :], y[None, :], optimizer, epochs, batch_size=batch_size, seed=seed,
-                 schedule=schedule, divergence_factor=np.inf)
-
-
 # ---- conditioning: κ = h_max / h_min ------------------------------------------------------------------
 def rates(kappa):
     """The best rate per step on a quadratic of condition number κ: GD (κ−1)/(κ+1), momentum (√κ−1)/(√κ+1)."""
@@ -113,10 +102,10 @@ def rates(kappa):
 
 
 def best_settings(surface):
-    """GD's best α = 2/(h_min + h_max); heavy ball's best α = 4/(√h_max + √h_min)², μ = ((√κ−1)/(√κ+1))²."""
-    h = np.linalg.eigvalsh(surface.hessian)
-    h_min, h_max = float(h[0]), float(h[-1])
-    return {"gd": dict(lr=2 / (h_min + h_max)),
+    """GD's best α = 2/(h_min + h_max) (notebook 01's); heavy ball's α = 4/(√h_max + √h_min)², μ = ((√κ−1)/(√κ+1))²."""
+    limits = stability_limits(surface)
+    h_min, h_max = limits["h_min"], limits["h_max"]
+    return {"gd": dict(lr=limits["best"]),
             "momentum": dict(lr=4 / (np.sqrt(h_max) + np.sqrt(h_min)) ** 2, momentum=rates(h_max / h_min)[1] ** 2)}
 
 

@@ -128,6 +128,8 @@ def test_standardizing_the_hours_makes_kappa_one():
     std = surfaces.linear_regression((x - x.mean()) / x.std(), y)
     np.testing.assert_allclose(std.hessian, np.eye(2), atol=1e-12)
     assert race.steps_to_converge(std, SGD(**race.best_settings(std)["gd"]), max_steps=10) == 1
+    from lessonlib.descent_lab import conditioning
+    assert [n for *_, n in conditioning(x, y)][-1] == 1
 
 
 def test_markdown_numbers_defaults_and_schedules():
@@ -144,16 +146,12 @@ def test_racers_colors_are_the_series_colors():
 
 
 # ---- mini-batches ----------------------------------------------------------------------------------------
-def test_regression_train_is_the_surface_descent():
+def test_schedules_run_through_notebook_01s_minibatch_descent():
+    from lessonlib.descent_lab import minibatch_descent
     x, y = load_study_hours()
-    s = surfaces.linear_regression(x, y)
-    history = race.regression_train(SGD(0.02), batch_size=x.size, epochs=5)
-    np.testing.assert_allclose(history.train_cost, surfaces.descend(s, SGD(0.02), 5).cost[1:], rtol=1e-10)
-
-
-def test_regression_train_applies_the_schedule_per_epoch():
-    history = race.regression_train(SGD(1.0), batch_size=10, epochs=3, schedule=schedules.step_decay(0.02, 0.5, 1))
-    assert history.lr == [0.02, 0.01, 0.005]
+    path = minibatch_descent(x, y, 0.03, 3, batch_size=10, schedule=schedules.step_decay(0.02, 0.5, 1))
+    assert path.cost.shape == (1 + 3 * 3,)            # J before training and after every update
+    assert race.best_settings(surfaces.ravine())["gd"]["lr"] == pytest.approx(2 / 21)
 
 
 def test_gradient_spread_shrinks_with_batch_size():
