@@ -149,6 +149,7 @@ class Network:
 
     def __init__(self, sizes, activation="sigmoid", output=None, loss="mse", l2=0.0, seed=None):
         self.sizes = check_sizes(sizes)
+        self.L = len(self.sizes) - 1                                       # layers with weights
         self.f = get_activation(activation, allowed=HIDDEN_ACTIVATIONS)
         self.f_out = get_activation(activation if output is None else output)
         self.loss = get_loss(loss)
@@ -156,7 +157,6 @@ class Network:
             raise ValueError(f"loss={self.loss.name!r} needs output={self.loss.output!r}; "
                              f"got output={self.f_out.name!r}")
         self.l2 = l2
-        self.L = len(self.sizes) - 1                                       # layers with weights
         self.f_of = [None] + [self.f] * (self.L - 1) + [self.f_out]        # f_of[m]: layer m's activation
         rng = np.random.default_rng(check_seed(seed))
         self.weights = [initial_weights(self.sizes[m], self.sizes[m - 1], self.f_of[m].name, rng)
@@ -177,7 +177,18 @@ class Network:
         if value.shape != self._shape(kind, k):
             raise ValueError(f"{name} must have shape {self._shape(kind, k)} (n_{k + 1}, "
                              f"{'n_' + str(k) if kind == 'W' else '1'}); got {value.shape}")
+        if not np.isfinite(value).all():
+            raise ValueError(f"{name} contains NaN or inf: {int(np.size(value) - np.isfinite(value).sum())} "
+                             f"of {value.size} entries")
         return value
+
+    def _layer_list(self, arrays, name, symbol):
+        if not isinstance(arrays, (list, tuple)):
+            raise TypeError(f"{name} must be a list of arrays [{symbol}^1, ..., {symbol}^L]; "
+                            f"got {type(arrays).__name__}")
+        if len(arrays) != self.L:
+            raise ValueError(f"{name} needs {self.L} arrays ({symbol}^1..{symbol}^L); got {len(arrays)}")
+        return arrays
 
     @property
     def weights(self):
@@ -186,9 +197,7 @@ class Network:
 
     @weights.setter
     def weights(self, Ws):
-        Ws = list(Ws)
-        if len(Ws) != len(self.sizes) - 1:
-            raise ValueError(f"weights needs {len(self.sizes) - 1} arrays (W^1..W^L); got {len(Ws)}")
+        Ws = self._layer_list(Ws, "weights", "W")
         self._weights = ParamList([self._checked("W", k, W) for k, W in enumerate(Ws)], self, "W")
 
     @property
@@ -198,9 +207,7 @@ class Network:
 
     @biases.setter
     def biases(self, bs):
-        bs = list(bs)
-        if len(bs) != len(self.sizes) - 1:
-            raise ValueError(f"biases needs {len(self.sizes) - 1} arrays (b^1..b^L); got {len(bs)}")
+        bs = self._layer_list(bs, "biases", "b")
         self._biases = ParamList([self._checked("b", k, b) for k, b in enumerate(bs)], self, "b")
 
     @property
