@@ -7,8 +7,8 @@
 """
 from . import activations, data, gradcheck, losses, optimizers, regularization, schedules, surfaces
 from .network import Network
-from .training import History, train
+from .training import STOP, History, StopTraining, train
 
-__all__ = ["Network", "train", "History", "activations", "losses", "optimizers", "schedules",
+__all__ = ["Network", "train", "History", "STOP", "StopTraining", "activations", "losses", "optimizers", "schedules",
            "regularization", "gradcheck", "data", "surfaces"]
 __version__ = "0.1.0"
