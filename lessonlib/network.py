@@ -99,8 +99,13 @@ class ParamList(list):
 class Cache:
     """What forward keeps for backward: ``a[m]`` = a^m (m = 0..L) and ``z[m]`` = z^m (m = 1..L)."""
 
+    __slots__ = ("_a", "_z", "owner")
+
     def __init__(self, a, z, owner=None):
-        self.a, self.z, self.owner = Layers(a, 0, "a"), Layers(z, 1, "z"), owner
+        self._a, self._z, self.owner = a, z, owner          # plain lists; the views below number them
+
+    a = property(lambda self: Layers(self._a, 0, "a"))
+    z = property(lambda self: Layers(self._z, 1, "z"))
 
     def __repr__(self):
         return f"Cache(L={len(self.z)}, B={self.a[0].shape[1]})"
@@ -109,8 +114,14 @@ class Cache:
 class Gradients:
     """∂Ĵ/∂W^m as ``dW[m]``, ∂Ĵ/∂b^m as ``db[m]`` and δ^m as ``delta[m]``, m = 1..L."""
 
+    __slots__ = ("_dW", "_db", "_delta")
+
     def __init__(self, dW, db, delta):
-        self.dW, self.db, self.delta = Layers(dW, 1, "dW"), Layers(db, 1, "db"), Layers(delta, 1, "delta")
+        self._dW, self._db, self._delta = dW, db, delta      # plain lists; the views below number them
+
+    dW = property(lambda self: Layers(self._dW, 1, "dW"))
+    db = property(lambda self: Layers(self._db, 1, "db"))
+    delta = property(lambda self: Layers(self._delta, 1, "delta"))
 
     def __repr__(self):
         return f"Gradients(L={len(self.dW)})"
@@ -277,7 +288,7 @@ class Network:
     def backward(self, cache, Y):
         """Backpropagation: the gradients of Ĵ for the batch held in ``cache``."""
         cache = self.check_cache(cache)
-        return self._backward(cache, self.check_Y(Y, cache.a[0].shape[1]))
+        return self._backward(cache, self.check_Y(Y, cache._a[0].shape[1]))
 
     def cost(self, X, Y):
         """Ĵ = J + λ Ω for the batch (X, Y)."""
@@ -291,7 +302,7 @@ class Network:
 
     def predict(self, X):
         """a^L, the network's output for X."""
-        return self._forward(self.check_X(X)).a[-1]
+        return self._forward(self.check_X(X))._a[-1]
 
     def gradients(self, X, Y):
         """Forward then backward for the batch (X, Y): the gradients of Ĵ."""
@@ -307,7 +318,7 @@ class Network:
         return Cache(a, z[1:], self)
 
     def _data_cost(self, cache, Y):
-        return self.loss.cost(cache.z[-1], cache.a[-1], Y)
+        return self.loss.cost(cache._z[-1], cache._a[-1], Y)
 
     def _cost(self, cache, Y):
         J = self._data_cost(cache, Y)
@@ -316,7 +327,7 @@ class Network:
     def _backward(self, cache, Y):
         L, lam, f = self.L, self.l2, self.f
         W = [None] + self._weights                          # W[m] = W^m
-        a, z = cache.a.items, [None] + cache.z.items        # a[m] = a^m, z[m] = z^m
+        a, z = cache._a, [None] + cache._z                  # a[m] = a^m, z[m] = z^m
         delta, dW, db = [None] * (L + 1), [None] * (L + 1), [None] * (L + 1)
         delta[L] = self.loss.delta(z[L], a[L], Y, self.f_out)              # δ^L = f'(z^L) ⊙ ∂J/∂a
         for m in range(L, 0, -1):

@@ -77,7 +77,7 @@ class Evaluation:
         cache = self.net._forward(self.X)
         self.costs.append(self.net._data_cost(cache, self.Y))
         if self.labels is not None:
-            self.accuracies.append(np.count_nonzero(cache.a[-1].argmax(axis=0) == self.labels) / self.labels.size)
+            self.accuracies.append(np.count_nonzero(cache._a[-1].argmax(axis=0) == self.labels) / self.labels.size)
 
 
 def batches(N, batch_size, rng):
@@ -217,7 +217,7 @@ class Run:
                 for s in slices:
                     cache = net._forward(Xs[:, s])                    # forward
                     grads = net._backward(cache, Ys[:, s])            # cost gradient (backward)
-                    step(params, pairs(zip(grads.dW, grads.db)))      # step
+                    step(params, pairs(zip(grads._dW, grads._db)))    # step
                 for dataset in sets:                                  # record
                     dataset.record()
             J = history.train_cost[-1]
