@@ -253,3 +253,36 @@ def test_section7_a_smaller_network_does_better_on_validation(sets, lams):
 
 def evaluate_acc(net, X, Y):
     return np.mean(net.predict(X).argmax(0) == Y.argmax(0))
+
+
+# ---- the exercises' feedback beyond the catalogue (the catalogue itself: tests/test_exercises.py) ----
+def test_an_unknown_mistake_in_the_backward_pass_points_at_the_first_wrong_quantity():
+    from lessonlib.exercises.overfitting import GRADIENTS
+
+    def db_wrong(delta, a_prev, W, b, lam):           # dW right, db averaged instead of summed
+        return delta @ a_prev.T + 2 * lam * W, delta.mean(axis=1, keepdims=True)
+    result = GRADIENTS.diagnose(db_wrong)
+    assert result.mistake == "other" and result.message.startswith("not yet: db is off by up to")
+    assert "case: W 3×4, B = 5, λ = 0.1" in result.message
+
+
+def test_conventions_are_named_in_the_backward_pass_check():
+    from lessonlib.exercises.overfitting import GRADIENTS
+    names = {m.name for m in GRADIENTS.mistakes}
+    assert {"half-λ convention (λW instead of 2λW)", "λ/(2n) convention", "bias regularized",
+            "penalty added to db", "sign"} <= names
+    half = next(m for m in GRADIENTS.mistakes if m.name.startswith("half-λ"))
+    assert "CS231n" in half.message and "d2l" in half.message
+
+
+def test_the_sweep_check_names_picking_on_the_test_set():
+    from lessonlib.exercises.overfitting import SWEEP
+
+    def on_test(lams, train, validation, test, sizes, epochs):
+        costs = []
+        for lam in lams:
+            net = lab.classifier(sizes, l2=lam, seed=0)
+            lab.fit(net, *train, epochs=epochs)
+            costs.append(net.data_cost(*test))
+        return lams[int(np.argmin(costs))]
+    assert SWEEP.diagnose(on_test).mistake == "picked on the test set"
