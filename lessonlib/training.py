@@ -34,8 +34,8 @@ class History:
     """What happened, one entry per epoch (after that epoch's updates)."""
 
     def __init__(self):
-        self.train_cost, self.test_cost = [], []
-        self.train_accuracy, self.test_accuracy = [], []
+        self.train_cost, self.val_cost, self.test_cost = [], [], []
+        self.train_accuracy, self.val_accuracy, self.test_accuracy = [], [], []
         self.lr = []
         self.diverged = False        # the cost became non-finite or exploded; training stopped there
         self.stopped_early = False   # early stopping ended training
@@ -100,15 +100,19 @@ def one_blas_thread():
 
 
 def train(net, X, Y, optimizer, epochs, batch_size=None, X_test=None, Y_test=None, seed=None,
-          schedule=None, early_stopping=None, callback=None, divergence_factor=10.0):
+          schedule=None, early_stopping=None, callback=None, divergence_factor=10.0, X_val=None, Y_val=None):
     """Train ``net`` in place for ``epochs`` passes over (X, Y); returns a History.
 
-    X, Y (and X_test, Y_test): real arrays in the column convention; other dtypes (ints, float32)
+    X_val, Y_val: a validation set, recorded in ``history.val_cost`` / ``val_accuracy``: the held-out
+        set you choose with (epochs, λ, α). X_test, Y_test: the test set, recorded in ``test_cost``,
+        ``test_accuracy``, for the final, unbiased score.
+    X, Y (and the held-out sets): real arrays in the column convention; other dtypes (ints, float32)
         are converted to float64 copies, and training is float64 throughout.  NaN/inf are refused.
     optimizer: an instance, e.g. ``SGD(lr=0.1)``; its state belongs to this network's arrays.
     schedule(k) → α for epoch k = 0, 1, …: called for every epoch before the first update, so a
         bad value is refused before anything changes.
-    early_stopping: patience p; stop when the held-out (X_test) cost has not improved for p epochs.
+    early_stopping: patience p; stop when the validation cost (X_val; without one, the X_test cost)
+        has not improved for p epochs.
         Whatever ends the run (the epochs, early stopping, divergence, a callback, an exception),
         the parameters of the best epoch are restored and ``history.message`` says so.
     callback(epoch, history): called after every epoch (1, 2, …); return None to go on, or
@@ -122,7 +126,7 @@ def train(net, X, Y, optimizer, epochs, batch_size=None, X_test=None, Y_test=Non
     machine a second BLAS thread only waits for the first (it was up to 10× slower under load).
     """
     run = Run(net, X, Y, optimizer, epochs, batch_size, X_test, Y_test, seed, schedule, early_stopping,
-              callback, divergence_factor)                      # every check, before any update
+              callback, divergence_factor, X_val, Y_val)        # every check, before any update
     with one_blas_thread():
         return run()
 
@@ -131,7 +135,7 @@ class Run:
     """One call of ``train``: its checked arguments, then the loop."""
 
     def __init__(self, net, X, Y, optimizer, epochs, batch_size, X_test, Y_test, seed, schedule,
-                 early_stopping, callback, divergence_factor):
+                 early_stopping, callback, divergence_factor, X_val=None, Y_val=None):
         validation.instance(net, "net", "Network([64, 32, 10], ...)")
         if not isinstance(net, Network):
             raise TypeError(f"net must be a lessonlib Network; got {validation.describe(net)}")
@@ -148,12 +152,17 @@ class Run:
             raise ValueError("give both X_test and Y_test, or neither")
         self.X_test = None if X_test is None else net.check_X(X_test, "X_test")
         self.Y_test = None if Y_test is None else net.check_Y(Y_test, self.X_test.shape[1], "Y_test")
+        if (X_val is None) != (Y_val is None):
+            raise ValueError("give both X_val and Y_val, or neither")
+        self.X_val = None if X_val is None else net.check_X(X_val, "X_val")
+        self.Y_val = None if Y_val is None else net.check_Y(Y_val, self.X_val.shape[1], "Y_val")
+        self.watched = "validation" if X_val is not None else "test (X_test)"
         self.seed = validation.seed(seed)
         self.patience = None
         if early_stopping is not None:
             self.patience = validation.positive_int(early_stopping, "early_stopping (patience)")
-            if X_test is None:
-                raise ValueError("early_stopping watches the test cost: give X_test and Y_test")
+            if X_val is None and X_test is None:
+                raise ValueError("early_stopping watches a held-out cost: give a validation set X_val, Y_val")
         self.callback = validation.function(callback, "callback", "callback(epoch, history)",
                                             "lambda epoch, history: None", args=(1, History()))
         self.schedule = validation.function(schedule, "schedule", "schedule(k) → α",
@@ -201,6 +210,8 @@ class Run:
         rng, N = np.random.default_rng(self.seed), X.shape[1]
         sets = [Evaluation(net, X, Y, history.train_cost, history.train_accuracy)]
         self.labels = sets[0].labels
+        if self.X_val is not None:
+            sets.append(Evaluation(net, self.X_val, self.Y_val, history.val_cost, history.val_accuracy))
         if self.X_test is not None:
             sets.append(Evaluation(net, self.X_test, self.Y_test, history.test_cost, history.test_accuracy))
         with np.errstate(all="ignore"):
@@ -227,7 +238,7 @@ class Run:
                                    f"{J0:.3g}). Likely cause: {divergence_cause(self, history)}")
             elif self.patience is not None and self.watch_held_out(history, epoch):
                 history.stopped_early = True
-                history.message = (f"stopped early at epoch {epoch}: no better held-out (X_test) cost for "
+                history.message = (f"stopped early at epoch {epoch}: no better {self.watched} cost for "
                                    f"{self.patience} epochs")
             if self.callback is not None:                             # sees every epoch, the last one too
                 signal = self.callback(epoch, history)
@@ -244,8 +255,9 @@ class Run:
 
     def watch_held_out(self, history, epoch):
         """Early stopping: keep the best epoch's θ; True once p epochs have passed without a better one."""
-        if history.test_cost[-1] < self.best_cost:
-            self.best_cost, history.best_epoch = history.test_cost[-1], epoch
+        watched = history.val_cost if self.X_val is not None else history.test_cost
+        if watched[-1] < self.best_cost:
+            self.best_cost, history.best_epoch = watched[-1], epoch
             if self.best_params is None:
                 self.best_params = [p.copy() for p in self.params]
             else:

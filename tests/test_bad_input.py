@@ -245,7 +245,7 @@ def test_train_checks_the_test_set_shapes(net, XY):
 
 def test_early_stopping_needs_a_test_set(net, XY):
     X, Y = XY
-    with pytest.raises(ValueError, match="early_stopping watches the test cost: give X_test and Y_test"):
+    with pytest.raises(ValueError, match="early_stopping watches a held-out cost: give a validation set X_val, Y_val"):
         train(net, X, Y, SGD(0.1), epochs=5, early_stopping=2)
     with pytest.raises(ValueError, match=r"early_stopping \(patience\) must be a positive int"):
         train(net, X, Y, SGD(0.1), epochs=5, X_test=X, Y_test=Y, early_stopping=0)

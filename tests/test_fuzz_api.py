@@ -238,7 +238,7 @@ case("train-optimizer-name", fit(optimizer="adam"), (TypeError, "optimizer must 
 case("train-X-test-alone", fit(X_test=X), (ValueError, "give both X_test and Y_test, or neither"))
 case("train-Y-test-columns", fit(X_test=X, Y_test=Y[:, :3]), (ValueError, "Y_test has 3 columns but the batch has 12"))
 case("train-X-test-nan", fit(X_test=with_entry(X, (1, 1), np.nan), Y_test=Y), (ValueError, "X_test contains NaN or inf"))
-case("train-early-stopping-without-test", fit(early_stopping=3), (ValueError, "early_stopping watches the test cost"))
+case("train-early-stopping-without-test", fit(early_stopping=3), (ValueError, "early_stopping watches a held-out cost"))
 case("train-early-stopping-float", fit(early_stopping=2.5, X_test=X, Y_test=Y), (TypeError, "early_stopping (patience) must be a positive int"))
 case("train-early-stopping-bool", fit(early_stopping=True, X_test=X, Y_test=Y), (TypeError, "early_stopping (patience) must be a positive int"))
 case("train-schedule-class", fit(schedule=schedules.step_decay), (TypeError, "schedule must be an instance, not the class step_decay"))

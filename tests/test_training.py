@@ -413,3 +413,28 @@ def test_adaptive_optimizers_stay_finite_on_always_zero_inputs(make):
     net = Network([64, 16, 10], activation="relu", output="softmax", loss="cross_entropy", seed=0)
     history = train(net, X[:, :300], Y[:, :300], make(), epochs=3, batch_size=50, seed=0)
     assert not history.diverged and all(np.isfinite(p).all() for p in net.params)
+
+
+def test_early_stopping_watches_the_validation_set_and_the_test_set_is_only_recorded():
+    from lessonlib.data import make_moons
+    X, Y = make_moons(240, noise=0.3, seed=0)
+    Xv, Yv = make_moons(120, noise=0.3, seed=1)
+    Xt, Yt = make_moons(120, noise=0.3, seed=2)
+    net = Network([2, 32, 2], activation="tanh", output="softmax", loss="cross_entropy", seed=0)
+    history = train(net, X, Y, Adam(0.05), 300, X_val=Xv, Y_val=Yv, X_test=Xt, Y_test=Yt,
+                    early_stopping=5, seed=0)
+    assert len(history.val_cost) == len(history.test_cost) == history.epochs
+    assert len(history.val_accuracy) == history.epochs
+    assert history.stopped_early and "no better validation cost" in history.message
+    best = int(np.argmin(history.val_cost)) + 1
+    assert history.best_epoch == best
+    np.testing.assert_allclose(net.data_cost(Xv, Yv), history.val_cost[best - 1], rtol=1e-12)
+
+
+def test_early_stopping_needs_a_held_out_set_and_both_halves_of_it():
+    net = Network([2, 2], seed=0)
+    X, Y = np.zeros((2, 4)), np.zeros((2, 4))
+    with pytest.raises(ValueError, match="give a validation set X_val, Y_val"):
+        train(net, X, Y, SGD(0.1), 3, early_stopping=2)
+    with pytest.raises(ValueError, match="give both X_val and Y_val"):
+        train(net, X, Y, SGD(0.1), 3, X_val=X)
