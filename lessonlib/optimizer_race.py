@@ -72,6 +72,17 @@ def plot_descents(surface, optimizers, steps, ax=None, title=None):
     return ax
 
 
+def end_rows(surface, optimizers, steps):
+    """[label, θ at the end, J − J*] for each optimizer after ``steps`` steps: a figure's numbers as table rows."""
+    rows = []
+    for label, opt in optimizers.items():
+        path = surfaces.descend(surface, opt, steps)
+        end = "diverged" if path.diverged else f"({path.theta[-1, 0]:5.2f}, {path.theta[-1, 1]:5.2f})"
+        rows.append([f"{surface.name}, {steps} steps", label, end,
+                     "" if path.diverged else f"{path.cost[-1] - lowest_cost(surface):.1e}"])
+    return rows
+
+
 def dip_arrival(path, surface, tol=1e-2):
     """The first step k at which |∇J(θ_k)| < tol on a Path (None if never)."""
     g = np.array([np.linalg.norm(surface.gradient(t)) for t in path.theta])
