@@ -272,11 +272,12 @@ def plot_boundary(net_or_image, X, Y, ax=None, title="Decision boundary", bayes=
 
 def plot_learning_curves(history, ax=None, held_out="test", title="Cost per epoch", log=True):
     """Training cost and held-out cost J per epoch (log scale unless ``log=False``); marks the kept
-    epoch of early stopping.  ``held_out`` names the set recorded as the History's held-out cost."""
+    epoch of early stopping.  ``held_out``: "validation" (history.val_cost) or "test" (history.test_cost)."""
     ax = axes_or_new(ax)
     epochs = np.arange(1, history.epochs + 1)
     ax.plot(epochs, history.train_cost, color=TRAIN_COLOR, label="training set")
-    ax.plot(epochs, history.test_cost, SET_STYLES[held_out], color=SET_COLORS[held_out],
+    held_out_cost = history.val_cost if held_out == "validation" else history.test_cost
+    ax.plot(epochs, held_out_cost, SET_STYLES[held_out], color=SET_COLORS[held_out],
             label=SET_LABELS[held_out])
     if history.best_epoch is not None:
         ax.axvline(history.best_epoch, color="black", linestyle=":", linewidth=2,
