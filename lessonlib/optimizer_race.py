@@ -54,7 +54,7 @@ def racers(lr, beta=0.9):
 def plot_descents(surface, optimizers, steps, ax=None, title=None):
     """Contours of ``surface`` and the path of each optimizer (label → lessonlib optimizer); returns the Axes.
 
-    The colour is the optimizer's (the label's first word); a second run of the same optimizer gets
+    The color is the optimizer's (the label's first word); a second run of the same optimizer gets
     another line style.  Later paths are drawn over earlier ones, thinner; every path's end is a large
     marker on top of all of them, so a path hidden under another still shows where it stopped."""
     ax = plots.plot_contours(surface, ax, colors="#b0b0b0")
@@ -209,7 +209,7 @@ def first_steps(steps=10, beta1=0.9, beta2=0.999, g=1.0):
 
 
 # ---- digits -----------------------------------------------------------------------------------------
-DIGIT_RACERS = {   # label → (make(α), a middle α for this net: the centre of the slider's range)
+DIGIT_RACERS = {   # label → (make(α), a middle α for this net: the center of the slider's range)
     "SGD": (lambda lr: SGD(lr), 0.3),
     "momentum": (lambda lr: SGD(lr, momentum=0.9), 0.03),
     "AdaGrad": (lambda lr: AdaGrad(lr), 0.03),
