@@ -271,3 +271,18 @@ def test_dashboard_grid_is_what_the_markdown_says():
     assert lab.HIDDEN_SIZES == (8, 32, 128)
     grid, _ = lab.lr_grid()
     assert grid[-1.0, 32].epochs == 10
+
+
+# ---- the library is off limits while the student's function runs ----------------------------------
+def test_a_one_line_library_call_is_named_used_library_and_the_names_come_back():
+    from lessonlib.activations import softmax
+    space = {"softmax": softmax, "train": train, "SGD": optimizers.SGD}
+    exec("def delta(z, Y):\n    return (softmax(z) - Y) / z.shape[1]\n"
+         "def loop(net, X, Y, lr, epochs, batch_size, seed):\n"
+         "    return train(net, X, Y, SGD(lr), epochs, batch_size=batch_size, seed=seed).train_cost\n"
+         "def backward(net, cache, Y):\n    g = net.backward(cache, Y)\n    return g.dW, g.db\n", space)
+    assert ex.DELTA_SOFTMAX_CE.diagnose(space["delta"]).mistake == "used_library"
+    assert ex.TRAIN_SGD.diagnose(space["loop"]).mistake == "used_library"
+    assert ex.BACKWARD.diagnose(space["backward"]).mistake == "used_library"
+    assert space["softmax"] is softmax and space["train"] is train      # restored after the check
+    assert "off limits" in ex.TRAIN_SGD.diagnose(space["loop"]).message

@@ -4,16 +4,60 @@
     check_delta_softmax_ce(delta_softmax_ce) δ^L for a softmax output and the cross-entropy cost
     check_train_sgd(train_sgd)               the training loop of §8, equal to ``lessonlib.train``
 
-Each catalogued mistake is a wrong implementation with the student's signature.
+Each catalogued mistake is a wrong implementation with the student's signature.  Each check runs the
+student's function with the library function it asks for switched off (``net.backward``/``net.gradients``,
+``softmax``, ``train``): a one-line call of it is the named mistake "used_library".
 """
+from contextlib import contextmanager
+
 import numpy as np
 
+from .. import training
 from ..activations import sigmoid, softmax
 from ..data import one_hot
 from ..network import Network
 from ..optimizers import SGD
 from ..training import train
 from .harness import Case, Exercise, Mistake, Outcome, Result, as_outputs, call_guarded
+
+
+# ---- the library switched off while the student's function runs ------------------------------
+class LibraryOff(Exception):
+    """Raised by the stand-in for a library function an exercise asks the student to write."""
+
+
+@contextmanager
+def library_off(fn, names, message):
+    """While the block runs, every name in ``names`` of fn's module (e.g. the notebook's globals) is a stub
+    raising LibraryOff(message); the originals are put back in a ``finally``."""
+    space = getattr(fn, "__globals__", {})
+    saved = {name: space[name] for name in names if name in space}
+
+    def stub(*args, **kwargs):
+        raise LibraryOff(message)
+
+    try:
+        space.update({name: stub for name in saved})
+        yield
+    finally:
+        space.update(saved)
+
+
+class NoLibraryExercise(Exercise):
+    """An Exercise whose student function runs with ``off_limits`` names stubbed out; calling one is the
+    catalogued mistake "used_library" (its message: ``off_message``)."""
+
+    off_limits, off_message = (), ""
+
+    def run(self, fn, case):
+        with library_off(fn, self.off_limits, self.off_message):
+            return super().run(fn, case)
+
+    def diagnose(self, fn):
+        result = super().diagnose(fn)
+        if result.mistake == "error" and LibraryOff.__name__ in result.message:
+            return Result(self.name, False, "used_library", self.off_message)
+        return result
 
 MAX_LAYERS = 3
 LAYER_OUTPUTS = tuple(f"∂J/∂{p}^{m}" for m in range(1, MAX_LAYERS + 1) for p in ("W", "b"))
@@ -40,14 +84,35 @@ def per_layer(out, L):
     return tuple(flat + [np.zeros(0)] * (2 * MAX_LAYERS - len(flat))), None
 
 
+BACKWARD_OFF = ("Exercise 1 asks you to write the backward pass yourself: net.backward and net.gradients are "
+                "off limits here. Walk m = L, …, 1 with net.W[m], cache.a[m], cache.z[m] and f_prime.")
+
+
+class NoBackward:
+    """The network as the student's backward sees it: everything but backward/gradients (which raise)."""
+
+    def __init__(self, net):
+        object.__setattr__(self, "_net", net)
+
+    def __getattr__(self, name):
+        if "backward" in name or "gradients" in name:
+            raise LibraryOff(BACKWARD_OFF)
+        return getattr(self._net, name)
+
+    def __setattr__(self, name, value):
+        setattr(self._net, name, value)
+
+
 class PerLayerExercise(Exercise):
     """The student returns lists of per-layer arrays; the harness compares them one array at a time.
-    A cache changed in place (e.g. ``a[L] -= Y``) counts as changing the caller's arrays."""
+    A cache changed in place (e.g. ``a[L] -= Y``) counts as changing the caller's arrays.  The student's
+    function gets the network without backward/gradients (NoBackward); only the reference gets it whole."""
 
     def run(self, fn, case):
         net, X, Y = case.args                                # the student's function gets copies
         twin = net.copy()
-        args = (twin, twin.forward(X.copy()), Y.copy())
+        given = twin if fn is self.reference else NoBackward(twin)
+        args = (given, twin.forward(X.copy()), Y.copy())
         out, error, _ = call_guarded(lambda: fn(*args), Case(case.label, ()), self.time_limit)
         if error:
             return Outcome(error=error)
@@ -66,6 +131,8 @@ class PerLayerExercise(Exercise):
         named = {m.name: m.message for m in self.mistakes}
         if result.mistake == "mutated" and "mutated" in named:
             return Result(self.name, False, "mutated", named["mutated"])
+        if result.mistake == "error" and LibraryOff.__name__ in result.message:
+            return Result(self.name, False, "used_library", BACKWARD_OFF)
         return result
 
 
@@ -145,32 +212,48 @@ def backward_cases():
     return cases
 
 
+def backward_by_library(net, cache, Y):
+    """The mistake "used_library": a call of lessonlib's backward instead of the loop."""
+    grads = net.backward(cache, Y)
+    return list(grads.dW), list(grads.db)
+
+
 BACKWARD = PerLayerExercise(
     "backward", backward_reference, backward_cases(), LAYER_OUTPUTS,
-    mistakes=[Mistake(name, message, wrong_backward(name)) for name, message in BACKWARD_MISTAKES.items()],
+    mistakes=[Mistake(name, message, wrong_backward(name)) for name, message in BACKWARD_MISTAKES.items()]
+    + [Mistake("used_library", BACKWARD_OFF, backward_by_library)],
     success="your backward matches net.backward on 4 networks (depth 2 and 3; sigmoid, tanh, ReLU; "
             "mse and softmax + cross-entropy).")
 
 
 # ---- exercise 2: δ^L for softmax + cross-entropy -------------------------------------------------
-def delta_softmax_ce_reference(z, Y):
-    return (softmax(z) - Y) / z.shape[1]
-
-
 def _unshifted_softmax(z, axis=0):
     e = np.exp(z)
     return e / e.sum(axis=axis, keepdims=True)
 
 
+def _softmax(z):
+    """Column by column, shifted by each column's max (the library's softmax is stubbed during the check)."""
+    return _unshifted_softmax(z - z.max(axis=0, keepdims=True))
+
+
+def delta_softmax_ce_reference(z, Y):
+    return (_softmax(z) - Y) / z.shape[1]
+
+
+SOFTMAX_OFF = ("Exercise 2 asks you to compute the softmax yourself: lessonlib's softmax is off limits here. "
+               "Exponentiate each column (minus its max) and divide by the column's sum.")
+
+
 SOFTMAX_MISTAKES = [
     Mistake("no_1_over_B", "δ^L is B times too big: J averages over the batch, so δ^L = (a^L − y)/B.",
-            lambda z, Y: softmax(z) - Y),
+            lambda z, Y: _softmax(z) - Y),
     Mistake("sign", "δ^L has the wrong sign: it is (a^L − y)/B, prediction minus target.",
-            lambda z, Y: (Y - softmax(z)) / z.shape[1]),
+            lambda z, Y: (Y - _softmax(z)) / z.shape[1]),
     Mistake("z_not_a", "you used z^L where you need a^L = softmax(z^L).", lambda z, Y: (z - Y) / z.shape[1]),
     Mistake("extra_f_prime", "there is an extra factor a ⊙ (1 − a): the Jacobian diag(a) − a aᵀ is already used "
             "up in the derivation; what is left is (a^L − y)/B.",
-            lambda z, Y: softmax(z) * (1 - softmax(z)) * (softmax(z) - Y) / z.shape[1]),
+            lambda z, Y: _softmax(z) * (1 - _softmax(z)) * (_softmax(z) - Y) / z.shape[1]),
     Mistake("sigmoid", "a^L came from a sigmoid; this layer's f is softmax (each column sums to 1).",
             lambda z, Y: (sigmoid(z) - Y) / z.shape[1]),
     Mistake("rows", "the softmax normalizes along the wrong axis: each column (one example) must sum to 1 (axis=0).",
@@ -178,7 +261,12 @@ SOFTMAX_MISTAKES = [
     Mistake("overflow", "right on small numbers, but e^z overflows when z^L is large (z = 1000): subtract each "
             "column's max from z before exponentiating; the softmax does not change.",
             lambda z, Y: (_unshifted_softmax(z) - Y) / z.shape[1]),
+    Mistake("used_library", SOFTMAX_OFF, lambda z, Y: (softmax(z) - Y) / z.shape[1]),
 ]
+
+
+class SoftmaxExercise(NoLibraryExercise):
+    off_limits, off_message = ("softmax",), SOFTMAX_OFF
 
 
 def _softmax_cases():
@@ -189,12 +277,21 @@ def _softmax_cases():
             Case("a huge z (entries up to 1000)", (big, np.eye(3)[:, :2]))]
 
 
-DELTA_SOFTMAX_CE = Exercise("delta_softmax_ce", delta_softmax_ce_reference, _softmax_cases(), ("δ^L",),
+DELTA_SOFTMAX_CE = SoftmaxExercise("delta_softmax_ce", delta_softmax_ce_reference, _softmax_cases(), ("δ^L",),
                             mistakes=SOFTMAX_MISTAKES, success="δ^L = (a^L − y)/B, also for huge z^L.")
 
 
 # ---- exercise 3: the training loop --------------------------------------------------------------
 def train_sgd_reference(net, X, Y, lr, epochs, batch_size, seed):
+    return training.train(net, X, Y, SGD(lr), epochs, batch_size=batch_size, seed=seed).train_cost
+
+
+TRAIN_OFF = ("Exercise 3 asks you to write the loop yourself: lessonlib.train is off limits here. Shuffle, "
+             "cut into batches, and call net.forward, net.backward and your update for each batch.")
+
+
+def train_by_library(net, X, Y, lr, epochs, batch_size, seed):
+    """The mistake "used_library": one call of lessonlib.train instead of the loop."""
     return train(net, X, Y, SGD(lr), epochs, batch_size=batch_size, seed=seed).train_cost
 
 
@@ -248,14 +345,17 @@ TRAIN_MISTAKES = {
 }
 
 
-class TrainingExercise(Exercise):
+class TrainingExercise(NoLibraryExercise):
     """The student's loop trains a copy of the case's network in place; compared: the per-epoch costs
-    and the parameters it ends with."""
+    and the parameters it ends with.  ``train`` is stubbed out while the student's loop runs."""
+
+    off_limits, off_message = ("train",), TRAIN_OFF
 
     def run(self, fn, case):
         net, X, Y, *rest = case.args
         args = (net.copy(), X.copy(), Y.copy(), *rest)
-        out, error, _ = call_guarded(lambda: fn(*args), Case(case.label, ()), self.time_limit)
+        with library_off(fn, self.off_limits, self.off_message):
+            out, error, _ = call_guarded(lambda: fn(*args), Case(case.label, ()), self.time_limit)
         if error:
             return Outcome(error=error)
         net = args[0]
@@ -283,7 +383,8 @@ def _train_cases():
 
 TRAIN_SGD = TrainingExercise(
     "train_sgd", train_sgd_reference, _train_cases(), ("costs", "W^1", "b^1", "W^2", "b^2"),
-    mistakes=[Mistake(name, message, wrong_train_sgd(name)) for name, message in TRAIN_MISTAKES.items()],
+    mistakes=[Mistake(name, message, wrong_train_sgd(name)) for name, message in TRAIN_MISTAKES.items()]
+    + [Mistake("used_library", TRAIN_OFF, train_by_library)],
     rtol=1e-9, atol=1e-12,
     success="your loop gives lessonlib.train's costs and weights on both cases (same seed, same shuffles).")
 
