@@ -39,7 +39,15 @@ def app_notebook(name):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(code)]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["title"] = dashboard_title(name)       # the browser tab's title (Voilà's <title>)
     return nb
+
+
+def dashboard_title(name):
+    """The human title of a dashboard (``lessonlib.dashboards.TITLES``), for the browser tab."""
+    from lessonlib.dashboards import TITLES
+
+    return TITLES.get(name, name.replace("_", " "))
 
 
 def resolve(name):
