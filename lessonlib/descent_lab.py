@@ -19,8 +19,16 @@ from matplotlib.ticker import FuncFormatter
 
 from . import data, optimizers, surfaces
 from .network import Network
-from .plots import COLORS, axes_or_new, plain_log_ticks, plot_contours, plot_path
+from .plots import BLACK, COLORS, PURPLE, SKY, axes_or_new, plain_log_ticks, plot_contours, plot_path
 from .training import train
+
+FULL_BATCH = BLACK          # plain (full-batch) gradient descent: plots.OPTIMIZER_COLORS["SGD"], as in the series
+MINI_BATCH, STOCHASTIC = SKY, PURPLE      # colors no optimizer and no data set uses
+
+
+def batch_color(B, N):
+    """The color of gradient descent with batch size B on N examples: full batch, mini-batch, stochastic."""
+    return FULL_BATCH if B >= N else STOCHASTIC if B == 1 else MINI_BATCH
 
 
 # ---- the regression landscape -----------------------------------------------------------
@@ -164,13 +172,14 @@ def plot_lr_gallery(surface, cases, steps=60, axes=None):
         if left is not None:                     # keep one point outside, so the line runs off the plot
             path = surfaces.Path(path.theta[:left + 1], path.cost[:left + 1], path.diverged)
         plot_contours(surface, ax=ax, levels=15)
-        plot_path(path, ax=ax)
+        plot_path(path, ax=ax, color=FULL_BATCH)
         ax.set_title(f"α = {lr:g}: {what}", fontsize=13)
         if left is not None:
             ax.text(0.5, 0.04, f"left the plot at step {left}", transform=ax.transAxes, ha="center",
                     fontsize=12, bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
         if k:
             ax.set_ylabel("")
+    axes[0].figure.suptitle("60 steps from the same start (axes not to scale)", fontsize=14)
     return axes
 
 
@@ -183,17 +192,24 @@ def plot_batch_paths(surface, paths, axes=None):
     axes[0].plot(*paths[next(iter(paths))].theta[0], "s", color="#000000", markersize=11, zorder=1,
                  label="start")
     J_min = float(surface.J(*surface.minima[0]))
-    for k, (label, path) in enumerate(paths.items()):
-        style = dict(color=COLORS[k], linewidth=3.0 - 0.8 * k, zorder=5 - k, label=label)
+    N = max(p.batch_size for p in paths.values())
+    for k, (label, path) in enumerate(reversed(paths.items())):         # the full batch last, on top
+        full = path.batch_size >= N
+        style = dict(color=batch_color(path.batch_size, N), linewidth=3.5 if full else 1.8 - 0.4 * k,
+                     zorder=10 if full else 5 - k, label=label)
         axes[0].plot(path.theta[:, 0], path.theta[:, 1], "-", **style)
+        if full:
+            axes[0].plot(*path.theta[-1], "o", color=FULL_BATCH, markersize=11, zorder=11,
+                         label="full batch: where it ends")
         examples = np.arange(len(path.cost)) * path.batch_size
         axes[1].semilogy(examples, path.cost - J_min, **style)
-    axes[0].set_title("Paths of θ (same number of epochs)")
+    axes[0].set_title("Paths of θ (same number of epochs; axes not to scale)", fontsize=13)
     axes[0].legend(loc="lower left", fontsize=11)
-    axes[1].set(xlabel="examples processed (B per update)", ylabel="J(θ) − J(θ*)",
+    axes[1].set(xlabel="examples processed (B per update)", ylabel="J(θ) − J(θ*) (log scale)",
                 title="Cost against the work done")
     plain_log_ticks(axes[1], "y")
-    axes[1].legend(loc="upper right", fontsize=11)
+    handles, labels = axes[1].get_legend_handles_labels()
+    axes[1].legend(handles[::-1], labels[::-1], loc="upper right", fontsize=11)
     return axes
 
 
@@ -203,15 +219,16 @@ def plot_batch_comparison(runs, N, axes=None):
     Epoch 0 is the cost before training; an epoch of batch size B makes ⌈N/B⌉ updates."""
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
-    for k, (label, (run, B)) in enumerate(runs.items()):
+    for label, (run, B) in runs.items():
         epochs = np.arange(len(run.cost))
-        axes[0].plot(epochs, run.cost, "o-", color=COLORS[k], markersize=4, label=label)
-        axes[1].plot(epochs * -(-N // B), run.cost, "o-", color=COLORS[k], markersize=4, label=label)
+        color = batch_color(B, N)
+        axes[0].plot(epochs, run.cost, "o-", color=color, markersize=6, label=label)
+        axes[1].plot(epochs * -(-N // B), run.cost, "o", color=color, markersize=8, label=label)   # measured once per epoch
     axes[0].set(xlabel="epoch (passes over the data; 0 = before training)", ylabel="training cost J",
                 title="Same number of epochs")
     axes[1].set_xscale("symlog", linthresh=1)               # 0 updates (before training) stays on the axis
     axes[1].xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))     # 1000, not 10³
-    axes[1].set(xlabel="updates of θ (0, then log scale)", ylabel="training cost J",
+    axes[1].set(xlabel="updates of θ (0, then log scale)", ylabel="training cost J (once per epoch)",
                 title="…but very different numbers of updates")
     for ax in axes:
         ax.legend(fontsize=11)
@@ -270,17 +287,25 @@ def batch_comparison(epochs=6, seed=0, settings=(("full batch, α = 1", None, 1.
             for label, B, lr in settings}
 
 
+CRAWL_FACTOR = 2.0          # a run "crawls" when its final J is above CRAWL_FACTOR × the best final J
+
+
+def crawl_threshold(runs):
+    """The final J above which a run that neither fails nor bounces counts as crawling: CRAWL_FACTOR × best."""
+    return CRAWL_FACTOR * min(np.inf if r.failed else r.cost[-1] for r in runs)
+
+
 def classify_runs(runs):
     """What each training run did: "fails" (blew up, or ended above the J it started from), "bounces"
-    (J rose in some epoch), "crawls" (ends above twice the best final J) or "smooth"."""
-    best = min(np.inf if r.failed else r.cost[-1] for r in runs)
+    (J rose in some epoch), "crawls" (ends above crawl_threshold: twice the best final J) or "smooth"."""
+    limit = crawl_threshold(runs)
     kinds = []
     for r in runs:
         if r.failed:
             kinds.append("fails")
         elif np.any(np.diff(r.cost) > 0):
             kinds.append("bounces")
-        elif r.cost[-1] > 2 * best:
+        elif r.cost[-1] > limit:
             kinds.append("crawls")
         else:
             kinds.append("smooth")
@@ -296,7 +321,7 @@ def plot_conditioning(rows, steps=30, half_width=6.0, axes=None):
         c = s.minima[0]
         s.xlim, s.ylim = (c[0] - half_width, c[0] + half_width), (c[1] - half_width, c[1] + half_width)
         plot_contours(s, ax=ax, levels=15)
-        plot_path(surfaces.descend(s, optimizers.SGD(lim["best"]), steps, start=(0.0, 0.0)), ax=ax)
+        plot_path(surfaces.descend(s, optimizers.SGD(lim["best"]), steps, start=(0.0, 0.0)), ax=ax, color=FULL_BATCH)
         ax.set_aspect("equal")
         ax.set_title(f"{name}\nκ = {lim['kappa']:.3g}", fontsize=13)
         ax.set_xlabel("θ₀")

@@ -66,13 +66,19 @@ def test_minibatch_descent_full_batch_equals_descend_and_batches_count_updates(r
     np.testing.assert_array_equal(sgd.theta, lab.minibatch_descent(x, y, 0.02, 3, batch_size=1, seed=1).theta)
 
 
-def test_minibatch_descent_epoch_is_the_exercise_reference_with_the_seeds_permutation(regression):
+def test_minibatch_descent_is_the_exercise_reference_with_the_seeds_permutations(regression):
     x, y, s = regression
-    order = np.random.default_rng(0).permutation(x.size)
-    for B in (1, 4, 7, 30):
-        path = lab.minibatch_descent(x, y, 0.02, 1, batch_size=B, seed=0)
-        np.testing.assert_allclose(path.theta[-1], ex.minibatch_epoch_reference(s.start, x, y, 0.02, B, order),
+    for B, epochs in ((1, 1), (4, 3), (7, 2), (30, 2)):
+        path = lab.minibatch_descent(x, y, 0.02, epochs, batch_size=B, seed=0)
+        np.testing.assert_allclose(path.theta[-1], ex.minibatch_descent_reference(s.start, x, y, 0.02, B, epochs, 0),
                                    rtol=1e-12)
+
+
+def test_the_exercise_gradient_is_the_librarys(regression):
+    x, y, _ = regression
+    for theta in ([0.0, 0.0], [1.5, -0.3]):
+        np.testing.assert_allclose(ex.gradient_reference(np.array(theta), x, y),
+                                   lab.regression_gradient(np.array(theta), x, y), rtol=1e-12)
 
 
 def test_minibatch_descent_takes_an_optimizer_and_a_schedule(regression):
@@ -135,7 +141,11 @@ def test_batch_paths_start_marker_is_under_every_path(regression):
     start = [ln for ln in axes[0].lines if ln.get_label() == "start"][0]
     assert all(ln.get_zorder() > start.get_zorder() for ln in axes[0].lines if ln.get_label() in paths)
     assert axes[1].get_xlabel().startswith("examples processed")
-    np.testing.assert_array_equal(axes[1].lines[1].get_xdata()[:3], [0, 5, 10])
+    five = [ln for ln in axes[1].lines if ln.get_label() == "B = 5"][0]
+    np.testing.assert_array_equal(five.get_xdata()[:3], [0, 5, 10])
+    full = [ln for ln in axes[0].lines if ln.get_label() == "full"][0]
+    assert full.get_color() == "#000000" and full.get_zorder() == max(ln.get_zorder() for ln in axes[0].lines
+                                                                      if ln.get_label() in paths)
     plt.close(axes[0].figure)
 
 
@@ -194,7 +204,7 @@ def test_each_mistake_is_named(name, mistake, capsys):
 @pytest.mark.parametrize("name", sorted(ex.EXERCISES))
 def test_mistakes_differ_from_the_reference_and_from_each_other(name):
     e = ex.EXERCISES[name]
-    fns = [e.reference] + [m.fn for m in e.mistakes]
+    fns = [e.reference] + [m.fn for m in e.mistakes if m is not e.library]    # the library's values are right
     outs = [[e.run(fn, case).values[0] for case in e.cases] for fn in fns]
     for i in range(len(fns)):
         for j in range(i + 1, len(fns)):
@@ -202,16 +212,33 @@ def test_mistakes_differ_from_the_reference_and_from_each_other(name):
 
 
 def test_in_place_update_of_the_callers_theta_is_reported():
-    def in_place(theta, x, y, lr, batch_size, order):
-        for i in range(0, len(order), batch_size):
-            b = order[i:i + batch_size]
-            theta -= lr * lab.regression_gradient(theta, x[b], y[b])
+    def in_place(theta, x, y, lr, batch_size, epochs, seed):
+        rng = np.random.default_rng(seed)
+        for epoch in range(epochs):
+            order = rng.permutation(len(x))
+            for i in range(0, len(x), batch_size):
+                b = order[i:i + batch_size]
+                theta -= lr * ex.gradient_reference(theta, x[b], y[b])
         return theta
-    assert ex.minibatch_epoch.diagnose(in_place).mistake == "mutated"
+    assert ex.minibatch_descent.diagnose(in_place).mistake == "mutated"
+
+
+def test_a_notebook_function_calling_the_library_is_named_and_its_globals_restored():
+    g = {"lab": lab, "np": np}
+    exec("def gradient(theta, x, y):\n    return lab.regression_gradient(theta, x, y)\n", g)
+    result = ex.gradient.diagnose(g["gradient"])
+    assert result.mistake == "used the library" and "lab.regression_gradient" in result.message
+    assert g["lab"] is lab                                              # restored after the check
+    exec("def descent(theta, x, y, lr, B, epochs, seed):\n"
+         "    return lab.minibatch_descent(x, y, lr, epochs, B, seed, start=theta).theta[-1]\n", g)
+    assert ex.minibatch_descent.diagnose(g["descent"]).mistake == "used the library" and g["lab"] is lab
+    exec("def own(theta, x, y):\n    r = theta[0] + theta[1] * x - y\n"
+         "    return np.array([r.mean(), (r * x).mean()])\n", g)
+    assert ex.gradient.diagnose(g["own"]).passed
 
 
 def test_unknown_mistake_points_at_the_first_wrong_output():
-    result = ex.gradient.diagnose(lambda theta, x, y: lab.regression_gradient(theta, x, y) + [0.0, 1e-3])
+    result = ex.gradient.diagnose(lambda theta, x, y: ex.gradient_reference(theta, x, y) + [0.0, 1e-3])
     assert result.mistake == "other" and "∇J is off by up to 0.001 at index (1,)" in result.message
 
 
@@ -219,7 +246,7 @@ def test_not_written_yet_and_exceptions_are_explained():
     def todo(theta, x, y):
         raise NotImplementedError("Exercise 1")
     assert ex.gradient.diagnose(todo).mistake == "not done"
-    assert ex.minibatch_epoch.diagnose(lambda *a: 1 / 0).mistake == "error"
+    assert ex.minibatch_descent.diagnose(lambda *a: 1 / 0).mistake == "error"
 
 
 # ---- the numbers notebook 01's prose states ---------------------------------------------------

@@ -7,10 +7,12 @@ import numpy as np
 
 from .. import optimizers, surfaces
 from ..descent_lab import DIGITS_SIZES, classify_runs, lr_sweep, regression_surface, stability_limits
-from ..plots import COLORS, plain_log_ticks, plot_contours, presentation_style
+from ..plots import BLACK, PURPLE, SKY, YELLOW, plain_log_ticks, plot_contours, presentation_style
 from .machinery import Dashboard, dropdown, int_slider, log_slider, new_figure
 
-SMOOTH, ZIGZAG, DIVERGE = "#009E73", "#E69F00", "#D55E00"
+SMOOTH, ZIGZAG, DIVERGE = "#009E73", "#E69F00", "#D55E00"      # the quadratic's three bands
+NETWORK_BANDS = {"crawls": YELLOW, "smooth": SKY, "bounces": PURPLE, "fails": "#999999"}   # the network's four
+GD = BLACK                   # plain (full-batch) gradient descent, as in every figure of the series
 REGIMES = ("smooth (no overshoot)", "overshoots but converges", "diverges")   # the explorer's three bands
 BAND_LABELS = ("smooth (no overshoot)", "overshoots,\nconverges", "diverges")
 
@@ -28,7 +30,7 @@ def _grid_figure(height_ratios=(5, 1)):
 
 def run_bands(lrs, kinds, step):
     """Runs of equal kind on the log grid → (from, to, color, label) bands, edges halfway between points."""
-    colors = {"crawls": SMOOTH, "smooth": COLORS[5], "bounces": ZIGZAG, "fails": DIVERGE}
+    colors = NETWORK_BANDS
     half = 10 ** (step / 2)
     bands, k = [], 0
     while k < len(kinds):
@@ -79,13 +81,13 @@ def learning_rate_explorer(lr=0.04, steps=100, start="top left", surface=None, m
     fig, ax_path, ax_cost, strip = _grid_figure()
     with presentation_style():
         plot_contours(surface, ax=ax_path)
-        ax_path.set_title("Path of θ on the contours of J")
-        path_line, = ax_path.plot([], [], "o-", color=COLORS[1], markersize=4, linewidth=1.8, animated=True)
-        start_dot, = ax_path.plot([], [], "s", color=COLORS[1], markersize=10, animated=True)
+        ax_path.set_title("Path of θ on the contours of J (axes not to scale)", fontsize=13)
+        path_line, = ax_path.plot([], [], "o-", color=GD, markersize=4, linewidth=1.8, animated=True)
+        start_dot, = ax_path.plot([], [], "s", color=GD, markersize=10, animated=True)
         ax_cost.set(xlim=(0, max_steps), ylim=(1e-3, 1e3), yscale="log", xlabel="step k",
-                    ylabel="J(θ) − J(θ*)", title="Cost above its minimum, per step")
+                    ylabel="J(θ) − J(θ*) (log scale)", title="Cost above its minimum, per step")
         plain_log_ticks(ax_cost)
-        cost_line, = ax_cost.plot([], [], color=COLORS[1], animated=True)
+        cost_line, = ax_cost.plot([], [], color=GD, animated=True)
         note = ax_cost.text(0.97, 0.95, "", transform=ax_cost.transAxes, ha="right", va="top", fontsize=12,
                             animated=True, bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
         marker = _alpha_strip(strip, 10 ** min_exp, 10 ** max_exp,
@@ -138,20 +140,21 @@ def network_learning_rate(lr=10 ** -0.5, reference=1.0, epochs=30, seed=0, min_e
     with presentation_style():
         for r in runs:
             ax_cost.plot(np.arange(len(r.cost)), r.cost, color="#999999", linewidth=0.8, alpha=0.5)
-        ax_cost.plot(np.arange(len(ref.cost)), ref.cost, "--", color=COLORS[0], linewidth=2,
+        ax_cost.plot(np.arange(len(ref.cost)), ref.cost, "--", color="#555555", linewidth=2,
                      label=f"reference α = {reference:g}")
-        chosen, = ax_cost.plot([], [], color=COLORS[1], linewidth=3, label="chosen α", animated=True)
+        chosen, = ax_cost.plot([], [], color=GD, linewidth=3, label="chosen α", animated=True)
         ax_cost.set(xlim=(0, epochs), ylim=(0, top), xlabel="epoch (0 = before training)",
                     ylabel="training cost J", title="Cost per epoch (gray: every α on the slider)")
         ax_cost.legend(loc="lower left", fontsize=11)
-        ax_final.semilogx(lrs, final, "o-", color=COLORS[0], markersize=5)
-        ax_final.plot(lrs[failed], np.full(failed.sum(), 0.95 * top), "x", color=DIVERGE, markersize=10,
+        ax_final.semilogx(lrs, final, "o-", color=GD, markersize=5, linewidth=1.5)
+        ax_final.plot(lrs[failed], np.full(failed.sum(), 0.95 * top), "x", color=GD, markersize=10,
                       markeredgewidth=2.5, label="diverged or failed")
         ax_final.set(xlim=(lrs[0] / 1.2, lrs[-1] * 1.2), ylim=(0, top), xlabel="learning rate α (log scale)",
                      ylabel=f"J after {epochs} epochs", title=f"Cost after {epochs} epochs against α")
         if failed.any():
             ax_final.legend(loc="upper left", fontsize=11)
-        now, = ax_final.plot([], [], "o", color=COLORS[1], markersize=13, animated=True)
+        now, = ax_final.plot([], [], "o", color=GD, markerfacecolor="none", markersize=16, markeredgewidth=2.5,
+                             animated=True)
         note = ax_cost.text(0.97, 0.95, "", transform=ax_cost.transAxes, ha="right", va="top", fontsize=12,
                             animated=True, bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
         marker = _alpha_strip(strip, lrs[0] / 10 ** (step / 2), lrs[-1] * 10 ** (step / 2),

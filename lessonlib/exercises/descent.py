@@ -1,17 +1,74 @@
-"""Notebook 01's exercises, on the harness: the gradient of the regression cost, one epoch of mini-batches.
+"""Notebook 01's exercises, on the harness: the gradient of the regression cost, mini-batch descent.
 
     check_gradient(gradient)              gradient(theta, x, y) → ∇J = [mean of r, mean of r·x], r = ŷ − y
-    check_minibatch_epoch(minibatch_epoch)
-        minibatch_epoch(theta, x, y, lr, batch_size, order) → θ after one epoch: the examples in the order
-        given, in slices of B (the last one shorter), one step θ ← θ − α ∇J_batch per slice
+    check_minibatch_descent(minibatch_descent)
+        minibatch_descent(theta, x, y, lr, batch_size, epochs, seed) → θ after ``epochs`` epochs: each epoch
+        draws rng.permutation(N) from one rng = np.random.default_rng(seed), cuts it into slices of B (the
+        last one shorter) and takes one step θ ← θ − α ∇J_batch per slice
 
 Each Mistake is a wrong implementation with the student's signature; the cases are chosen so that every
-mistake differs from the reference and from every other mistake on at least one case.
+mistake differs from the reference and from every other mistake on at least one case.  While a check
+runs, the library modules that would do the exercise in one line (lessonlib.descent_lab, .surfaces,
+.optimizers) are replaced by stubs in the student's function's globals ("used the library").
 """
 import numpy as np
 
-from ..descent_lab import regression_gradient
-from .harness import Case, Exercise, Mistake
+from .. import descent_lab, optimizers, surfaces
+from .harness import Case, Exercise, Mistake, Result
+
+LIBRARY = (descent_lab, surfaces, optimizers)     # switched off inside the student's function during a check
+
+
+class LibraryUsed(Exception):
+    """Raised by a stub when the student's function reaches for a library module the exercise replaces."""
+
+
+class _Stub:
+    """Stands in for a library module inside the student's function; any use raises LibraryUsed."""
+
+    def __init__(self, name, exercise, touched):
+        self._name, self._exercise, self._touched = name, exercise, touched
+
+    def __getattr__(self, attr):
+        self._touched.append(f"{self._name}.{attr}")
+        raise LibraryUsed(f"`{self._name}.{attr}` is switched off during this check: {self._exercise} asks "
+                          f"you to write it yourself with NumPy")
+
+
+class WriteItYourself(Exercise):
+    """An Exercise whose check first runs the student's function with LIBRARY's modules replaced by stubs
+    in its globals (restored in a ``finally``); reaching for one is the mistake named ``library.name``."""
+
+    def __init__(self, *args, library, title, **kwargs):
+        super().__init__(*args, mistakes=kwargs.pop("mistakes") + [library], **kwargs)
+        self.library, self.title = library, title
+
+    def used_library(self, fn):
+        """The names fn reached for among the stubbed modules, on the cases (empty: none)."""
+        g = getattr(fn, "__globals__", None)
+        if g is None:
+            return []
+        touched, saved = [], {}
+        try:
+            for name, value in list(g.items()):
+                if any(value is module for module in LIBRARY):
+                    saved[name] = value
+                    g[name] = _Stub(name, self.title, touched)
+            for case in self.cases:
+                self.run(fn, case)
+                if touched:
+                    break
+        finally:
+            g.update(saved)
+        return touched
+
+    def diagnose(self, fn):
+        if callable(fn):
+            touched = self.used_library(fn)
+            if touched:
+                return Result(self.name, False, self.library.name,
+                              f"{self.library.message} (your function called {touched[0]})")
+        return super().diagnose(fn)
 
 # ---- the data of the cases --------------------------------------------------------------------
 _rng = np.random.default_rng(2026)
@@ -24,6 +81,12 @@ _y30 = np.round(2.0 + 0.7 * _x30 + _rng.normal(0, 1, 30), 1)
 
 
 # ---- Exercise 1: ∇J of the regression ----------------------------------------------------------
+def gradient_reference(theta, x, y):
+    """∇J over the examples (x, y) given: [mean of r, mean of r·x] with r = θ₀ + θ₁ x − y = ŷ − y."""
+    r = theta[0] + theta[1] * x - y
+    return np.array([r.mean(), (r * x).mean()])
+
+
 def _residual(theta, x, y):
     return theta[0] + theta[1] * x - y
 
@@ -63,8 +126,12 @@ def _grad_no_intercept(theta, x, y):
     return np.array([r.mean(), (r * x).mean()])
 
 
-gradient = Exercise(
-    "gradient", regression_gradient,
+def _grad_library(theta, x, y):
+    return descent_lab.regression_gradient(theta, x, y)     # the library's ∇J, not the student's own
+
+
+gradient = WriteItYourself(
+    "gradient", gradient_reference,
     cases=[Case("θ = (0.5, −1), 4 examples", (np.array([0.5, -1.0]), _x4, _y4)),
            Case("θ = (2, 0.3), 7 examples", (np.array([2.0, 0.3]), _x7, _y7)),
            Case("θ = (−1.5, 2), 30 examples", (np.array([-1.5, 2.0]), _x30, _y30))],
@@ -85,83 +152,112 @@ gradient = Exercise(
         Mistake("no intercept in ŷ", "your prediction leaves out θ₀: ŷ = θ₀ + θ₁x, so r = θ₀ + θ₁x − y.",
                 _grad_no_intercept),
     ],
+    library=Mistake("used the library", "Exercise 1 asks you to write ∇J yourself with NumPy, not to call "
+                    "lessonlib's: compute the residuals r = θ₀ + θ₁x − y, then the two means", _grad_library),
+    title="Exercise 1",
     success="gradient is right: ∇J = [mean of r, mean of r·x] with r = ŷ − y, on every case.")
 
 
-# ---- Exercise 2: one epoch of mini-batch descent ----------------------------------------------
-def minibatch_epoch_reference(theta, x, y, lr, batch_size, order):
-    """θ after one epoch: for each slice order[i:i+B] (the last one shorter), θ ← θ − α ∇J_batch."""
-    theta = np.array(theta, dtype=np.float64)
-    for i in range(0, len(order), batch_size):
-        batch = order[i:i + batch_size]
-        theta = theta - lr * regression_gradient(theta, x[batch], y[batch])
-    return theta
-
-
-def _epoch(theta, x, y, lr, batch_size, order, slices, grad=regression_gradient, sign=1.0):
-    theta = np.array(theta, dtype=np.float64)
-    for batch in slices(order, batch_size):
-        theta = theta - sign * lr * grad(theta, x[batch], y[batch])
-    return theta
-
-
-def _dropped(theta, x, y, lr, batch_size, order):
-    full = len(order) // batch_size * batch_size            # stops before the last, shorter slice
-    return _epoch(theta, x, y, lr, batch_size, order, lambda o, B: [o[i:i + B] for i in range(0, full, B)])
-
-
-def _padded(theta, x, y, lr, batch_size, order):
-    N = len(order)                                           # fills the last slice up from the start again
-    return _epoch(theta, x, y, lr, batch_size, order,
-                  lambda o, B: [o[np.arange(i, i + B) % N] for i in range(0, N, B)])
-
-
+# ---- Exercise 2: mini-batch descent over several epochs -------------------------------------------
 def _slices(order, B):
     return [order[i:i + B] for i in range(0, len(order), B)]
 
 
-def _divided_by_B(theta, x, y, lr, batch_size, order):
+def _run(theta, x, y, lr, batch_size, epochs, seed, slices=_slices, grad=gradient_reference, sign=1.0,
+         orders=None):
+    """The epochs' loop, with the pieces a mistake changes: how an order is cut, the gradient, the sign and
+    the orders (default: a fresh rng.permutation(N) every epoch from one generator)."""
+    rng = np.random.default_rng(seed)
+    theta = np.array(theta, dtype=np.float64)
+    for k in range(epochs):
+        order = rng.permutation(len(x)) if orders is None else orders(k, rng)
+        for batch in slices(order, batch_size):
+            theta = theta - sign * lr * grad(theta, x[batch], y[batch])
+    return theta
+
+
+def minibatch_descent_reference(theta, x, y, lr, batch_size, epochs, seed):
+    """θ after ``epochs`` epochs; epoch k cuts the k-th rng.permutation(N) of rng = default_rng(seed) into
+    slices order[i:i+B] (the last one shorter) and steps θ ← θ − α ∇J_batch on each."""
+    rng = np.random.default_rng(seed)
+    theta = np.array(theta, dtype=np.float64)
+    for epoch in range(epochs):
+        order = rng.permutation(len(x))
+        for i in range(0, len(x), batch_size):
+            batch = order[i:i + batch_size]
+            theta = theta - lr * gradient_reference(theta, x[batch], y[batch])
+    return theta
+
+
+def _dropped(theta, x, y, lr, batch_size, epochs, seed):
+    full = len(x) // batch_size * batch_size               # stops before the last, shorter slice
+    return _run(theta, x, y, lr, batch_size, epochs, seed, lambda o, B: [o[i:i + B] for i in range(0, full, B)])
+
+
+def _padded(theta, x, y, lr, batch_size, epochs, seed):
+    N = len(x)                                              # fills the last slice up from the start again
+    return _run(theta, x, y, lr, batch_size, epochs, seed,
+                lambda o, B: [o[np.arange(i, i + B) % N] for i in range(0, N, B)])
+
+
+def _divided_by_B(theta, x, y, lr, batch_size, epochs, seed):
     def grad(t, xb, yb):
         r = t[0] + t[1] * xb - yb
         return np.array([r.sum(), (r * xb).sum()]) / batch_size      # a short last batch divided by the full B
-    return _epoch(theta, x, y, lr, batch_size, order, _slices, grad)
+    return _run(theta, x, y, lr, batch_size, epochs, seed, grad=grad)
 
 
-def _batch_sum(theta, x, y, lr, batch_size, order):
-    return _epoch(theta, x, y, lr, batch_size, order, _slices, _grad_sum)
+def _batch_sum(theta, x, y, lr, batch_size, epochs, seed):
+    return _run(theta, x, y, lr, batch_size, epochs, seed, grad=_grad_sum)
 
 
-def _whole_set(theta, x, y, lr, batch_size, order):
-    return _epoch(theta, x, y, lr, batch_size, order, _slices, lambda t, xb, yb: regression_gradient(t, x, y))
+def _whole_set(theta, x, y, lr, batch_size, epochs, seed):
+    return _run(theta, x, y, lr, batch_size, epochs, seed, grad=lambda t, xb, yb: gradient_reference(t, x, y))
 
 
-def _order_ignored(theta, x, y, lr, batch_size, order):
-    return _epoch(theta, x, y, lr, batch_size, np.arange(len(order)), _slices)
+def _no_shuffle(theta, x, y, lr, batch_size, epochs, seed):
+    return _run(theta, x, y, lr, batch_size, epochs, seed, orders=lambda k, rng: np.arange(len(x)))
 
 
-def _frozen(theta, x, y, lr, batch_size, order):
-    start = np.array(theta, dtype=np.float64)               # every batch's gradient taken at the starting θ
-    total = sum(regression_gradient(start, x[b], y[b]) for b in _slices(order, batch_size))
-    return start - lr * total
+def _same_order(theta, x, y, lr, batch_size, epochs, seed):
+    first = np.random.default_rng(seed).permutation(len(x))      # drawn once (or the generator re-seeded)
+    return _run(theta, x, y, lr, batch_size, epochs, seed, orders=lambda k, rng: first)
 
 
-def _one_per_example(theta, x, y, lr, batch_size, order):
-    return _epoch(theta, x, y, lr, 1, order, _slices)
+def _one_epoch(theta, x, y, lr, batch_size, epochs, seed):
+    return _run(theta, x, y, lr, batch_size, 1, seed)
 
 
-def _uphill(theta, x, y, lr, batch_size, order):
-    return _epoch(theta, x, y, lr, batch_size, order, _slices, sign=-1.0)
+def _frozen(theta, x, y, lr, batch_size, epochs, seed):
+    rng = np.random.default_rng(seed)                       # every batch's gradient taken at the epoch's start
+    theta = np.array(theta, dtype=np.float64)
+    for k in range(epochs):
+        start = theta
+        theta = start - lr * sum(gradient_reference(start, x[b], y[b]) for b in _slices(rng.permutation(len(x)),
+                                                                                        batch_size))
+    return theta
 
 
-_order7 = np.array([3, 6, 0, 5, 2, 1, 4])
-minibatch_epoch = Exercise(
-    "minibatch_epoch", minibatch_epoch_reference,
-    cases=[Case("7 examples, B = 3 (slices of 3, 3, 1)", (np.array([0.0, 0.0]), _x7, _y7, 0.02, 3, _order7)),
-           Case("7 examples, B = 7 (full batch)", (np.array([1.0, 0.5]), _x7, _y7, 0.05, 7, _order7)),
-           Case("4 examples, B = 2", (np.array([0.5, -1.0]), _x4, _y4, 0.1, 2, np.array([2, 0, 3, 1]))),
-           Case("4 examples, B = 1", (np.array([0.0, 1.0]), _x4, _y4, 0.1, 1, np.array([1, 3, 0, 2]))),
-           Case("30 examples, B = 4 (7 slices of 4, then 2)",
-                (np.array([-1.5, 2.0]), _x30, _y30, 0.01, 4, np.random.default_rng(0).permutation(30)))],
+def _one_per_example(theta, x, y, lr, batch_size, epochs, seed):
+    return _run(theta, x, y, lr, 1, epochs, seed)
+
+
+def _uphill(theta, x, y, lr, batch_size, epochs, seed):
+    return _run(theta, x, y, lr, batch_size, epochs, seed, sign=-1.0)
+
+
+def _descent_library(theta, x, y, lr, batch_size, epochs, seed):
+    return descent_lab.minibatch_descent(x, y, lr, epochs, batch_size, seed, start=theta).theta[-1]
+
+
+minibatch_descent = WriteItYourself(
+    "minibatch_descent", minibatch_descent_reference,
+    cases=[Case("7 examples, B = 3 (slices of 3, 3, 1), 2 epochs", (np.array([0.0, 0.0]), _x7, _y7, 0.02, 3, 2, 0)),
+           Case("7 examples, B = 7 (full batch), 2 epochs", (np.array([1.0, 0.5]), _x7, _y7, 0.05, 7, 2, 1)),
+           Case("4 examples, B = 2, 3 epochs", (np.array([0.5, -1.0]), _x4, _y4, 0.1, 2, 3, 5)),
+           Case("4 examples, B = 1, 1 epoch", (np.array([0.0, 1.0]), _x4, _y4, 0.1, 1, 1, 3)),
+           Case("30 examples, B = 4 (7 slices of 4, then 2), 3 epochs",
+                (np.array([-1.5, 2.0]), _x30, _y30, 0.01, 4, 3, 0))],
     outputs=("θ",),
     mistakes=[
         Mistake("last batch dropped", "the last, shorter slice is skipped: when B does not divide N, the final "
@@ -174,16 +270,26 @@ minibatch_epoch = Exercise(
                 "over the batch's examples.", _batch_sum),
         Mistake("whole set", "each step uses the gradient of the whole set: compute it on the batch only, "
                 "x[batch] and y[batch].", _whole_set),
-        Mistake("order ignored", "the slices follow the examples' stored order: take them from `order`, "
-                "batch = order[i:i+B], then x[batch], y[batch].", _order_ignored),
+        Mistake("order ignored", "the slices follow the examples' stored order: shuffle every epoch, "
+                "order = rng.permutation(N), then batch = order[i:i+B] and x[batch], y[batch].", _no_shuffle),
+        Mistake("same order every epoch", "every epoch visits the examples in the same order: make ONE "
+                "rng = np.random.default_rng(seed) before the loop over epochs and draw a new "
+                "rng.permutation(N) at the start of each epoch (not once, and without re-seeding).", _same_order),
+        Mistake("epochs ignored", "your θ is the one after the first epoch: repeat the epoch `epochs` times, "
+                "each with a new shuffle.", _one_epoch),
         Mistake("θ not updated between batches", "every batch's gradient is taken at the θ the epoch started "
                 "from: update θ after each batch, and compute the next gradient at the new θ.", _frozen),
         Mistake("batch size ignored", "you took one step per example: each step should use a slice of "
                 "batch_size examples.", _one_per_example),
         Mistake("moved uphill", "each step goes uphill, θ + α∇J: step against the gradient, θ − α∇J.", _uphill),
     ],
-    success="minibatch_epoch is right: one step per slice of `order`, the last slice shorter, on every case.")
+    library=Mistake("used the library", "Exercise 2 asks you to write the loop over epochs and batches "
+                    "yourself, not to call lessonlib's minibatch_descent: shuffle, slice, and step with your "
+                    "`gradient` from Exercise 1", _descent_library),
+    title="Exercise 2",
+    success="minibatch_descent is right: a new shuffle every epoch, one step per slice (the last one shorter), "
+            "on every case.")
 
-EXERCISES = {"gradient": gradient, "minibatch_epoch": minibatch_epoch}
+EXERCISES = {"gradient": gradient, "minibatch_descent": minibatch_descent}
 check_gradient = gradient.check
-check_minibatch_epoch = minibatch_epoch.check
+check_minibatch_descent = minibatch_descent.check
