@@ -228,13 +228,13 @@ def test_section6_early_stopping_and_omega(sets, lams):
     X, Y = sets["train"][0][:, :60], sets["train"][1][:, :60]
     net = lab.classifier(seed=0)
     omega_init = regularization.penalty(net.weights)
-    stopped = lab.fit(net, X, Y, X_test=sets["validation"][0], Y_test=sets["validation"][1], early_stopping=50)
+    stopped = lab.fit(net, X, Y, X_val=sets["validation"][0], Y_val=sets["validation"][1], early_stopping=50)
     omega_stop = regularization.penalty(net.weights)
     lam_best = lab.best_lambda(lams.values, lams.cost["validation"])
     assert 1.7 < omega_stop / omega_init < 2.3                        # "about twice its starting value"
     assert lams.omega[0] > 10 * omega_stop                            # "an order of magnitude below"
     assert lams.omega[lams.index(lam_best)] < omega_init              # "the penalty ends below the start"
-    below = np.array(stopped.test_cost) < np.array(stopped.train_cost)
+    below = np.array(stopped.val_cost) < np.array(stopped.train_cost)
     assert below[:40].all()                                           # validation below training at first ...
     flipped = {name: np.mean(data.labels_of(Y_s) != lab.true_labels(Y_s.shape[1]))
                for name, (X_s, Y_s) in [("train", (X, Y)), ("validation", sets["validation"])]}
@@ -256,23 +256,30 @@ def evaluate_acc(net, X, Y):
 
 
 # ---- the exercises' feedback beyond the catalogue (the catalogue itself: tests/test_exercises.py) ----
-def test_an_unknown_mistake_in_the_backward_pass_points_at_the_first_wrong_quantity():
-    from lessonlib.exercises.overfitting import GRADIENTS
+def test_an_unknown_mistake_in_the_step_points_at_the_first_wrong_quantity():
+    from lessonlib.exercises.overfitting import STEP
 
-    def db_wrong(delta, a_prev, W, b, lam):           # dW right, db averaged instead of summed
-        return delta @ a_prev.T + 2 * lam * W, delta.mean(axis=1, keepdims=True)
-    result = GRADIENTS.diagnose(db_wrong)
-    assert result.mistake == "other" and result.message.startswith("not yet: db is off by up to")
-    assert "case: W 3×4, B = 5, λ = 0.1" in result.message
+    def b_wrong(W, b, delta, a_prev, lam2, N, lr):        # W right, b moved by the averaged δ
+        return W - lr * (delta @ a_prev.T + lam2 / N * W), b - lr * delta.mean(axis=1, keepdims=True)
+    result = STEP.diagnose(b_wrong)
+    assert result.mistake == "other" and result.message.startswith("not yet: b is off by up to")
+    assert "case: W 3×4, B = 5, N = 60" in result.message
 
 
-def test_conventions_are_named_in_the_backward_pass_check():
-    from lessonlib.exercises.overfitting import GRADIENTS
-    names = {m.name for m in GRADIENTS.mistakes}
-    assert {"half-λ convention (λW instead of 2λW)", "λ/(2n) convention", "bias regularized",
-            "penalty added to db", "sign"} <= names
-    half = next(m for m in GRADIENTS.mistakes if m.name.startswith("half-λ"))
-    assert "CS231n" in half.message and "d2l" in half.message
+def test_conventions_are_named_in_the_step_check():
+    from lessonlib.exercises.overfitting import STEP
+    names = {m.name for m in STEP.mistakes}
+    assert {"this series' convention (2λ''W)", "CS231n's ½λ' convention (not divided by N)",
+            "divided by B instead of N", "bias decayed", "α missing on the decay"} <= names
+    assert all(case.args[2].shape[1] != case.args[5] for case in STEP.cases)     # B ≠ N in every case
+
+
+def test_the_step_shrinks_by_one_minus_two_alpha_lambda_when_lam2_is_2N_lambda():
+    from lessonlib.exercises.overfitting import nielsen_step
+    W, b, lam, N, lr = np.ones((2, 3)), np.ones((2, 1)), 0.01, 60, 0.02
+    W_new, b_new = nielsen_step(W, b, np.zeros((2, 5)), np.ones((3, 5)), 2 * N * lam, N, lr)
+    np.testing.assert_allclose(W_new / W, 1 - 2 * lr * lam)
+    np.testing.assert_array_equal(b_new, b)
 
 
 def test_the_sweep_check_names_picking_on_the_test_set():
@@ -286,3 +293,24 @@ def test_the_sweep_check_names_picking_on_the_test_set():
             costs.append(net.data_cost(*test))
         return lams[int(np.argmin(costs))]
     assert SWEEP.diagnose(on_test).mistake == "picked on the test set"
+
+
+def test_the_library_sweep_is_switched_off_in_the_check_and_restored():
+    from lessonlib.exercises.overfitting import SWEEP
+    originals = lab.lambda_sweep, lab.best_lambda
+    namespace = {"lab": lab, "best_lambda": lab.best_lambda}       # as after `from ... import best_lambda`
+    exec("def two_lines(lams, train, validation, test, sizes, epochs):\n"
+         "    s = lab.lambda_sweep({'train': train, 'validation': validation}, lams, sizes, train[0].shape[1], epochs)\n"
+         "    return lab.best_lambda(lams, s.cost['validation'])\n"
+         "def own_loop_library_pick(lams, train, validation, test, sizes, epochs):\n"
+         "    costs = []\n"
+         "    for lam in lams:\n"
+         "        net = lab.classifier(sizes, l2=lam, seed=0)\n"
+         "        lab.fit(net, *train, epochs=epochs)\n"
+         "        costs.append(net.data_cost(*validation))\n"
+         "    return best_lambda(lams, costs)\n", namespace)
+    for name in ("two_lines", "own_loop_library_pick"):
+        result = SWEEP.diagnose(namespace[name])
+        assert result.mistake == "used the library's sweep", (name, result.message)
+        assert "write that loop yourself" in result.message
+    assert (lab.lambda_sweep, lab.best_lambda) == originals and namespace["best_lambda"] is originals[1]

@@ -1,83 +1,97 @@
 """Notebook 04's exercises, on the one harness (``harness.Exercise``):
 
-  regularized_gradients(delta, a_prev, W, b, lam) -> (dW, db)     one layer's backward step with the L2 penalty
+  nielsen_step(W, b, delta, a_prev, lam2, N, lr) -> (W, b)       one SGD step with the λ''/(2N) Σw² penalty
   choose_lambda(lams, train, validation, test, sizes, epochs) -> λ  the λ sweep, chosen on the validation set
 
-Each catalogued mistake is a wrong implementation with the student's signature (the ½λ and λ/(2n)
-conventions of other courses among them), so tests/test_exercises.py can feed each to its check.
+Each catalogued mistake is a wrong implementation with the student's signature (this series' and
+CS231n's conventions among them), so tests/test_exercises.py can feed each to its check.  The λ sweep
+must be written out: during its check ``lab.lambda_sweep`` and ``lab.best_lambda`` are replaced by
+stubs that raise (in the module and in the student function's globals), and restored afterwards.
 """
+from contextlib import contextmanager
+
 import numpy as np
 
 from .. import data
 from .. import overfitting_lab as lab
-from .harness import Case, Exercise, Mistake
+from .harness import Case, Exercise, Mistake, Result
 
 
-# ---- Exercise 1: the regularized backward pass (weights only) --------------------------------
-def regularized_gradients(delta, a_prev, W, b, lam):
-    """∂Ĵ/∂W^m = δ^m (a^{m-1})^T + 2λ W^m;  ∂Ĵ/∂b^m = Σ_columns δ^m (the penalty has no b in it)."""
-    return delta @ a_prev.T + 2 * lam * W, delta.sum(axis=1, keepdims=True)
+# ---- Exercise 1: one SGD step with the penalty written as λ''/(2N) Σ w² ------------------------
+def nielsen_step(W, b, delta, a_prev, lam2, N, lr):
+    """Ĵ = J + λ''/(2N) Σ w²: ∂Ĵ/∂W = δ(a^{m-1})^T + (λ''/N) W, ∂Ĵ/∂b = Σ δ; one step of size α."""
+    dW = delta @ a_prev.T + lam2 / N * W
+    db = delta.sum(axis=1, keepdims=True)
+    return W - lr * dW, b - lr * db
 
 
-def _layer(delta, a_prev):
-    return delta @ a_prev.T, delta.sum(axis=1, keepdims=True)
-
-
-def _gradients_with(extra_dW=lambda W, lam, B: 0.0, extra_db=lambda W, b, lam: 0.0):
-    def wrong(delta, a_prev, W, b, lam):
-        dW, db = _layer(delta, a_prev)
-        return dW + extra_dW(W, lam, a_prev.shape[1]), db + extra_db(W, b, lam)
+def _step_with(penalty=lambda W, lam2, N, B: lam2 / N * W, bias_penalty=lambda b, lam2, N: 0.0,
+               data_scale=lambda B: 1.0, sign=1.0, decay_lr=True):
+    """A step like the reference but with one piece changed."""
+    def wrong(W, b, delta, a_prev, lam2, N, lr):
+        B = a_prev.shape[1]
+        g_W, g_b = delta @ a_prev.T * data_scale(B), delta.sum(axis=1, keepdims=True) * data_scale(B)
+        decay = penalty(W, lam2, N, B)
+        W_new = W - sign * lr * g_W - (lr if decay_lr else 1.0) * sign * decay
+        return W_new, b - sign * lr * (g_b + bias_penalty(b, lam2, N))
     return wrong
 
 
-def _layer_case(n_out, n_in, B, lam, seed):
+def _step_case(n_out, n_in, B, N, lam2, lr, seed):
     rng = np.random.default_rng(seed)
-    args = (rng.normal(0, 0.3, (n_out, B)), rng.normal(0, 1, (n_in, B)), rng.normal(0, 1, (n_out, n_in)),
-            rng.normal(0, 1, (n_out, 1)), lam)
-    return Case(f"W {n_out}×{n_in}, B = {B}, λ = {lam:g}", args)
+    args = (rng.normal(0, 1, (n_out, n_in)), rng.normal(0, 1, (n_out, 1)), rng.normal(0, 0.3, (n_out, B)),
+            rng.normal(0, 1, (n_in, B)), lam2, N, lr)
+    return Case(f"W {n_out}×{n_in}, B = {B}, N = {N}, λ'' = {lam2:g}, α = {lr:g}", args)
 
 
-GRADIENTS = Exercise(
-    "regularized_gradients", regularized_gradients,
-    cases=[_layer_case(3, 4, 5, 0.1, 1), _layer_case(4, 4, 2, 0.03, 2), _layer_case(2, 3, 8, 0.0, 3)],
-    outputs=("dW", "db"),
+STEP = Exercise(
+    "nielsen_step", nielsen_step,
+    cases=[_step_case(3, 4, 5, 60, 0.9, 0.1, 1), _step_case(4, 4, 2, 30, 3.0, 0.5, 2),
+           _step_case(2, 3, 8, 100, 0.0, 0.2, 3)],
+    outputs=("W", "b"),
     mistakes=[
-        Mistake("half-λ convention (λW instead of 2λW)",
-                "dW gained λW^m, the gradient of ½λΣw²: that is the convention of CS231n and d2l, who write "
-                "the penalty with a ½ so that the 2 cancels. This series writes Ĵ = J + λΣw² (no ½), so "
-                "∂(λw²)/∂w = 2λw: dW gains 2λW^m.",
-                _gradients_with(lambda W, lam, B: lam * W)),
-        Mistake("λ/(2n) convention",
-                "dW gained (λ/B)W^m, the gradient of (λ/2n)Σw²: that is the convention of Nielsen's book and "
-                "the Deep Learning Specialization, which divide the penalty by 2n. Here the penalty is "
-                "λΣw², added once to the averaged cost and not divided by the batch size: dW gains 2λW^m.",
-                _gradients_with(lambda W, lam, B: lam / B * W)),
-        Mistake("bias regularized",
-                "db gained 2λb^m: the penalty Ω = Σ_m ||W^m||² has no biases in it, so ∂Ĵ/∂b^m = ∂J/∂b^m = "
-                "Σ_columns δ^m, exactly as without the penalty.",
-                _gradients_with(lambda W, lam, B: 2 * lam * W, lambda W, b, lam: 2 * lam * b)),
-        Mistake("penalty added to db",
-                "db gained λΣw², the penalty's value: the gradient of the penalty with respect to b^m is 0 (no "
-                "b in Ω), and a cost's value never goes into a gradient. db = Σ_columns δ^m.",
-                _gradients_with(lambda W, lam, B: 2 * lam * W, lambda W, b, lam: lam * np.sum(W ** 2))),
-        Mistake("sign",
-                "dW gained −2λW^m: the penalty's gradient is +2λW^m, so that the descent step "
-                "W ← W − α(… + 2λW) shrinks the weights. With a minus it would make them grow.",
-                _gradients_with(lambda W, lam, B: -2 * lam * W)),
-        Mistake("λ missing",
-                "dW gained 2W^m: the penalty's gradient is 2λW^m, so λ = 0 must give back the plain gradient.",
-                _gradients_with(lambda W, lam, B: 2 * W)),
+        Mistake("this series' convention (2λ''W)",
+                "W lost α·2λ''W: that is the gradient of λ''Σw², this series' penalty. Here the penalty is "
+                "λ''/(2N) Σw²; its derivative is (λ''/(2N))·2w = (λ''/N)w.",
+                _step_with(lambda W, lam2, N, B: 2 * lam2 * W)),
+        Mistake("CS231n's ½λ' convention (not divided by N)",
+                "W lost α·λ''W, the gradient of ½λ''Σw² (CS231n's and d2l's ½λ' convention). Here the "
+                "penalty is divided by N as well: its gradient is (λ''/N)W.",
+                _step_with(lambda W, lam2, N, B: lam2 * W)),
+        Mistake("the 2 of w² forgotten (λ''/(2N))",
+                "W lost α·(λ''/(2N))W: the derivative of w² is 2w, so the 2 of the 2N cancels: (λ''/N)W.",
+                _step_with(lambda W, lam2, N, B: lam2 / (2 * N) * W)),
+        Mistake("divided by B instead of N",
+                "W lost α·(λ''/B)W with B the batch size (the columns of a_prev). N is the number of "
+                "TRAINING examples, a separate argument: the penalty belongs to the whole training set, "
+                "not to one batch, so its gradient is (λ''/N)W whatever B is.",
+                _step_with(lambda W, lam2, N, B: lam2 / B * W)),
+        Mistake("bias decayed",
+                "b shrank too: the penalty sums the squared weights only, so ∂Ĵ/∂b^m = Σ δ^m with nothing "
+                "added, and b ← b − α Σ δ^m.",
+                _step_with(bias_penalty=lambda b, lam2, N: lam2 / N * b)),
+        Mistake("α missing on the decay",
+                "W was multiplied by 1 − λ''/N instead of 1 − αλ''/N: the penalty's gradient is part of "
+                "∂Ĵ/∂W, and the whole gradient is multiplied by α.",
+                _step_with(decay_lr=False)),
+        Mistake("penalty sign",
+                "W grew with the penalty (−(λ''/N)W in the gradient): the penalty's gradient is +(λ''/N)W, "
+                "so that the step W − α(… + (λ''/N)W) shrinks the weights.",
+                _step_with(lambda W, lam2, N, B: -lam2 / N * W)),
+        Mistake("uphill step",
+                "W and b moved along +α·gradient: a descent step subtracts it, W ← W − α ∂Ĵ/∂W.",
+                _step_with(sign=-1.0)),
         Mistake("penalty forgotten",
-                "dW is the plain δ^m (a^{m-1})^T: add the penalty's gradient 2λW^m to it (right when λ = 0 only).",
-                _gradients_with()),
+                "W moved by the plain gradient δ(a^{m-1})^T only (right when λ'' = 0 only): add the "
+                "penalty's gradient, which you derive from λ''/(2N) Σw².",
+                _step_with(lambda W, lam2, N, B: 0.0)),
         Mistake("divided by B again",
-                "dW and db are B times too small: δ^L = (a^L − y)/B already holds the 1/B of the averaged "
-                "cost, so δ^m (a^{m-1})^T and Σ_columns δ^m are already averages. Do not divide again.",
-                lambda delta, a_prev, W, b, lam: (delta @ a_prev.T / a_prev.shape[1] + 2 * lam * W,
-                                                  delta.sum(axis=1, keepdims=True) / a_prev.shape[1])),
+                "the data part of the step is B times too small: δ^m already holds the 1/B of the averaged "
+                "cost, so δ^m (a^{m-1})^T and Σ δ^m are already averages. Do not divide again.",
+                _step_with(data_scale=lambda B: 1.0 / B)),
     ],
-    success="dW = δ^m (a^{m-1})^T + 2λW^m and db = Σ δ^m (no penalty on the bias): the lesson's backward "
-            "pass with the L2 penalty, as Network.backward computes it with l2 = λ.")
+    success="W ← W − α(δ^m (a^{m-1})^T + (λ''/N) W) = (1 − αλ''/N) W − α δ^m (a^{m-1})^T and b ← b − α Σ δ^m: "
+            "each step shrinks every weight by 1 − αλ''/N, which is this series' 1 − 2αλ when λ'' = 2Nλ.")
 
 
 # ---- Exercise 2: the λ sweep, chosen on the validation set -------------------------------------
@@ -121,6 +135,59 @@ def _one_network(lams, train, validation, test, sizes, epochs):
     return lams[int(np.argmin(costs))]
 
 
+def _library_sweep(lams, train, validation, test, sizes, epochs):
+    sweep = lab.lambda_sweep({"train": train, "validation": validation}, lams, sizes, train[0].shape[1], epochs)
+    return lab.best_lambda(lams, sweep.cost["validation"])
+
+
+LIBRARY = ("lambda_sweep", "best_lambda")          # what the student writes out in Exercise 2
+
+
+class LibraryUsed(Exception):
+    """Raised by the stubs that stand in for lab.lambda_sweep / lab.best_lambda during the check."""
+
+
+def _stub(name):
+    def stub(*args, **kwargs):
+        raise LibraryUsed(f"lab.{name} is switched off in this exercise: write the loop over λ yourself")
+    return stub
+
+
+@contextmanager
+def library_switched_off(fn):
+    """lab.lambda_sweep and lab.best_lambda replaced by raising stubs, in the module and in fn's globals
+    (a ``from ... import lambda_sweep`` in the notebook binds the name there); restored afterwards."""
+    originals = {name: getattr(lab, name) for name in LIBRARY}
+    names = getattr(fn, "__globals__", {})
+    aliases = {key: value for key, value in list(names.items())
+               if any(value is original for original in originals.values())}
+    try:
+        for name in LIBRARY:
+            setattr(lab, name, _stub(name))
+        for key, value in aliases.items():
+            names[key] = _stub(next(n for n, f in originals.items() if f is value))
+        yield
+    finally:
+        for name, original in originals.items():
+            setattr(lab, name, original)
+        names.update(aliases)
+
+
+class SweepExercise(Exercise):
+    """An Exercise whose every call of the student's function runs with the library's sweep switched off."""
+
+    def run(self, fn, case):
+        with library_switched_off(fn):
+            return super().run(fn, case)
+
+    def diagnose(self, fn):
+        result = super().diagnose(fn)
+        if result.mistake == "error" and LibraryUsed.__name__ in result.message:
+            used = next(m for m in self.mistakes if m.fn is _library_sweep)
+            return Result(self.name, False, used.name, used.message)
+        return result
+
+
 SWEEP_LAMBDAS = np.array([0.0, 1e-3, 1e-2, 3e-2, 0.1])
 
 
@@ -129,11 +196,16 @@ def _sweep_case(seed):
     return Case(f"moons, data seed {seed}, λ in {list(SWEEP_LAMBDAS)}", (SWEEP_LAMBDAS, *sets, [2, 12, 2], 200))
 
 
-SWEEP = Exercise(
+SWEEP = SweepExercise(
     "choose_lambda", choose_lambda,
-    cases=[_sweep_case(15), _sweep_case(17)],
+    cases=[_sweep_case(15), _sweep_case(17), _sweep_case(20)],
     outputs=("λ",),
     mistakes=[
+        Mistake("used the library's sweep",
+                "it called lab.lambda_sweep / lab.best_lambda, which section 5 already showed: this exercise "
+                "is to write that loop yourself (a fresh lab.classifier per λ, lab.fit, the validation data "
+                "cost, the lowest one). The two are switched off during the check.",
+                _library_sweep),
         Mistake("picked on the test set",
                 "that λ has the lowest TEST cost. Choosing by the test set makes it part of training: its "
                 "score is then optimistic and no longer estimates new data. Choose by the validation cost.",
@@ -143,10 +215,16 @@ SWEEP = Exercise(
                 "memorizes best). Choose on data the network was not trained on: the validation set.",
                 _pick_by(lambda net, tr, va, te: net.data_cost(*tr))),
         Mistake("validation Ĵ with the penalty",
-                "that λ has the lowest validation Ĵ = J + λΩ (net.cost): the penalty is part of training, not "
-                "of how well the network predicts; it favors small λ. Compare the data cost J "
-                "(net.data_cost) on the validation set.",
+                "that λ has the lowest validation Ĵ = J + λΩ (net.cost). λΩ is a cost we invented to steer "
+                "training, not an error on new data, and it differs from one λ to the next, so Ĵ does not "
+                "compare the networks fairly (section 5). Compare the data cost J (net.data_cost).",
                 _pick_by(lambda net, tr, va, te: net.cost(*va))),
+        Mistake("picked on validation accuracy",
+                "that λ has the highest validation ACCURACY. The score asked for is the validation data cost "
+                "J (net.data_cost): accuracy only counts which side of 0.5 each point falls, so on a few "
+                "dozen points many λ tie or differ by one point, while J also weighs how confident each "
+                "answer is.",
+                _pick_by(lambda net, tr, va, te: -np.mean(net.predict(va[0]).argmax(0) == va[1].argmax(0)))),
         Mistake("highest validation cost",
                 "that λ has the HIGHEST validation cost; choose the lowest (np.argmin).",
                 _pick_by(lambda net, tr, va, te: -net.data_cost(*va))),
@@ -162,6 +240,6 @@ SWEEP = Exercise(
             "the test set stays unseen until the final report.")
 
 
-EXERCISES = {"regularized_gradients": GRADIENTS, "choose_lambda": SWEEP}
-check_regularized_gradients = GRADIENTS.check
+EXERCISES = {"nielsen_step": STEP, "choose_lambda": SWEEP}
+check_nielsen_step = STEP.check
 check_choose_lambda = SWEEP.check
