@@ -2,7 +2,8 @@
 
 Notation and checking (notation_table, backward_without_f_prime, count_forward_passes), the digits
 network of section 8 (digits, digits_net, lr_grid, plot_history, confusion_matrix) and vanishing
-signals (deep_net, delta_sizes, spreads, train_recording_deltas).  The lesson's loops (the descent
+signals (deep_net, scale_weights, delta_sizes, spreads, train_recording_deltas: the one deep network and
+per-layer statistics, which lessonlib.initialization builds on).  The lesson's loops (the descent
 step, the backward pass, the training loop) are written in the notebook's cells, not here.  Plot
 helpers take ``ax=None`` and return the Axes; they never train.
 """
@@ -237,36 +238,62 @@ def plot_first_layer(W1, n=32, ncols=8, ax=None,
 
 
 # ---- vanishing signals, forward and backward ----------------------------------------------
-def deep_net(activation, depth=6, width=32, seed=0, init_std=None):
-    """64 → ``depth`` hidden layers of ``width`` (``activation``) → 10 (softmax), cross-entropy cost.
-    init_std: every W^m drawn from N(0, init_std²) instead of the library's He/Xavier default."""
-    net = Network([64] + [width] * depth + [10], activation=activation, output="softmax",
-                  loss="cross_entropy", seed=seed)
-    if init_std is not None:
-        rng = np.random.default_rng(seed)
-        for m in range(1, net.L + 1):
-            net.W[m] = rng.normal(0.0, init_std, net.W[m].shape)
+N_PROBE = 500                                  # training digits every per-layer statistic of §7 is measured on
+INIT_SCHEMES = {                               # name → std of W^m's entries, from (n_in, n_out)
+    "zeros": lambda n_in, n_out: 0.0,
+    "too small": lambda n_in, n_out: 0.01,
+    "Xavier": lambda n_in, n_out: np.sqrt(2.0 / (n_in + n_out)),
+    "He": lambda n_in, n_out: np.sqrt(2.0 / n_in),
+    "too large": lambda n_in, n_out: 1.0,
+}
+
+
+def scale_weights(net, init_std, seed=0):
+    """W^m = s · (standard-normal draws from ``seed``), b^m = 0, for m = 1 … L, in place; s is the number
+    ``init_std`` or, for a scheme name of INIT_SCHEMES, that scheme's std for (n_{m-1}, n_m).  Every
+    scale multiplies the SAME draws, so two choices differ only in the size of the weights."""
+    if isinstance(init_std, str) and init_std not in INIT_SCHEMES:
+        raise ValueError(f"scheme must be one of {list(INIT_SCHEMES)}; got {init_std!r}")
+    rng = np.random.default_rng(seed)
+    for m in range(1, net.L + 1):
+        n_out, n_in = net.W[m].shape
+        s = INIT_SCHEMES[init_std](n_in, n_out) if isinstance(init_std, str) else float(init_std)
+        net.W[m] = s * rng.standard_normal((n_out, n_in))
+        net.b[m] = np.zeros((n_out, 1))
     return net
 
 
-def delta_sizes(net, X, Y):
+def deep_net(activation, depth=6, width=32, seed=0, init_std=None):
+    """64 → ``depth`` hidden layers of ``width`` (``activation``) → 10 (softmax), cross-entropy cost.
+    init_std: a scheme name of INIT_SCHEMES ("He", "too small", …) or a number s (every W^m from N(0, s²));
+    None: the default rule, He for ReLU and Xavier otherwise, on every layer.  All from the same draws."""
+    if init_std is None:
+        init_std = "He" if activation in ("relu", "leaky_relu") else "Xavier"
+    net = Network([64] + [width] * depth + [10], activation=activation, output="softmax",
+                  loss="cross_entropy", seed=seed)
+    return scale_weights(net, init_std, seed)
+
+
+def delta_sizes(net, X, Y, grads=None):
     """The typical size of δ^m in each layer m = 1 … L: the root-mean-square entry of B·δ^m.
 
-    The factor B undoes the batch average inside ∂J/∂a, so this is one neuron's error on one example."""
-    grads = net.gradients(X, Y)
+    The factor B undoes the batch average inside ∂J/∂a, so this is one neuron's error on one example.
+    ``grads``: net's gradients on (X, Y) if already computed."""
+    grads = net.gradients(X, Y) if grads is None else grads
     B = X.shape[1]
     return np.array([float(np.sqrt(np.mean((B * d) ** 2))) for d in grads.delta])
 
 
-def spreads(net, X):
+def spreads(net, X, cache=None):
     """How much a^m differs from example to example, layer m = 1 … L: each neuron's std across the
-    columns of X, averaged over the neurons.  Near 0: every example looks the same to that layer."""
-    cache = net.forward(X)
+    columns of X, averaged over the neurons.  Near 0: every example looks the same to that layer.
+    ``cache``: net.forward(X) if already computed."""
+    cache = net.forward(X) if cache is None else cache
     return np.array([float(cache.a[m].std(axis=1).mean()) for m in range(1, net.L + 1)])
 
 
 @lru_cache(maxsize=None)
-def train_recording_deltas(activation, depth=6, epochs=15, lr=0.3, batch_size=64, n_probe=200, seed=0,
+def train_recording_deltas(activation, depth=6, epochs=15, lr=0.3, batch_size=64, n_probe=N_PROBE, seed=0,
                            init_std=None):
     """Train deep_net(activation, depth) with plain SGD; (History, sizes), sizes[k] = delta_sizes after
     k epochs on the first ``n_probe`` training examples (row 0: before training)."""

@@ -6,9 +6,9 @@
     verdict              those numbers in words (vanishing / exploding, forward / backward, symmetry)
     symmetry_after_training, symmetry_table   train from all-zero weights: the units of a layer stay identical
 
-The network is notebook 02's deep one: 64 → ``depth`` hidden layers of ``width`` → 10 (softmax),
-cross-entropy cost, on the standardized digits.  Every scheme scales the SAME standard-normal draws,
-so two schemes differ only in the scale of the weights.  Left out: biases other than 0, batch norm,
+The network, the schemes and the per-layer statistics are backprop_lab's (deep_net, INIT_SCHEMES,
+spreads, delta_sizes, on its N_PROBE digits): one deep network for §7's table, its figures and this
+dashboard.  Every scheme scales the SAME standard-normal draws, so two schemes differ only in scale.  Left out: biases other than 0, batch norm,
 residual connections, orthogonal init.
 """
 from functools import lru_cache
@@ -16,40 +16,21 @@ from functools import lru_cache
 import numpy as np
 
 from . import optimizers
-from .backprop_lab import digits
 from .activations import get_activation
-from .network import Network
+from .backprop_lab import INIT_SCHEMES as SCHEMES
+from .backprop_lab import N_PROBE, deep_net, delta_sizes, digits, scale_weights, spreads
 from .training import one_blas_thread, train
 
-SCHEMES = {                                    # name → std of W^m's entries, from (n_in, n_out)
-    "zeros": lambda n_in, n_out: 0.0,
-    "too small": lambda n_in, n_out: 0.01,
-    "Xavier": lambda n_in, n_out: np.sqrt(2.0 / (n_in + n_out)),
-    "He": lambda n_in, n_out: np.sqrt(2.0 / n_in),
-    "too large": lambda n_in, n_out: 1.0,
-}
 SCHEME_LABELS = {"zeros": "zeros", "too small": "too small: N(0, 0.01²)", "Xavier": "Xavier: N(0, 2/(n_in + n_out))",
                  "He": "He: N(0, 2/n_in)", "too large": "too large: N(0, 1)"}
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
-N_PROBE = 500                                  # training examples the statistics are measured on
-
-
-def deep_network(activation, depth=6, width=32):
-    """64 → ``depth`` × ``width`` (``activation``) → 10 (softmax), cross-entropy cost; weights still to set."""
-    return Network([64] + [width] * depth + [10], activation=activation, output="softmax",
-                   loss="cross_entropy", seed=0)
 
 
 def initialize(net, scheme, seed=0):
     """W^m = std_scheme(n_{m-1}, n_m) · (standard-normal draws from ``seed``), b^m = 0, for m = 1 … L."""
     if scheme not in SCHEMES:
         raise ValueError(f"scheme must be one of {list(SCHEMES)}; got {scheme!r}")
-    rng = np.random.default_rng(seed)
-    for m in range(1, net.L + 1):
-        n_in, n_out = net.sizes[m - 1], net.sizes[m]
-        net.W[m] = SCHEMES[scheme](n_in, n_out) * rng.standard_normal((n_out, n_in))
-        net.b[m] = np.zeros((n_out, 1))
-    return net
+    return scale_weights(net, scheme, seed)
 
 
 class LayerStatistics:
@@ -94,13 +75,11 @@ def layer_statistics(scheme, activation, depth=6, width=32, seed=0):
 def _layer_statistics(scheme, activation, depth, width, seed):
     X, _, Y, _, _ = digits()
     X, Y = X[:, :N_PROBE], Y[:, :N_PROBE]
-    net = initialize(deep_network(activation, depth, width), scheme, seed)
+    net = deep_net(activation, depth, width, seed, init_std=scheme)
     with one_blas_thread():
         cache = net.forward(X)
         grads = net.backward(cache, Y)
-    B = X.shape[1]
-    spread = np.array([float(np.mean(a.std(axis=1))) for a in list(cache.a)[1:]])
-    delta = np.array([float(np.sqrt(np.mean((B * d) ** 2))) for d in grads.delta])
+    spread, delta = spreads(net, X, cache), delta_sizes(net, X, Y, grads)
     identical = [bool(np.all(a == a[:1])) for a in list(cache.a)[1:-1]]   # every unit of layer m the same?
     slope = np.array([float(np.mean(net.f.f_prime(z))) for z in list(cache.z)[:-1]])
     return LayerStatistics(scheme, activation, spread, delta, identical, slope)
@@ -149,7 +128,7 @@ def symmetry_after_training(scheme="zeros", activation="sigmoid", epochs=100, lr
     Returns (history, distinct, largest): for each hidden layer m = 1 … L−1, distinct[m] = how many
     different rows (units) W^m has after training (1: all alike) and largest[m] = its largest |entry|."""
     X, X_test, Y, Y_test, _ = digits()
-    net = initialize(deep_network(activation, depth, width), scheme, seed)
+    net = deep_net(activation, depth, width, seed, init_std=scheme)
     history = train(net, X, Y, optimizers.SGD(lr), epochs, X_test=X_test, Y_test=Y_test, seed=seed)
     distinct = {m: len(np.unique(net.W[m], axis=0)) for m in range(1, net.L)}
     largest = {m: float(np.abs(net.W[m]).max()) for m in range(1, net.L)}

@@ -151,8 +151,8 @@ def test_zero_init_gives_exact_zeros_and_identical_units():
 
 
 def test_initialize_scales_the_same_draws():
-    he = init.initialize(init.deep_network("relu", 2, 8), "He", seed=3)
-    small = init.initialize(init.deep_network("relu", 2, 8), "too small", seed=3)
+    he = init.initialize(init.deep_net("relu", 2, 8), "He", seed=3)
+    small = init.initialize(init.deep_net("relu", 2, 8), "too small", seed=3)
     for m in range(1, he.L + 1):
         assert np.allclose(he.W[m] / np.sqrt(2.0 / he.sizes[m - 1]), small.W[m] / 0.01)
         assert np.all(he.b[m] == 0)

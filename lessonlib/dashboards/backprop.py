@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..backprop_lab import (HIDDEN_SIZES, LR_EXPONENTS, deep_net, delta_sizes, digits, history_curve,
+from ..backprop_lab import (HIDDEN_SIZES, LR_EXPONENTS, N_PROBE, deep_net, delta_sizes, digits, history_curve,
                             lr_grid)
 from ..plots import ACTIVATION_COLORS, BLACK, SET_COLORS
 from ..training import one_blas_thread
@@ -59,7 +59,7 @@ def backprop_learning_rate(lr=0.1, hidden=32, epochs=10, batch_size=128, seed=0)
                      title=f"Digits, 64 → n_1 (ReLU) → 10 (softmax): plain SGD, B = {batch_size}")
 
 
-def vanishing_gradients(depth=6, activation="sigmoid", width=32, n_probe=200, seed=0):
+def vanishing_gradients(depth=6, activation="sigmoid", width=32, n_probe=N_PROBE, seed=0):
     """A slider for the number of hidden layers and a choice of f: the size of δ^m per layer at initialization."""
     X, _, Y, _, _ = digits()
     Xp, Yp = X[:, :n_probe], Y[:, :n_probe]
