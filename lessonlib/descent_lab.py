@@ -277,14 +277,29 @@ def lr_sweep(min_exp=-1.5, max_exp=1.0, step=0.1, epochs=30, seed=0):
     return exps, tuple(train_digits(10.0 ** e, epochs, seed=seed) for e in exps)
 
 
+LR_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)      # steps of about √10
+
+
 @lru_cache(maxsize=None)
-def batch_comparison(epochs=6, seed=0, settings=(("full batch, α = 1", None, 1.0),
-                                                  ("mini-batch B = 32, α = 0.1", 32, 0.1),
-                                                  ("stochastic B = 1, α = 0.01", 1, 0.01))):
-    """dict label → (Run, B) for digits nets trained the same number of epochs with each batch size."""
+def steady_lr(batch_size=None, epochs=6, grid=LR_GRID, seed=0):
+    """The largest α on ``grid`` whose training cost falls in every one of ``epochs`` epochs (no bounce, no
+    failure) for a digits_net(seed) trained with this batch size: (α, dict α → Run of every α tried)."""
+    runs = {lr: train_digits(lr, epochs, batch_size=batch_size, seed=seed) for lr in grid}
+    steady = [lr for lr, r in runs.items() if not r.failed and np.all(np.diff(r.cost) < 0)]
+    return max(steady), runs
+
+
+@lru_cache(maxsize=None)
+def batch_comparison(epochs=6, seed=0, batch_sizes=((None, "full batch"), (32, "mini-batch B = 32"),
+                                                     (1, "stochastic B = 1"))):
+    """dict label → (Run, B) for digits nets trained the same number of epochs with each batch size, each at
+    its steady_lr (the largest α on LR_GRID whose cost falls every epoch)."""
     N = _digits()[0].shape[1]
-    return {label: (train_digits(lr, epochs, batch_size=B, seed=seed), N if B is None else B)
-            for label, B, lr in settings}
+    out = {}
+    for B, name in batch_sizes:
+        lr, runs = steady_lr(B, epochs, seed=seed)
+        out[f"{name}, α = {lr:g}"] = (runs[lr], N if B is None else B)
+    return out
 
 
 CRAWL_FACTOR = 2.0          # a run "crawls" when its final J is above CRAWL_FACTOR × the best final J

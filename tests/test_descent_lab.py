@@ -305,7 +305,47 @@ def test_notebook_batch_claims(regression):
     N = lab._digits()[0].shape[1]
     assert [-(-N // B) for _, B in runs.values()] == [1, 43, 1347]                       # "43 or 1347 times"
     finals = [r.cost[-1] for r, _ in runs.values()]
-    assert finals[2] < finals[1] < finals[0]                                             # "smaller batches win"
+    assert finals[1] < 0.25 * finals[0] and finals[2] < 0.25 * finals[0]              # "both end far below"
+    assert list(runs) == ["full batch, α = 1", "mini-batch B = 32, α = 0.3", "stochastic B = 1, α = 0.01"]
+    h_example = 1 + x ** 2                                   # "far above h_max", "far below 2/h_max"
+    lim = lab.stability_limits(s)
+    assert h_example.max() > 2 * lim["h_max"] and 2 / h_example.max() < 0.5 * lim["diverge"]
+
+
+def test_steady_lr_is_the_largest_grid_alpha_whose_cost_falls_every_epoch():
+    for B in (None, 32, 1):
+        lr, runs = lab.steady_lr(B)
+        steady = lambda r: not r.failed and np.all(np.diff(r.cost) < 0)     # noqa: E731
+        assert steady(runs[lr]) and not any(steady(r) for a, r in runs.items() if a > lr)
+
+
+def test_notebook_quadratic_facts(regression):
+    x, _, s = regression
+    assert (x > 0).all() and round(x.mean(), 2) == 4.09 and round((x * x).mean(), 1) == 23.4   # "all positive"
+    lim = lab.stability_limits(s)
+    J_min = s.J(*s.minima[0])
+    overshoot = surfaces.descend(s, optimizers.SGD(0.075), 60)
+    assert np.all(np.diff(overshoot.cost) < 0)                      # "its cost never rises" (zig-zag in θ)
+    d = overshoot.theta - s.minima[0]
+    q_max = np.linalg.eigh(s.hessian)[1][:, 1]
+    assert np.all(np.diff(np.sign(d @ q_max)) != 0)                 # it does zig-zag along q_max
+    full = lab.minibatch_descent(x, regression[1], lr=0.03, epochs=60)
+    assert full.cost[-1] - J_min > 3 * J_min                        # "J still far above its minimum" after 60
+    rate = (lim["kappa"] - 1) / (lim["kappa"] + 1)
+    assert round(1 - rate, 2) == 0.02                               # "shrinking ~2 % per step"
+    rows = lab.conditioning(x, regression[1], tol=1e-6)
+    for _, _, lm, steps in rows[:2]:                                # predicted 302.5 vs 303, 22.8 vs 23
+        k = np.log(1e6) / (2 * np.log((lm["kappa"] + 1) / (lm["kappa"] - 1)))
+        assert abs(k - steps) < 1
+
+
+def test_notebook_crawl_rule():
+    exps, runs = lab.lr_sweep()
+    limit = lab.crawl_threshold(runs)
+    for r, kind in zip(runs, lab.classify_runs(runs)):
+        if kind in ("crawls", "smooth"):
+            assert (kind == "crawls") == (r.cost[-1] > limit)
+            assert np.all(np.diff(r.cost) <= 0)                     # "falls every epoch"
 
 
 def test_notebook_network_best_final_cost_is_in_the_bounce_band():
