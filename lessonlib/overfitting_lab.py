@@ -1,10 +1,10 @@
 """Overfitting and L2 regularization: the experiments and figures of notebook 04.
 
   data        moons_sets, noisy_digits_sets, flip_labels   (train / validation / test, kept apart)
-  the truth   true_labels, bayes_probability, bayes_accuracy  (the best any classifier can do here)
+  the truth   true_labels, bayes_probability, bayes_accuracy, bayes_cost  (the best any classifier can do)
   training    classifier, fit (lessonlib.train with Adam), train_with_snapshots, fit_draws
   sweeps      lambda_sweep, size_sweep → Sweep; best_lambda (chosen on the validation set only)
-  plots       plot_points, plot_signal, plot_boundary, plot_learning_curves, plot_sweep,
+  plots       plot_points, plot_signal, plot_boundary, plot_training_curves, plot_sweep,
               plot_weight_histogram (the dashboards in lessonlib/dashboards/overfitting.py reuse them)
 
 Every network here is tanh hidden layers + softmax output + cross-entropy, trained full batch with
@@ -17,7 +17,7 @@ from matplotlib.colors import LinearSegmentedColormap
 
 from . import data, optimizers, regularization
 from .network import Network
-from .plots import COLORS, SET_COLORS, TRAIN_COLOR, axes_or_new
+from .plots import BLACK, COLORS, ORANGE, SET_COLORS, SKY, TRAIN_COLOR, YELLOW, axes_or_new
 from .training import evaluate, train
 
 # ---- the moons experiment ------------------------------------------------------------------
@@ -26,8 +26,9 @@ MOONS_SIZES = [2, 32, 32, 2]                     # ~1 200 weights for 60 trainin
 EPOCHS, LR = 600, 0.02
 N_SMALL = 60                                     # the small training set of the lesson
 XLIM, YLIM = (-1.75, 2.75), (-1.25, 1.75)        # the plotting window of the moons
-CLASS_COLORS = (COLORS[1], COLORS[0])            # class 0 vermillion, class 1 blue (Okabe–Ito)
-BOUNDARY_CMAP = LinearSegmentedColormap.from_list("moons", ["#F3C3A6", "#FFFFFF", "#A9CBE4"])
+CLASS_COLORS = (ORANGE, SKY)                     # class 0 orange, class 1 sky blue: apart from the set colors
+BOUNDARY_CMAP = LinearSegmentedColormap.from_list("moons", ["#F5D59A", "#FFFFFF", "#B3DDF5"])
+WEIGHT_COLORS = {"no penalty": BLACK, "penalty": YELLOW}   # the weight histograms: λ = 0, λ > 0
 SET_STYLES = {"train": "-", "validation": "-.", "test": "--"}
 SET_LABELS = {"train": "training set", "validation": "validation set", "test": "test set"}
 
@@ -97,6 +98,12 @@ def bayes_probability(X, sigma=MOONS["noise"], n_t=400):
 def bayes_accuracy(X, Y):
     """The Bayes classifier's accuracy on (X, Y): the best any classifier can expect on this data."""
     return float(np.mean((bayes_probability(X) > 0.5) == (data.labels_of(Y) == 1)))
+
+
+def bayes_cost(X, Y, label_noise=MOONS["label_noise"]):
+    """The cross-entropy J of the true P(label | x) on (X, Y), label flips included: the lowest J to expect."""
+    p1 = (1 - label_noise) * bayes_probability(X) + label_noise * (1 - bayes_probability(X))
+    return float(-np.mean(np.log(np.where(data.labels_of(Y) == 1, p1, 1 - p1))))
 
 
 # ---- training ------------------------------------------------------------------------------
@@ -217,7 +224,7 @@ def best_lambda(lams, validation_cost):
 
 # ---- plots -----------------------------------------------------------------------------------
 def plot_points(X, Y, ax=None, size=28, animated=False):
-    """The examples as dots colored by class (class 0 vermillion, class 1 blue); returns (ax, dots)."""
+    """The examples as dots colored by class (class 0 orange, class 1 sky blue); returns (ax, dots)."""
     ax = axes_or_new(ax)
     colors = np.array(CLASS_COLORS)[data.labels_of(Y)]
     dots = ax.scatter(X[0], X[1], c=list(colors), s=size, edgecolors="black", linewidths=0.6,
@@ -270,7 +277,7 @@ def plot_boundary(net_or_image, X, Y, ax=None, title="Decision boundary", bayes=
     return ax
 
 
-def plot_learning_curves(history, ax=None, held_out="test", title="Cost per epoch", log=True):
+def plot_training_curves(history, ax=None, held_out="test", title="Cost per epoch", log=True):
     """Training cost and held-out cost J per epoch (log scale unless ``log=False``); marks the kept
     epoch of early stopping.  ``held_out``: "validation" (history.val_cost) or "test" (history.test_cost)."""
     ax = axes_or_new(ax)
@@ -339,11 +346,12 @@ def weight_counts(net):
     return np.histogram(np.clip(w, WEIGHT_BINS[0], WEIGHT_BINS[-1]), WEIGHT_BINS)[0]
 
 
-def plot_weight_histogram(net, ax=None, label=None, color=TRAIN_COLOR):
-    """Histogram of every weight of ``net`` (log count scale)."""
+def plot_weight_histogram(net, ax=None, label=None, color=WEIGHT_COLORS["penalty"]):
+    """Histogram of every weight of ``net`` (log count scale), outlined in black."""
     ax = axes_or_new(ax)
-    ax.stairs(np.maximum(weight_counts(net), 0.8), WEIGHT_BINS, baseline=0.8, fill=True, alpha=0.6,
-              color=color, label=label)
+    counts = np.maximum(weight_counts(net), 0.8)
+    ax.stairs(counts, WEIGHT_BINS, baseline=0.8, fill=True, alpha=0.6, color=color, label=label)
+    ax.stairs(counts, WEIGHT_BINS, baseline=0.8, color="black", linewidth=1)
     ax.set(yscale="log", ylim=(0.8, 3000), xlabel="weight w (|w| > 4 drawn at ±4)", ylabel="count",
            title="Weights")
     if label:

@@ -118,7 +118,7 @@ def test_weight_counts_cover_every_weight():
     assert lab.weight_counts(net).sum() == sum(W.size for W in net.weights)
 
 
-def test_plot_learning_curves_scales():
+def test_plot_training_curves_scales():
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -126,8 +126,8 @@ def test_plot_learning_curves_scales():
     net = lab.classifier([2, 5, 2], seed=2)
     history = lab.fit(net, X[:, :20], Y[:, :20], epochs=5, X_test=X[:, 20:], Y_test=Y[:, 20:])
     fig, (a, b) = plt.subplots(1, 2)
-    lab.plot_learning_curves(history, a, held_out="validation")
-    lab.plot_learning_curves(history, b, held_out="validation", log=False)
+    lab.plot_training_curves(history, a, held_out="validation")
+    lab.plot_training_curves(history, b, held_out="validation", log=False)
     assert a.get_yscale() == "log" and b.get_yscale() == "linear"
     assert [t.get_text() for t in b.get_legend().get_texts()] == ["training set", "validation set"]
     np.testing.assert_array_equal(b.lines[1].get_ydata(), history.test_cost)
@@ -168,6 +168,7 @@ def test_the_setting_the_notebook_describes():
     assert lab.MOONS_SIZES == [2, 32, 32, 2] and (lab.EPOCHS, lab.LR, lab.N_SMALL) == (600, 0.02, 60)
     net = lab.classifier()
     assert 19 < sum(p.size for p in net.params) / lab.N_SMALL < 21          # "roughly twenty parameters per example"
+    assert (sum(W.size for W in net.weights), sum(b.size for b in net.biases)) == (1152, 66)   # §3, §4
 
 
 def test_section3_sizes(sets, sizes):
@@ -184,11 +185,28 @@ def test_section3_sizes(sets, sizes):
     assert 0 <= sizes.accuracy["validation"][-1] - bayes_val < se           # "a hair above", within 1 s.e.
 
 
+def test_section5_selection_makes_the_validation_score_optimistic(sets, lams):
+    best = lams.index(lab.best_lambda(lams.values, lams.cost["validation"]))
+    assert lams.accuracy["validation"][best] > lab.bayes_accuracy(*sets["validation"])   # "above the ceiling"
+
+
+def test_section6_the_training_set_is_a_harder_draw_within_chance(sets):
+    X, Y = sets["train"][0][:, :60], sets["train"][1][:, :60]
+    assert lab.bayes_cost(X, Y) > lab.bayes_cost(*sets["validation"])
+    p = lab.bayes_accuracy(*sets["validation"])
+    assert 0 < p - lab.bayes_accuracy(X, Y) < np.sqrt(p * (1 - p) / 60)     # "less than one standard error"
+
+
 def test_section4_answers(lams):
     at = {lam: lams.index(lam) for lam in (0.0, 1e-5, 2.5e-4, 10 ** -2.4, 1e-2, 0.1)}
     assert 100 < lams.omega[at[0.0]] < 1000                                  # "Ω in the hundreds"
     assert lams.omega[at[1e-5]] < 0.8 * lams.omega[at[0.0]]                 # "drops at once"
     assert lams.cost["test"][at[2.5e-4]] < lams.cost["test"][at[0.0]]       # test cost fallen ...
+    assert lams.cost["test"][at[1e-5]] > lams.cost["test"][at[0.0]]         # ... after first rising
+    peak = int(np.argmax(lams.cost["test"][:at[2.5e-4]]))
+    assert 10 ** -4.5 < lams.values[peak] < 10 ** -3.5                       # "highest near 1e-4"
+    assert lams.accuracy["test"][at[2.5e-4]] <= lams.accuracy["test"][at[0.0]]   # accuracy not improved
+    assert lams.values[int(np.argmin(lams.cost["test"]))] > 10 ** -2.4           # "lowest at a larger λ"
     assert lams.cost["train"][at[2.5e-4]] > lams.cost["train"][at[0.0]]     # ... training cost risen
     assert lams.cost["train"][at[1e-2]] > lams.cost["train"][at[10 ** -2.4]]   # both rise: underfitting
     assert lams.cost["test"][at[1e-2]] > lams.cost["test"][at[10 ** -2.4]]
@@ -197,13 +215,24 @@ def test_section4_answers(lams):
     assert lams.accuracy["train"][at[1e-2]] < lams.accuracy["train"][best] - 0.05   # the cliff right of the choice
 
 
-def test_adam_does_not_decay_by_a_fixed_factor():
-    W0 = np.array([[0.1, 1.0, 10.0]])
-    W_sgd, W_adam = W0.copy(), W0.copy()
-    optimizers.SGD(0.02).step([W_sgd], [0.01 * regularization.penalty_gradient(W0)])
-    optimizers.Adam(0.02).step([W_adam], [0.01 * regularization.penalty_gradient(W0)])
-    np.testing.assert_allclose(W_sgd / W0, 1 - 2 * 0.02 * 0.01)
-    np.testing.assert_allclose(W_adam / W0, [[0.8, 0.98, 0.998]], rtol=1e-5)   # "loses a fifth of its value"
+def test_adam_decay_depends_on_the_gradient_history_adamw_does_not():
+    """§4's demo: 200 steps of noisy data gradients of sizes 0.01 … 10, λ = 0.01, α = 0.02."""
+    lam, lr, steps = 0.01, 0.02, 200
+    scale = np.array([[0.01, 0.1, 1.0, 10.0]])
+    rng = np.random.default_rng(0)
+    W_sgd, W_l2, W_w = (np.ones((10000, 4)) for _ in range(3))
+    sgd, adam_l2, adam_w = optimizers.SGD(lr), optimizers.Adam(lr), optimizers.Adam(lr)
+    for _ in range(steps):
+        g = scale * rng.normal(size=W_sgd.shape)
+        sgd.step([W_sgd], [g + 2 * lam * W_sgd])
+        adam_l2.step([W_l2], [g + 2 * lam * W_l2])
+        W_w *= 1 - 2 * lr * lam
+        adam_w.step([W_w], [g])
+    factor = (1 - 2 * lr * lam) ** steps
+    l2 = W_l2.mean(axis=0)
+    assert l2[0] < 0.05 and np.all(np.diff(l2) > 0) and l2[-1] > factor      # "wiped out" … "hardly decayed"
+    np.testing.assert_allclose(W_w.mean(axis=0), factor, atol=0.05)        # AdamW: like SGD, every column
+    np.testing.assert_allclose(W_sgd.mean(axis=0), factor, atol=0.05)
 
 
 def test_section5_bias_and_variance(sets, lams):
@@ -221,6 +250,14 @@ def test_section5_bias_and_variance(sets, lams):
                 assert np.abs(residual).max() < 0.05
     spread = {lam: max(a) - min(a) for lam, a in accs.items()}
     assert spread[0.0] > 2 * spread[0.0025]
+    assert spread[lam_best] > spread[0.0025]                  # "even larger than the middle row's"
+    for X_d, Y_d, net in runs:                                # the chosen λ: "on the plateau near 80 %"
+        assert 0.7 < np.mean(net.predict(X_d).argmax(0) == Y_d.argmax(0)) < 0.9
+    low = []
+    for *_, net in lab.fit_draws(0.0025, seeds=[11, 12, 13]):   # the first keeps the hook: "far to the right"
+        x, y = lab.boundary_line(lab.class1_probability(net))
+        low.append(x[np.nanargmin(y)])
+    assert low[0] > max(low[1:]) + 0.5
     assert np.mean(accs[0.0025]) > max(np.mean(accs[0.0]), np.mean(accs[lam_best]))
 
 

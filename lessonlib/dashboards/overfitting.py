@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import data
 from .. import overfitting_lab as lab
-from ..plots import SET_COLORS, TRAIN_COLOR, presentation_style
+from ..plots import SET_COLORS, presentation_style
 from .machinery import Dashboard, checkbox, log_slider, new_figure
 
 
@@ -96,8 +96,8 @@ def l2_regularization(sweep=None, sets=None):
         ax_c.set(xlabel="λ", ylabel="cost J (penalty not included)", title="Cost after training", ylim=(-0.05, top))
         ax_c.legend(loc="center left")
         text = _text(ax_c, x=0.97, ha="right")
-        stairs = ax_w.stairs(counts[0], lab.WEIGHT_BINS, baseline=0.8, fill=True, alpha=0.7, color=TRAIN_COLOR,
-                             animated=True)
+        stairs = ax_w.stairs(counts[0], lab.WEIGHT_BINS, baseline=0.8, fill=True, alpha=0.6,
+                             color=lab.WEIGHT_COLORS["penalty"], edgecolor="black", linewidth=1, animated=True)
         ax_w.set(yscale="log", ylim=(0.8, 3000), xlim=(lab.WEIGHT_BINS[0], lab.WEIGHT_BINS[-1]),
                  xlabel="weight w (|w| > 4 drawn at ±4)", ylabel="count", title="The weights W")
         omega_text = _text(ax_w)
@@ -107,6 +107,7 @@ def l2_regularization(sweep=None, sets=None):
         im.set_data(images[k])
         line.set_data(*lines[k])
         stairs.set_data(counts[k])
+        stairs.set_facecolor(lab.WEIGHT_COLORS["no penalty" if k == 0 else "penalty"])
         for mark, name in zip(marks, ("train", "test")):
             mark.set_data([x[k]], [sweep.cost[name][k]])
         value = "0" if k == 0 else f"{sweep.values[k]:.2g}"
