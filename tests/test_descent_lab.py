@@ -374,3 +374,12 @@ def test_notebook_digits_test_cost_follows_the_training_cost():
     net = Network([64, 32, 10], activation="tanh", output="softmax", loss="cross_entropy", seed=0)
     h = train(net, X, Y, optimizers.SGD(1.0), epochs=30, X_test=Xt, Y_test=Yt)
     assert h.test_cost[-1] < 0.5 * h.test_cost[0] and abs(h.test_cost[-1] - h.train_cost[-1]) < 0.1
+
+
+def test_notebook_exercise_3_limit_separates_convergence_from_divergence(regression):
+    x, _, s = regression
+    limit = ex.max_stable_lr_reference(x)
+    assert limit == pytest.approx(s.max_stable_lr())
+    below = surfaces.descend(s, optimizers.SGD(0.95 * limit), 1000)
+    above = surfaces.descend(s, optimizers.SGD(1.05 * limit), 1000)
+    assert not below.diverged and below.cost[-1] - s.J(*s.minima[0]) < 1e-9 and above.diverged   # "converged"

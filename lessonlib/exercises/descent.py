@@ -1,10 +1,11 @@
-"""Notebook 01's exercises, on the harness: the gradient of the regression cost, mini-batch descent.
+"""Notebook 01's exercises, on the harness: the regression cost's gradient, mini-batch descent, 2/h_max.
 
     check_gradient(gradient)              gradient(theta, x, y) → ∇J = [mean of r, mean of r·x], r = ŷ − y
     check_minibatch_descent(minibatch_descent)
         minibatch_descent(theta, x, y, lr, batch_size, epochs, seed) → θ after ``epochs`` epochs: each epoch
         draws rng.permutation(N) from one rng = np.random.default_rng(seed), cuts it into slices of B (the
         last one shorter) and takes one step θ ← θ − α ∇J_batch per slice
+    check_max_stable_lr(max_stable_lr)    max_stable_lr(x) → 2/h_max of H = [[1, x̄], [x̄, mean of x²]]
 
 Each Mistake is a wrong implementation with the student's signature; the cases are chosen so that every
 mistake differs from the reference and from every other mistake on at least one case.  While a check
@@ -290,6 +291,64 @@ minibatch_descent = WriteItYourself(
     success="minibatch_descent is right: a new shuffle every epoch, one step per slice (the last one shorter), "
             "on every case.")
 
-EXERCISES = {"gradient": gradient, "minibatch_descent": minibatch_descent}
+# ---- Exercise 3 (optional): the largest stable learning rate -----------------------------------------
+def max_stable_lr_reference(x):
+    """2/h_max, h_max the largest eigenvalue of H = [[1, x̄], [x̄, mean of x²]], the regression's Hessian."""
+    H = np.array([[1.0, x.mean()], [x.mean(), (x * x).mean()]])
+    return 2.0 / np.linalg.eigvalsh(H)[-1]
+
+
+def _hessian(x):
+    return np.array([[1.0, x.mean()], [x.mean(), (x * x).mean()]])
+
+
+def _zigzag_edge(x):
+    return 1.0 / np.linalg.eigvalsh(_hessian(x))[-1]
+
+
+def _h_min(x):
+    return 2.0 / np.linalg.eigvalsh(_hessian(x))[0]
+
+
+def _hessian_sums(x):
+    return 2.0 / np.linalg.eigvalsh(np.array([[len(x), x.sum()], [x.sum(), (x * x).sum()]]))[-1]
+
+
+def _diagonal_only(x):
+    return 2.0 / max(1.0, (x * x).mean())
+
+
+def _slope_only(x):
+    return 2.0 / (x * x).mean()
+
+
+def _limit_library(x):
+    return surfaces.linear_regression(x, np.zeros_like(x)).max_stable_lr()
+
+
+max_stable_lr = WriteItYourself(
+    "max_stable_lr", max_stable_lr_reference,
+    cases=[Case("7 positive x", (_x7,)), Case("4 x of mixed sign", (_x4,)), Case("30 x", (_x30,)),
+           Case("3 small x", (np.array([0.2, 0.5, 0.9]),))],
+    outputs=("α limit",),
+    mistakes=[
+        Mistake("1/h_max", "that is 1/h_max, where the zig-zag starts; descent still converges up to 2/h_max, "
+                "where the factor 1 − αh_max reaches −1.", _zigzag_edge),
+        Mistake("h_min", "you used the smallest eigenvalue: the most curved direction (the largest eigenvalue, "
+                "h_max) breaks first, so the limit is 2/h_max.", _h_min),
+        Mistake("sums instead of means", "your H is N times too large: J is a mean over the examples, so H's "
+                "entries are the means 1, x̄ and mean of x², not sums.", _hessian_sums),
+        Mistake("diagonal only", "you ignored the off-diagonal x̄: the eigenvalues of H are not its diagonal "
+                "entries unless x̄ = 0; use np.linalg.eigvalsh(H).", _diagonal_only),
+        Mistake("slope curvature only", "2/mean(x²) uses only ∂²J/∂θ₁²; the limit comes from the largest "
+                "eigenvalue of the whole 2×2 H.", _slope_only),
+    ],
+    library=Mistake("used the library", "Exercise 3 asks you to build H from x and find its largest "
+                    "eigenvalue yourself (np.linalg.eigvalsh), not to ask lessonlib's surface", _limit_library),
+    title="Exercise 3",
+    success="max_stable_lr is right: 2/h_max from the eigenvalues of H = [[1, x̄], [x̄, mean of x²]], on every case.")
+
+EXERCISES = {"gradient": gradient, "minibatch_descent": minibatch_descent, "max_stable_lr": max_stable_lr}
 check_gradient = gradient.check
 check_minibatch_descent = minibatch_descent.check
+check_max_stable_lr = max_stable_lr.check
