@@ -124,13 +124,13 @@ def test_plot_training_curves_scales():
     import matplotlib.pyplot as plt
     X, Y = data.make_moons(30, noise=0.2, seed=1)
     net = lab.classifier([2, 5, 2], seed=2)
-    history = lab.fit(net, X[:, :20], Y[:, :20], epochs=5, X_test=X[:, 20:], Y_test=Y[:, 20:])
+    history = lab.fit(net, X[:, :20], Y[:, :20], epochs=5, X_val=X[:, 20:], Y_val=Y[:, 20:])
     fig, (a, b) = plt.subplots(1, 2)
     lab.plot_training_curves(history, a, held_out="validation")
     lab.plot_training_curves(history, b, held_out="validation", log=False)
     assert a.get_yscale() == "log" and b.get_yscale() == "linear"
     assert [t.get_text() for t in b.get_legend().get_texts()] == ["training set", "validation set"]
-    np.testing.assert_array_equal(b.lines[1].get_ydata(), history.test_cost)
+    np.testing.assert_array_equal(b.lines[1].get_ydata(), history.val_cost)
     plt.close(fig)
 
 
