@@ -54,16 +54,19 @@ def racers(lr, beta=0.9):
 def plot_descents(surface, optimizers, steps, ax=None, title=None):
     """Contours of ``surface`` and the path of each optimizer (label → lessonlib optimizer); returns the Axes.
 
-    The color is the optimizer's (the label's first word); a second run of the same optimizer gets
-    another line style.  Later paths are drawn over earlier ones, thinner; every path's end is a large
+    The color is the optimizer's (the label's first word); a second run of the same optimizer is dotted
+    with hollow markers.  Later paths are drawn over earlier ones, thinner; every path's end is a large
     marker on top of all of them, so a path hidden under another still shows where it stopped."""
-    ax = plots.plot_contours(surface, ax, colors="#b0b0b0")
+    ax, used = plots.plot_contours(surface, ax, colors="#b0b0b0"), set()
     for i, (label, opt) in enumerate(optimizers.items()):
         path = surfaces.descend(surface, opt, steps)
         end = " (diverged)" if path.diverged else ""
         color, marker = COLORS[label.split(",")[0]], "o.sd^v"[i % 6]
-        ax.plot(path.theta[:, 0], path.theta[:, 1], marker=marker, linestyle=LINESTYLES[i % 4], color=color,
-                markersize=6 - 0.5 * i, linewidth=2.6 - 0.3 * i, label=f"{label}{end}", zorder=10 + i)
+        again = color in used                                  # a second run in one color: hollow markers, dotted
+        used.add(color)
+        ax.plot(path.theta[:, 0], path.theta[:, 1], marker="o" if again else marker, linestyle=":" if again else LINESTYLES[i % 4],
+                color=color, markerfacecolor="#ffffff" if again else color, markersize=7 if again else 6 - 0.5 * i,
+                linewidth=2.6 - 0.3 * i, label=f"{label}{end}", zorder=10 + i)
         ax.plot(*path.theta[-1], marker="o" if marker == "." else marker, color=color, markersize=12,
                 markeredgecolor="#ffffff", zorder=30 + i)
     ax.plot(*surface.start, "s", color="#000000", markersize=8)

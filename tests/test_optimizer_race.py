@@ -5,9 +5,10 @@ import numpy as np
 import pytest
 
 from lessonlib import optimizer_race as race
-from lessonlib import schedules, surfaces
+from lessonlib import optimizers, schedules, surfaces
 from lessonlib.data import load_study_hours
 from lessonlib.descent_lab import regression_gradient
+from lessonlib.exercises import harness
 from lessonlib.exercises import optimizers as ex
 from lessonlib.optimizers import SGD, AdaGrad, Adam, RMSProp
 
@@ -229,11 +230,45 @@ def test_every_catalogued_mistake_is_named_and_reference_passes(name):
 
 def test_momentum_cases_separate_the_book_forms():
     """α ≠ 1 − μ in some case, so the average form is not 'α applied twice'."""
-    assert any(c.args[3] != 1 - c.args[4] for c in ex.MOMENTUM.cases)
-    result = ex.MOMENTUM.diagnose(lambda theta, g, v, lr, mu: (theta - lr * (mu * v + (1 - mu) * g), mu * v + (1 - mu) * g))
-    assert result.mistake == "average form" and "μv + (1 − μ)g" in result.message
-    result = ex.MOMENTUM.diagnose(lambda theta, g, v, lr, mu: (theta + mu * v - lr * g, mu * v - lr * g))
-    assert result.mistake == "velocity form" and "μv − αg" in result.message
+    assert any(c.args[2] != 1 - c.args[3] for c in ex.MOMENTUM.cases)
+    message = next(m.message for m in ex.MOMENTUM.mistakes if m.name == "average form")
+    assert "μv + (1 − μ)g" in message
+    message = next(m.message for m in ex.MOMENTUM.mistakes if m.name == "velocity form")
+    assert "μv − αg" in message
+
+
+def test_the_library_versions_are_right_without_the_stubs_and_named_with_them():
+    """Each 'used_library' mistake is the library's right answer (so only the switch-off names it)."""
+    for exercise in ex.EXERCISES.values():
+        wrong = next(m.fn for m in exercise.mistakes if m.name == "used_library")
+        for case in exercise.cases:
+            got = harness.as_outputs(wrong(*case.args), exercise.outputs)[0]
+            assert all(np.allclose(a, b, rtol=1e-12, atol=1e-12) for a, b in zip(got, exercise.expected(case)))
+
+
+def test_a_one_line_library_call_in_the_notebook_is_named_used_library_and_the_names_come_back():
+    space = {"np": np, "SGD": optimizers.SGD, "Adam": optimizers.Adam, "schedules": schedules}
+    exec("def mom(gradient, theta, lr, mu, steps):\n"
+         "    opt, p, s, path = SGD(lr, momentum=mu), theta.copy(), {'v': np.zeros_like(theta)}, [theta.copy()]\n"
+         "    for k in range(steps):\n        opt.update(p, gradient(p), s)\n        path.append(p.copy())\n"
+         "    return np.array(path), s['v']\n"
+         "def adam(theta, g, v, s, t, lr, beta1, beta2, eps):\n"
+         "    st = {'v': v.copy(), 's': s.copy(), 't': t}\n    p = theta.copy()\n"
+         "    Adam(lr, beta1=beta1, beta2=beta2, eps=eps).update(p, g, st)\n    return p, st['v'], st['s'], st['t']\n"
+         "def sched(k, lr0, warmup, T):\n"
+         "    return lr0 * (k + 1) / warmup if k < warmup else schedules.cosine(lr0, T=T - warmup)(k - warmup)\n",
+         space)
+    for name, fn in [("momentum_descent", "mom"), ("adam_step", "adam"), ("warmup_cosine", "sched")]:
+        result = ex.EXERCISES[name].diagnose(space[fn])
+        assert result.mistake == "used_library" and "off limits" in result.message, (name, result)
+    assert space["SGD"] is optimizers.SGD and space["Adam"] is optimizers.Adam and space["schedules"] is schedules
+    assert ex.SGD is optimizers.SGD and ex.schedules is schedules        # the module's own names too
+
+
+def test_momentum_descent_reaches_the_floor_step():
+    """The notebook's claim: on a constant gradient the step grows to αg/(1 − μ)."""
+    path, v = ex.momentum_reference(lambda th: np.ones(1), np.zeros(1), 0.1, 0.9, 200)
+    assert -np.diff(path[:, 0])[-1] == pytest.approx(0.1 / (1 - 0.9), rel=1e-6)
 
 
 def test_adam_only_v_message_has_the_right_factor():
@@ -250,10 +285,38 @@ def test_exercise_fallback_and_guard():
     assert not r.passed and r.mistake == "other" and "t" in r.message
     r = ex.ADAM.diagnose(lambda *a: list(ex.adam_reference(*a)))     # a list for the tuple is fine
     assert r.passed
-    r = ex.STEP_DECAY.diagnose(lambda k, lr0, drop, every: 1 / 0)
+    r = ex.WARMUP_COSINE.diagnose(lambda k, lr0, warmup, T: 1 / 0)
     assert r.mistake == "error" and "ZeroDivisionError" in r.message
 
 
-def test_step_decay_reference_is_lessonlib():
-    for k in range(40):
-        assert ex.step_decay_reference(k, 0.03, 0.5, 10) == schedules.step_decay(0.03, 0.5, 10)(k)
+def test_warmup_cosine_shape():
+    values = [ex.warmup_cosine_reference(k, 0.1, 5, 25) for k in range(30)]
+    assert values[4] == pytest.approx(0.1) and values[5] == pytest.approx(0.1) and values[0] == pytest.approx(0.02)
+    assert values[25] == pytest.approx(0, abs=1e-15) and values[29] == pytest.approx(0, abs=1e-15)
+    assert all(a >= b for a, b in zip(values[5:], values[6:]))
+
+
+def test_markdown_numbers_after_the_fresh_reads():
+    """Numbers notebook 03's prose states after the review fixes."""
+    h_max, mu = 20.0, 0.9
+    assert 2 * (1 + mu) / ((1 + 2 * mu) * h_max) == pytest.approx(0.068, abs=5e-4)   # Nesterov ≈ 0.068 < 0.1
+    assert 2 * (1 + 0.8) / h_max == pytest.approx(0.18)                                # momentum at μ = 0.8
+    for m in (0.1, 0.5, 0.9, 0.99):                                                    # below plain GD's for any μ > 0
+        assert 2 * (1 + m) / (1 + 2 * m) < 2
+    assert np.sqrt(0.9) > race.rates(20.0)[0] > np.sqrt(0.7)                            # √μ floor vs GD's best 0.905
+    # the heavy ball with a flipping path θ_k = (−1)^k sits exactly on αh = 2(1 + μ)
+    ah = 2 * (1 + mu)
+    assert 1 == pytest.approx((1 - ah) * (-1) + mu * ((-1) - 1))
+    assert 0.03 / (1 - 0.9) == pytest.approx(0.3)                                      # exponential decay's Σα
+    assert 1 / (1 - 0.9) == pytest.approx(10) and 1 / (1 - 0.999) == pytest.approx(1000)
+    X, X_val, _, _ = race.digits_split()
+    assert X.shape[1] + X_val.shape[1] == 1347 and X_val.shape[1] == 337                # 75/25
+
+
+def test_the_turned_ravine_undoes_rmsprops_advantage():
+    ravine = surfaces.ravine()
+    turn = np.array([[1.0, -1.0], [1.0, 1.0]]) / np.sqrt(2)
+    tilted = surfaces.quadratic(turn @ ravine.hessian @ turn.T, start=tuple(turn @ ravine.start))
+    straight = surfaces.descend(ravine, RMSProp(0.1, rho=0.9), 60).cost[-1]
+    turned = surfaces.descend(tilted, RMSProp(0.1, rho=0.9), 60).cost[-1]
+    assert turned > 1e6 * max(straight, 1e-20)

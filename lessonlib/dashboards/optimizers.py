@@ -88,7 +88,7 @@ def _race(lr, beta, surface, scale, steps, on):
         return None
 
     controls = {"lr": dash.log_slider("α (learning rate)", lr, -4, 0),
-                "beta": dash.float_slider("β (μ, β₁)", beta, 0.0, 0.99, 0.01),
+                "beta": dash.float_slider("μ (momentum), β₁ (Adam)", beta, 0.0, 0.99, 0.01),
                 "surface": dash.dropdown("surface", list(RACE_SURFACES), surface),
                 "scale": dash.log_slider("cost scale c", scale, -2, 2, step=0.25),
                 "steps": dash.int_slider("steps", steps, 10, MAX_STEPS, 10)}

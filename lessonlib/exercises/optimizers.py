@@ -1,12 +1,21 @@
-"""Notebook 03's exercises: the momentum step, the Adam step written whole, a step-decay schedule.
+"""Notebook 03's exercises: momentum descent (the heavy-ball loop), the Adam step written whole, and a
+warm-up + cosine schedule (not printed in the notebook: the student builds it from its description).
 
-    from lessonlib.exercises.optimizers import check_momentum_step
-    check_momentum_step(momentum_step)        # prints ✓ or ✗ and names the mistake
+    from lessonlib.exercises.optimizers import check_momentum_descent
+    check_momentum_descent(momentum_descent)        # prints ✓ or ✗ and names the mistake
+
+Each check runs the student's function with lessonlib's optimizers, schedules and the race helpers switched
+off (every such name in the function's globals is a stub while it runs, restored in a ``finally``): a call
+of the library instead of the code is the catalogued mistake "used_library".
 """
+import math
+
 import numpy as np
 
-from .. import schedules
-from .harness import Case, Exercise, Mistake
+from .. import optimizer_race as race
+from .. import optimizers, schedules, surfaces
+from ..optimizers import SGD, AdaGrad, Adam, RMSProp
+from .harness import Case, Exercise, Mistake, Result
 
 _rng = np.random.default_rng(3)
 _T2, _G2, _V2 = _rng.normal(size=2), _rng.normal(size=2), _rng.normal(size=2)
@@ -14,51 +23,141 @@ _T23, _G23, _V23 = _rng.normal(size=(2, 3)), _rng.normal(size=(2, 3)), _rng.norm
 _S2, _S23 = _rng.uniform(0.2, 1.5, size=2), _rng.uniform(0.2, 1.5, size=(2, 3))
 
 
-# ---- Exercise 1: one heavy-ball step, this series' form v ← μv + g, θ ← θ − αv -----------------------------
-def momentum_reference(theta, g, v, lr, mu):
-    v = mu * v + g
-    return theta - lr * v, v
+# ---- the library switched off while the student's function runs -------------------------------------
+class LibraryOff(Exception):
+    """Raised by the stand-in for a library name an exercise asks the student not to use."""
 
 
-MOMENTUM = Exercise(
-    "momentum_step", momentum_reference,
-    cases=[Case("first step (v = 0), α = 0.1, μ = 0.9", (_T2, _G2, np.zeros(2), 0.1, 0.9)),
-           Case("a later step (v ≠ 0), α = 0.1, μ = 0.9", (_T2, _G2, _V2, 0.1, 0.9)),
-           Case("2×3 arrays, v ≠ 0, α = 0.02, μ = 0.8", (_T23, _G23, _V23, 0.02, 0.8)),
-           Case("v ≠ 0, α = 0.5, μ = 0.5", (_T2, _G2, _V2, 0.5, 0.5))],
-    outputs=("θ", "v"),
+class _Stub:
+    """Stands in for a function, a class or a module: calling it or reading any attribute raises."""
+
+    def __init__(self, message):
+        self._message = message
+
+    def __call__(self, *args, **kwargs):
+        raise LibraryOff(self._message)
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        raise LibraryOff(self._message)
+
+
+OFF_LIMITS = ("SGD", "Adam", "AdaGrad", "RMSProp", "optimizers", "schedules", "race", "optimizer_race",
+              "surfaces", "descend", "momentum_lessonlib", "cosine", "step_decay", "exponential")
+
+
+class NoLibraryExercise(Exercise):
+    """An Exercise whose function runs with every OFF_LIMITS name of its globals (the notebook's, or this
+    module's for a catalogued mistake) replaced by a stub; the originals come back in a ``finally``.  A call
+    of one is the catalogued mistake "used_library" (message: ``off_message``)."""
+
+    def __init__(self, *args, off_message="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.off_message = off_message
+
+    def run(self, fn, case):
+        space = getattr(fn, "__globals__", None)
+        if fn is self.reference or not isinstance(space, dict):
+            return super().run(fn, case)
+        saved = {name: space[name] for name in OFF_LIMITS if name in space}
+        try:
+            space.update({name: _Stub(self.off_message) for name in saved})
+            return super().run(fn, case)
+        finally:
+            space.update(saved)
+
+    def diagnose(self, fn):
+        result = super().diagnose(fn)
+        if result.mistake == "error" and LibraryOff.__name__ in result.message:
+            return Result(self.name, False, "used_library", self.off_message)
+        return result
+
+
+# ---- Exercise 1: the heavy-ball loop, v ← μv + g, θ ← θ − αv, from v = 0 ------------------------------
+def momentum_reference(gradient, theta, lr, mu, steps):
+    v, path = np.zeros_like(theta), [theta]
+    for k in range(steps):
+        v = mu * v + gradient(theta)
+        theta = theta - lr * v
+        path.append(theta)
+    return np.array(path), v
+
+
+def _momentum(velocity=lambda v, g, lr, mu: mu * v + g, move=lambda theta, v, g, lr, mu: theta - lr * v,
+              once=False, old=False, start=True):
+    """The heavy-ball loop with one piece replaced."""
+    def momentum_descent(gradient, theta, lr, mu, steps):
+        v, path, g0 = np.zeros_like(theta), [theta] if start else [], gradient(theta)
+        for k in range(steps):
+            g = g0 if once else gradient(theta)
+            v_new = velocity(v, g, lr, mu)
+            theta = move(theta, v if old else v_new, g, lr, mu)
+            v = v_new
+            path.append(theta)
+        return np.array(path), v
+    return momentum_descent
+
+
+def momentum_by_library(gradient, theta, lr, mu, steps):
+    """The mistake "used_library": lessonlib's SGD does the update."""
+    opt, p, state, path = SGD(lr, momentum=mu), np.array(theta, dtype=float), {"v": np.zeros_like(theta)}, [theta]
+    for k in range(steps):
+        opt.update(p, gradient(p), state)
+        path.append(p.copy())
+    return np.array(path), state["v"]
+
+
+MOMENTUM_OFF = ("Exercise 1 asks you to write the loop and the update yourself: lessonlib's optimizers (SGD, "
+                "…), surfaces.descend and the race helpers are off limits here. Start from v = 0 and "
+                "repeat v ← μv + g, θ ← θ − αv, with g = gradient(θ).")
+_RAVINE = np.array([1.0, 20.0])
+
+MOMENTUM = NoLibraryExercise(
+    "momentum_descent", momentum_reference,
+    cases=[Case("one step on the ravine (h = 1, 20), α = 0.03, μ = 0.9",
+                (lambda th: _RAVINE * th, np.array([-2.8, 1.0]), 0.03, 0.9, 1)),
+           Case("5 steps on the ravine, α = 0.03, μ = 0.9",
+                (lambda th: _RAVINE * th, np.array([-2.8, 1.0]), 0.03, 0.9, 5)),
+           Case("6 steps, 3 parameters, g = tanh(θ) + 0.3, α = 0.2, μ = 0.6",
+                (lambda th: np.tanh(th) + 0.3, np.array([1.0, -0.5, 2.0]), 0.2, 0.6, 6)),
+           Case("4 steps on a 2×3 array, g = θ, α = 0.5, μ = 0.5",
+                (lambda th: th, _T23, 0.5, 0.5, 4))],
+    outputs=("the path θ_0 … θ_steps", "v"),
     mistakes=[
-        Mistake("no velocity", "the velocity is not carried over: your v is just g each step, so this is plain "
-                "gradient descent. Start from the v you were given: v ← μv + g.",
-                lambda theta, g, v, lr, mu: (theta - lr * g, g)),
+        Mistake("no velocity", "the velocity is not carried over: v is just g each step, so this is plain "
+                "gradient descent. Keep v from step to step: v ← μv + g.",
+                _momentum(velocity=lambda v, g, lr, mu: g)),
         Mistake("sign", "sign error: θ moves along +v, uphill. The step is θ ← θ − αv.",
-                lambda theta, g, v, lr, mu: (theta + lr * (mu * v + g), mu * v + g)),
+                _momentum(move=lambda theta, v, g, lr, mu: theta + lr * v)),
         Mistake("alpha twice", "α applied twice: v ← μv + αg puts α into v, and θ ← θ − αv applies it again. "
                 "In this series' form v ← μv + g holds no α.",
-                lambda theta, g, v, lr, mu: (theta - lr * (mu * v + lr * g), mu * v + lr * g)),
+                _momentum(velocity=lambda v, g, lr, mu: mu * v + lr * g)),
         Mistake("average form", "that is the 'average' form v ← μv + (1 − μ)g, θ ← θ − αv (a running mean of "
-                "gradients, as in Adam's v): it is this series' form with α replaced by α(1 − μ), a 10× smaller "
-                "step at μ = 0.9. Here v ← μv + g (a running sum).",
-                lambda theta, g, v, lr, mu: (theta - lr * (mu * v + (1 - mu) * g), mu * v + (1 - mu) * g)),
-        Mistake("velocity form", "that is the 'velocity' form v ← μv − αg, θ ← θ + v (Sutskever et al.): its v is "
-                "−α times this series' v, so your first step from v = 0 is right but the v you return is not. "
+                "gradients, as in Adam's first moment): it is this series' form with α replaced by α(1 − μ), a "
+                "10× smaller step at μ = 0.9. Here v ← μv + g (a running sum).",
+                _momentum(velocity=lambda v, g, lr, mu: mu * v + (1 - mu) * g)),
+        Mistake("velocity form", "that is the 'velocity' form v ← μv − αg, θ ← θ + v (Sutskever et al.): the "
+                "path is right, but its v is −α times this series' v, so the v you return is not. "
                 "Here v ← μv + g and α multiplies v only in θ ← θ − αv.",
-                lambda theta, g, v, lr, mu: (theta + (mu * v - lr * g), mu * v - lr * g)),
-        Mistake("alpha inside v", "your v holds α (v ← μv + αg, θ ← θ − v): with a constant α your θ follows the "
-                "same path, but the v you return is α times too small, and the two part as soon as α changes. "
+                _momentum(velocity=lambda v, g, lr, mu: mu * v - lr * g, move=lambda theta, v, g, lr, mu: theta + v)),
+        Mistake("alpha inside v", "your v holds α (v ← μv + αg, θ ← θ − v): with a constant α the path is "
+                "right, but the v you return is α times this series' v, and the two part as soon as α changes. "
                 "Here v ← μv + g and α multiplies v only in θ ← θ − αv.",
-                lambda theta, g, v, lr, mu: (theta - (mu * v + lr * g), mu * v + lr * g)),
-        Mistake("v not updated", "v is not updated: return the new velocity μv + g so that the next step can use it.",
-                lambda theta, g, v, lr, mu: (theta - lr * (mu * v + g), v)),
+                _momentum(velocity=lambda v, g, lr, mu: mu * v + lr * g, move=lambda theta, v, g, lr, mu: theta - v)),
         Mistake("old velocity", "θ moves with the old velocity: update v ← μv + g first, then θ ← θ − αv "
-                "with the new v.",
-                lambda theta, g, v, lr, mu: (theta - lr * v, mu * v + g)),
+                "with the new v (your first step does not move at all).", _momentum(old=True)),
         Mistake("nesterov", "that is Nesterov's step θ ← θ − α(g + μv); this exercise asks for plain (heavy-ball) "
-                "momentum, θ ← θ − αv.",
-                lambda theta, g, v, lr, mu: (theta - lr * (g + mu * (mu * v + g)), mu * v + g)),
+                "momentum, θ ← θ − αv.", _momentum(move=lambda theta, v, g, lr, mu: theta - lr * (g + mu * v))),
+        Mistake("gradient once", "the gradient is computed once, before the loop: call gradient(θ) at every "
+                "step, at the θ the path has reached.", _momentum(once=True)),
+        Mistake("start missing", "the path should begin with the start θ_0: steps + 1 rows, θ_0 … θ_steps.",
+                _momentum(start=False)),
+        Mistake("used_library", MOMENTUM_OFF, momentum_by_library),
     ],
-    success="momentum_step matches SGD(lr, momentum=mu) on every case: v ← μv + g, θ ← θ − αv, "
-            "on a first step, later steps and 2×3 arrays.")
+    off_message=MOMENTUM_OFF,
+    success="momentum_descent matches SGD(lr, momentum=mu) on every case: from v = 0, v ← μv + g, θ ← θ − αv, "
+            "with a fresh gradient at every step.")
 
 
 # ---- Exercise 2: one Adam step, written whole -----------------------------------------------------------
@@ -88,7 +187,17 @@ def _only_v_message(beta2=0.999):
             f"(s = (1 − β₂)g² after one step).")
 
 
-ADAM = Exercise(
+def adam_by_library(theta, g, v, s, t, lr, beta1, beta2, eps):
+    """The mistake "used_library": lessonlib's Adam does the step."""
+    p, state = np.array(theta, dtype=float), {"v": np.array(v, dtype=float), "s": np.array(s, dtype=float), "t": t}
+    Adam(lr, beta1=beta1, beta2=beta2, eps=eps).update(p, g, state)
+    return p, state["v"], state["s"], state["t"]
+
+
+ADAM_OFF = ("Exercise 2 asks you to write Adam's step yourself: lessonlib's Adam (and the other optimizers) "
+            "are off limits here. Update v and s, count t, correct both, then step.")
+
+ADAM = NoLibraryExercise(
     "adam_step", adam_reference,
     cases=[Case("first step (t = 0, v = s = 0), α = 0.01, β₁ = 0.9, β₂ = 0.999",
                 (_T2, _G2, np.zeros(2), np.zeros(2), 0, 0.01, 0.9, 0.999, 1e-8)),
@@ -122,41 +231,68 @@ ADAM = Exercise(
         Mistake("t not returned", "θ, v and s are right but the t you return is the old one: return t + 1 so that "
                 "the next step corrects with the right power.",
                 lambda *args: adam_reference(*args)[:3] + (args[4],)),
+        Mistake("used_library", ADAM_OFF, adam_by_library),
     ],
+    off_message=ADAM_OFF,
     success="adam_step matches lessonlib's Adam on the first step, a later step with 2×3 arrays and a large ε.")
 
 
-# ---- Exercise 3: a step-decay schedule ----------------------------------------------------------------
-def step_decay_reference(k, lr0, drop, every):
-    return schedules.step_decay(lr0, drop=drop, every=every)(k)
+# ---- Exercise 3: linear warm-up, then a cosine down to 0 (described in words only) ----------------------
+def warmup_cosine_reference(k, lr0, warmup, T):
+    if k < warmup:
+        return lr0 * (k + 1) / warmup
+    return lr0 * (1 + math.cos(math.pi * min(k - warmup, T - warmup) / (T - warmup))) / 2
 
 
-STEP_DECAY = Exercise(
-    "step_decay", step_decay_reference,
-    cases=[Case(f"k = {k}, α₀ = 0.1, drop = 0.5, every = 10", (k, 0.1, 0.5, 10)) for k in (0, 5, 9, 10, 15, 25)]
-    + [Case("k = 7, α₀ = 0.3, drop = 0.1, every = 3", (7, 0.3, 0.1, 3))],
+def _warmup_cosine(ramp=lambda k, lr0, w: lr0 * (k + 1) / w, switch=lambda k, w: k < w,
+                   phase=lambda k, w, T: min(k - w, T - w) / (T - w), half=0.5):
+    """The reference with one piece replaced: the ramp, where it ends, or the cosine's phase."""
+    def warmup_cosine(k, lr0, warmup, T):
+        if switch(k, warmup):
+            return ramp(k, lr0, warmup)
+        return lr0 * (1 + math.cos(math.pi * phase(k, warmup, T))) * half
+    return warmup_cosine
+
+
+def warmup_cosine_by_library(k, lr0, warmup, T):
+    """The mistake "used_library": lessonlib's cosine schedule, shifted by the warm-up."""
+    return lr0 * (k + 1) / warmup if k < warmup else schedules.cosine(lr0, T=T - warmup)(k - warmup)
+
+
+WARMUP_OFF = ("Exercise 3 asks you to write the schedule yourself: lessonlib.schedules (cosine, step_decay, "
+              "…) is off limits here. Use math.cos (or np.cos) and k, lr0, warmup, T.")
+
+WARMUP_COSINE = NoLibraryExercise(
+    "warmup_cosine", warmup_cosine_reference,
+    cases=[Case(f"k = {k}, α₀ = 0.1, warmup = 5, T = 25", (k, 0.1, 5, 25)) for k in (0, 2, 4, 5, 10, 25, 30)]
+    + [Case("k = 2, α₀ = 0.3, warmup = 1, T = 3", (2, 0.3, 1, 3))],
     outputs=("α_k",),
     mistakes=[
-        Mistake("every step", "α drops at every epoch (drop^k); it should drop once every `every` epochs: "
-                "drop^⌊k / every⌋.", lambda k, lr0, drop, every: lr0 * drop ** k),
-        Mistake("no floor", "the exponent k / every is not rounded down, so α decays smoothly instead of in "
-                "steps: use k // every.", lambda k, lr0, drop, every: lr0 * drop ** (k / every)),
-        Mistake("round", "round(k / every) rounds half-way epochs up (k = 15 → 2); the schedule needs the floor "
-                "⌊k / every⌋ (k // every).", lambda k, lr0, drop, every: lr0 * drop ** round(k / every)),
-        Mistake("ceil", "the ceiling ⌈k / every⌉ drops α already at k = 1; use the floor, k // every.",
-                lambda k, lr0, drop, every: lr0 * drop ** int(np.ceil(k / every))),
-        Mistake("off by one", "off by one: (k + 1) // every drops α one epoch early (at k = 9 instead of 10). "
-                "Epochs count from k = 0, and α₀ holds for k = 0 … every − 1.",
-                lambda k, lr0, drop, every: lr0 * drop ** ((k + 1) // every)),
-        Mistake("k from 1", "(k − 1) // every assumes epochs count from 1; here they count from k = 0, so "
-                "α_0 must be α₀.", lambda k, lr0, drop, every: lr0 * drop ** ((k - 1) // every)),
-        Mistake("product", "drop multiplies ⌊k / every⌋ instead of being raised to it: α_k = α₀ · drop^⌊k/every⌋.",
-                lambda k, lr0, drop, every: lr0 * drop * (k // every)),
+        Mistake("ramp from 0", "the warm-up starts at α = 0 (α₀·k/warmup), so epoch 0 learns nothing: it should "
+                "rise in equal steps from α₀/warmup at k = 0 to α₀ at k = warmup − 1, α₀·(k + 1)/warmup.",
+                _warmup_cosine(ramp=lambda k, lr0, w: lr0 * k / w)),
+        Mistake("ramp one too long", "the warm-up runs one epoch too long (k ≤ warmup), so α overshoots α₀ at "
+                "k = warmup: the cosine starts at k = warmup, with α = α₀.",
+                _warmup_cosine(switch=lambda k, w: k <= w)),
+        Mistake("cosine from 0", "the cosine counts from k = 0 instead of from the end of the warm-up, so α is "
+                "already below α₀ when the warm-up ends: its phase is (k − warmup)/(T − warmup).",
+                _warmup_cosine(phase=lambda k, w, T: min(k, T) / T)),
+        Mistake("cosine over T", "the cosine's length is T, not T − warmup, so α has not reached 0 at k = T: "
+                "its phase is (k − warmup)/(T − warmup), which is 1 at k = T.",
+                _warmup_cosine(phase=lambda k, w, T: min(k - w, T) / T)),
+        Mistake("no clamp", "after k = T the cosine rises again; α must stay at 0 from k = T on (clamp the "
+                "phase at 1: min(k − warmup, T − warmup)).",
+                _warmup_cosine(phase=lambda k, w, T: (k - w) / (T - w))),
+        Mistake("no half", "α is twice too large after the warm-up: the cosine part is α₀·½(1 + cos(π·phase)), "
+                "which starts at α₀, not 2α₀.", _warmup_cosine(half=1.0)),
+        Mistake("used_library", WARMUP_OFF, warmup_cosine_by_library),
     ],
-    success="step_decay matches lessonlib.schedules.step_decay: α₀ · drop^⌊k / every⌋ on every case.")
+    off_message=WARMUP_OFF,
+    success="warmup_cosine is right on every case: α₀(k + 1)/warmup during the warm-up, then "
+            "α₀·½(1 + cos(π(k − warmup)/(T − warmup))) down to 0 at k = T, and 0 after.")
 
 
-EXERCISES = {e.name: e for e in (MOMENTUM, ADAM, STEP_DECAY)}
-check_momentum_step = EXERCISES["momentum_step"].check
+EXERCISES = {e.name: e for e in (MOMENTUM, ADAM, WARMUP_COSINE)}
+check_momentum_descent = EXERCISES["momentum_descent"].check
 check_adam_step = EXERCISES["adam_step"].check
-check_step_decay = EXERCISES["step_decay"].check
+check_warmup_cosine = EXERCISES["warmup_cosine"].check
