@@ -128,7 +128,7 @@ def statuses(graded, student):
 
 
 def test_the_correct_notebook_passes_every_exercise(graded):
-    assert statuses(graded, "correct") == ["passed", "passed"]
+    assert {r["status"] for (student, _), r in graded["table"].items() if student == "correct"} == {"passed"}
     assert graded["table"][("correct", 1)]["problems"] == ""
 
 
@@ -183,5 +183,6 @@ def test_one_feedback_file_per_student(graded):
     students = {s for s, _ in graded["table"]}
     assert {p.stem for p in folder.glob("*.md")} == {grade.safe_name(s) for s in students}
     text = (folder / "correct.md").read_text(encoding="utf-8")
-    assert "2 of 2 exercises passed" in text and "✓ Exercise 1" in text
+    n = sum(1 for student, _ in graded["table"] if student == "correct")
+    assert f"{n} of {n} exercises passed" in text and "✓ Exercise 1" in text
     assert "Note: the kernel died" in (folder / "crash.md").read_text(encoding="utf-8")
