@@ -213,6 +213,8 @@ def test_section4_answers(lams):
     assert max(np.abs(W).max() for W in lams.nets[at[0.1]].weights) < 1e-3   # "largest weight close to 0"
     best = lams.index(lab.best_lambda(lams.values, lams.cost["validation"]))
     assert lams.accuracy["train"][at[1e-2]] < lams.accuracy["train"][best] - 0.05   # the cliff right of the choice
+    plateau = lams.accuracy["train"][(lams.values >= 1e-2) & (lams.values <= 0.05)]
+    assert np.all(np.abs(plateau - 0.8) < 0.03)                                # "a plateau near 80 %"
 
 
 def test_adam_decay_depends_on_the_gradient_history_adamw_does_not():
