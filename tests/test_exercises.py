@@ -131,3 +131,10 @@ def test_every_lessons_reference_passes_and_every_catalogued_mistake_is_named(ex
 
 def test_every_lesson_has_exercises():
     assert len(list(catalogued())) >= 8, "each of the four lessons has at least two checked exercises"
+
+
+def test_under_nbgrader_a_failed_check_raises_so_the_cell_scores_zero(monkeypatch, capsys):
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    with pytest.raises(AssertionError, match="you moved uphill"):
+        TOY.check(lambda theta, g, lr: (theta + lr * g, lr * g))
+    assert TOY.check(step).passed

@@ -12,20 +12,9 @@ import warnings
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from PIL import Image
 
-from ..plots import presentation_style
-
-
-def new_figure(figsize=(11, 4.2), ncols=1, nrows=1, **subplot_kw):
-    """A Figure outside pyplot (nothing shows until asked) in the presentation style; returns (fig, axes)."""
-    with presentation_style():
-        fig = Figure(figsize=figsize, dpi=80, layout="constrained")
-        FigureCanvasAgg(fig)
-        axes = fig.subplots(nrows, ncols, squeeze=False, **subplot_kw)
-    return fig, axes.ravel() if axes.size > 1 else axes[0, 0]
+from ..plots import new_figure, presentation_style  # noqa: F401  (new_figure: for the dashboards)
 
 
 def animated_artists(fig):

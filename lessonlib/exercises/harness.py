@@ -9,9 +9,11 @@ with the same signature, so the catalogue can be tested by feeding every mistake
 
 Nothing the student writes (an exception, a wrong type, a list for a tuple, NaN, overflow, an
 infinite loop) surfaces as the check's own traceback.  Every result is also appended to
-``RESULTS`` (exercise name, passed, mistake name) for ``python -m lessonlib.grade``.
+``RESULTS`` (exercise name, passed, mistake name) for ``python -m lessonlib.grade``; under nbgrader's
+autograder (NBGRADER_EXECUTION set) a failed check also raises, so nbgrader scores it.
 """
 import copy
+import os
 import signal
 import threading
 import warnings
@@ -219,4 +221,6 @@ class Exercise:
         result = self.diagnose(fn)
         print(("✓ " if result.passed else "✗ ") + result.message)
         RESULTS.append(result)
+        if not result.passed and os.environ.get("NBGRADER_EXECUTION") in ("autograde", "validate"):
+            raise AssertionError(result.message)        # nbgrader marks a test cell failed only if it raises
         return result

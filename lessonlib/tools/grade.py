@@ -32,7 +32,7 @@ import tempfile
 from pathlib import Path
 
 MARKER = "<<lessonlib-grade>>"
-HEADING = re.compile(r"^#{1,6}\s*Exercise\s+(\d+)\s*[:.—-]?\s*(.*)$", re.M)
+HEADING = re.compile(r"^#{1,6}\s*Exercise\s+(\d+)\s*(?:\((?:optional)\))?\s*[:.—-]?\s*(.*)$", re.M)
 ANY_HEADING = re.compile(r"^#{1,2}\s", re.M)
 CHECK_CALL = re.compile(r"\bcheck_(\w+)\s*\(")
 COLUMNS = ["student", "notebook", "exercise", "title", "check", "status", "mistake", "message", "problems"]
