@@ -353,3 +353,13 @@ def test_the_library_sweep_is_switched_off_in_the_check_and_restored():
         assert result.mistake == "used the library's sweep", (name, result.message)
         assert "write that loop yourself" in result.message
     assert (lab.lambda_sweep, lab.best_lambda) == originals and namespace["best_lambda"] is originals[1]
+
+
+def test_the_early_stop_reference_is_the_rule_of_lessonlib_train():
+    from lessonlib.exercises.overfitting import early_stop
+    X, Y = data.make_moons(80, seed=4, **lab.MOONS)
+    X_val, Y_val = data.make_moons(80, seed=5, **lab.MOONS)
+    for patience in (3, 20):
+        net = lab.classifier([2, 16, 2], seed=1)
+        history = lab.fit(net, X, Y, epochs=400, X_val=X_val, Y_val=Y_val, early_stopping=patience)
+        assert early_stop(history.val_cost, patience) == (history.best_epoch, history.epochs)

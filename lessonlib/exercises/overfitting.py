@@ -2,6 +2,7 @@
 
   nielsen_step(W, b, delta, a_prev, lam2, N, lr) -> (W, b)       one SGD step with the λ''/(2N) Σw² penalty
   choose_lambda(lams, train, validation, test, sizes, epochs) -> λ  the λ sweep, chosen on the validation set
+  early_stop(val_costs, patience) -> (best epoch, stop epoch)      the rule of train(early_stopping=p)
 
 Each catalogued mistake is a wrong implementation with the student's signature (this series' and
 CS231n's conventions among them), so tests/test_exercises.py can feed each to its check.  The λ sweep
@@ -240,6 +241,80 @@ SWEEP = SweepExercise(
             "the test set stays unseen until the final report.")
 
 
-EXERCISES = {"nielsen_step": STEP, "choose_lambda": SWEEP}
+# ---- Exercise 3: the early-stopping rule -------------------------------------------------------
+def early_stop(val_costs, patience):
+    """Epochs 1, 2, …: the best is the last strict new minimum; stop once epoch − best = patience."""
+    best, best_cost = 0, np.inf
+    for epoch, cost in enumerate(val_costs, start=1):
+        if cost < best_cost:
+            best, best_cost = epoch, cost
+        elif epoch - best >= patience:
+            return best, epoch
+    return best, len(val_costs)
+
+
+def _stop_rule(improves=lambda c, best: c < best, stopped=lambda epoch, best, waited, p: epoch - best >= p,
+               reset=True, shift=0, keep_last=False):
+    """The early-stopping loop with one piece changed."""
+    def wrong(val_costs, patience):
+        best, best_cost, waited = 0, np.inf, 0
+        for epoch, cost in enumerate(val_costs, start=1):
+            if improves(cost, best_cost):
+                best, best_cost = epoch, cost
+                waited = 0 if reset else waited
+            else:
+                waited += 1
+                if stopped(epoch, best, waited, patience):
+                    return (epoch if keep_last else best) + shift, epoch + shift
+        return (len(val_costs) if keep_last else best) + shift, len(val_costs) + shift
+    return wrong
+
+
+def _looked_past_the_stop(val_costs, patience):
+    return int(np.argmin(val_costs)) + 1, len(val_costs)
+
+
+STOP_CASES = [Case("p = 3, a later dip after the stop", ([1.0, 0.8, 0.9, 0.85, 0.7, 0.75, 0.72, 0.71, 0.74, 0.6], 3)),
+              Case("p = 2, ties", ([0.5, 0.5, 0.5, 0.4, 0.4, 0.45, 0.41], 2)),
+              Case("p = 2, never stops", ([3.0, 2.0, 1.5, 1.4, 1.3], 2))]
+
+STOP = Exercise(
+    "early_stop", early_stop, cases=STOP_CASES, outputs=("best epoch", "stop epoch"),
+    mistakes=[
+        Mistake("counted from 0",
+                "both epochs are one too small: the first epoch is epoch 1 (history.val_cost[0] is measured "
+                "after epoch 1), so count with enumerate(val_costs, start=1).",
+                _stop_rule(shift=-1)),
+        Mistake("kept the last epoch",
+                "the kept epoch is the one training stopped at: early stopping keeps (restores) the BEST "
+                "epoch, the one with the lowest validation cost so far.",
+                _stop_rule(keep_last=True)),
+        Mistake("patience ignored",
+                "it stopped at the first epoch that did not improve: wait `patience` epochs after the best "
+                "one before stopping, since the validation cost is noisy.",
+                _stop_rule(stopped=lambda epoch, best, waited, p: True)),
+        Mistake("a tie counted as better",
+                "an equal cost moved the best epoch: only a strictly lower cost is an improvement (<, not "
+                "≤), as in lessonlib.train; otherwise a flat cost never stops.",
+                _stop_rule(improves=lambda c, best: c <= best)),
+        Mistake("waiting not reset at a new best",
+                "it counted every non-improving epoch since the start: the patience counts the epochs since "
+                "the BEST one, so a new best starts the count again.",
+                _stop_rule(reset=False, stopped=lambda epoch, best, waited, p: waited >= p)),
+        Mistake("one epoch too late",
+                "it stopped one epoch late (epoch − best > patience): stop as soon as `patience` epochs "
+                "have passed without a better cost, epoch − best ≥ patience.",
+                _stop_rule(stopped=lambda epoch, best, waited, p: epoch - best > p)),
+        Mistake("looked past the stop",
+                "it took the lowest cost of the whole list: training stops at the stop epoch, so the costs "
+                "after it are never measured. Walk through the epochs in order and stop there.",
+                _looked_past_the_stop),
+    ],
+    success="the best epoch is the last strict new minimum, and training stops as soon as epoch − best = "
+            "patience: the rule lessonlib.train(early_stopping=p) follows.")
+
+
+EXERCISES = {"nielsen_step": STEP, "choose_lambda": SWEEP, "early_stop": STOP}
 check_nielsen_step = STEP.check
 check_choose_lambda = SWEEP.check
+check_early_stop = STOP.check
