@@ -24,7 +24,7 @@ def stability_hint(surface, beta):
 def optimizer_race(lr=0.03, beta=0.8, surface="ravine", scale=1.0, steps=MAX_STEPS, on=("sgd", "momentum", "adam")):
     """Six lessonlib optimizers on one surface: paths (left) and J − J* per step (right), redrawn live.
 
-    Controls: α, β (μ for momentum/Nesterov, β₁ for Adam), the surface, a cost scale c (J → cJ,
+    Controls: α, one slider "μ (momentum), β₁ (Adam)" (argument beta), the surface, a cost scale c (J → cJ,
     so ∇J → c∇J), the number of steps and a tick box per optimizer."""
     with plots.presentation_style():
         return _race(lr, beta, surface, scale, steps, on)
