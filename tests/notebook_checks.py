@@ -317,7 +317,7 @@ def ignored_cells_table():
             match = re.match(r"(.*?) at \w+ = ", caption)   # "<title> at <name> = <value>, ..."
             title = match.group(1) if match else last
             rows.append(f"| {path.name} | {i} | `Cell {k}` | {title} (`{last}`) | a live widget view "
-                        "(ipywidgets' truncated `VBox(...)` repr), not content; "
+                        "(its text is a one-line placeholder), not content; "
                         f"the `.snapshot()` in cell {nxt[0]} is compared instead |")
     return "\n".join(rows)
 
