@@ -7,6 +7,7 @@ figure's artists and may return a message (e.g. "diverged ...").  Warnings are s
 errors are shown as a message, never as a traceback under a slider.  ``dash.figure`` is the
 Figure itself: show it in an ordinary cell for a static copy that reads well on GitHub.
 """
+import gc
 import io
 import warnings
 
@@ -169,6 +170,8 @@ class Dashboard:
         self.widget = widgets.VBox(rows, layout=widgets.Layout(width="100%"))
         self.widget.add_class(CSS_CLASS)
         self.refresh()
+        gc.collect()      # what the build precomputed stays: move it out of the collector's way, so that a
+        gc.freeze()       # full collection (100 ms with a few dashboards' runs in memory) never lands in a slider move
 
     @property
     def values(self):
