@@ -325,6 +325,13 @@ def stuck_cause(run, J0, J, n=2000):
     with np.errstate(all="ignore"):
         cache = net._forward(X)
         grads = net._backward(cache, Y)
+    twins = [m for m, (W, b) in enumerate(zip(net.weights[:-1], net.biases[:-1]), start=1)
+             if W.shape[0] > 1 and np.ptp(W, axis=0).max() <= 1e-12 and np.ptp(b) <= 1e-12]
+    if twins:                       # symmetry explains everything else (vanishing, "dead", "saturated")
+        m = twins[0]
+        return (f"symmetry: the {net.sizes[m]} units of layer {m} have identical weights (they started equal, "
+                f"e.g. all zero), so they compute the same thing and get the same update, and can never differ; "
+                f"start from random weights (a new Network's default)")
     causes = []
     for m, a in enumerate(cache.a):
         name = net.activation_of(m).name if m >= 1 else None

@@ -438,3 +438,13 @@ def test_early_stopping_needs_a_held_out_set_and_both_halves_of_it():
         train(net, X, Y, SGD(0.1), 3, early_stopping=2)
     with pytest.raises(ValueError, match="give both X_val and Y_val"):
         train(net, X, Y, SGD(0.1), 3, X_val=X)
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu"])
+def test_a_net_started_from_zeros_is_told_symmetry_not_another_cause(activation):
+    X, _, Y, _ = data.load_digits()
+    net = Network([64, 16, 10], activation=activation, output="softmax", loss="cross_entropy", seed=0)
+    for m in (1, 2):
+        net.W[m] = np.zeros_like(net.W[m])
+    history = train(net, X, Y, SGD(0.5), 20, seed=0)
+    assert "Likely cause: symmetry: the 16 units of layer 1 have identical weights" in history.message
