@@ -74,6 +74,7 @@ def test_no_solution_text_survives(path, editions):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_everything_but_the_exercises_is_kept(path, editions):
     source = json.loads(path.read_text())
+    source["cells"] = [c for c in source["cells"] if not student.is_speaker_notes(c)]   # left out on purpose
     edition = json.loads((editions / path.name).read_text())
     assert len(source["cells"]) == len(edition["cells"])
     changed = [i for i, (a, b) in enumerate(zip(source["cells"], edition["cells"])) if a != b]
@@ -151,3 +152,11 @@ def test_student_edition_runs_up_to_its_first_exercise(path, editions):
         for err in errors:
             assert err["ename"] == "NotImplementedError", (
                 f"{path.name} cell {i}: {err['ename']}: {err['evalue']}")
+
+
+def test_student_editions_leave_out_the_speaker_notes():
+    from lessonlib.tools.student import is_speaker_notes, student_edition
+    for path in sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9]*.ipynb")):
+        nb = json.loads(path.read_text())
+        assert any(is_speaker_notes(c) for c in nb["cells"]), f"{path.name} has no speaker notes"
+        assert not any(is_speaker_notes(c) for c in student_edition(nb)["cells"])

@@ -156,8 +156,7 @@ MOMENTUM = NoLibraryExercise(
         Mistake("used_library", MOMENTUM_OFF, momentum_by_library),
     ],
     off_message=MOMENTUM_OFF,
-    success="momentum_descent matches SGD(lr, momentum=mu) on every case: from v = 0, v ← μv + g, θ ← θ − αv, "
-            "with a fresh gradient at every step.")
+    success="momentum_descent matches SGD(lr, momentum=mu) on every case, step by step.")
 
 
 # ---- Exercise 2: one Adam step, written whole -----------------------------------------------------------
@@ -288,8 +287,7 @@ WARMUP_COSINE = NoLibraryExercise(
         Mistake("used_library", WARMUP_OFF, warmup_cosine_by_library),
     ],
     off_message=WARMUP_OFF,
-    success="warmup_cosine is right on every case: α₀(k + 1)/warmup during the warm-up, then "
-            "α₀·½(1 + cos(π(k − warmup)/(T − warmup))) down to 0 at k = T, and 0 after.")
+    success="warmup_cosine is right on every case: the warm-up, the half cosine down to 0 at k = T, and after T.")
 
 
 EXERCISES = {e.name: e for e in (MOMENTUM, ADAM, WARMUP_COSINE)}

@@ -60,9 +60,14 @@ def clear(cell):
     cell["outputs"], cell["execution_count"] = [], None
 
 
+def is_speaker_notes(cell):
+    return cell.get("metadata", {}).get("slideshow", {}).get("slide_type") == "notes"
+
+
 def student_edition(nb):
     """A copy of the notebook (a dict, as in the .ipynb JSON) with solutions removed."""
     nb = copy.deepcopy(nb)
+    nb["cells"] = [c for c in nb["cells"] if not is_speaker_notes(c)]      # the instructor's, not the student's
     exercise, clear_next_code = None, False
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
