@@ -76,13 +76,16 @@ def train_test_split(X, Y, test_size=0.25, seed=0):
 
 
 def load_digits(test_size=0.25, seed=0):
-    """scikit-learn's bundled 8×8 digits: (X_train, X_test, Y_train, Y_test), pixels in [0, 1]."""
-    from sklearn.datasets import load_digits as sklearn_digits
-
+    """The 8×8 handwritten digits (scikit-learn's, copied to data/digits.npz):
+    (X_train, X_test, Y_train, Y_test), pixels in [0, 1]."""
     test_size, seed = validation.real(test_size, "test_size"), validation.seed(seed)
-    digits = sklearn_digits()
-    X = digits.data.T / 16.0                     # (64, 1797), one image per column
-    Y = one_hot(digits.target, 10)               # (10, 1797)
+    arrays = load_npz("digits.npz", {"images": (2, "u"), "labels": (1, "u")})
+    images, labels = arrays["images"], arrays["labels"]
+    if images.shape != (labels.size, 64) or labels.max() > 9 or images.max() > 16:
+        raise ValueError(f"digits.npz: expected images (N, 64) with values 0..16 and labels 0..9; got images "
+                         f"{images.shape} up to {images.max()}, labels {labels.shape} up to {labels.max()}")
+    X = images.T / 16.0                          # (64, 1797), one image per column
+    Y = one_hot(labels.astype(np.int64), 10)     # (10, 1797)
     return train_test_split(X, Y, test_size=test_size, seed=seed)
 
 

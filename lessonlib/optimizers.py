@@ -44,6 +44,7 @@ class Optimizer:
     """Holds the learning rate α (``lr``) and per-parameter state; subclasses give ``update``."""
 
     lr = Hyper(validation.positive, "lr (learning rate α)")
+    end_to_end = False     # True: one update over all the parameters laid end to end (see EndToEnd)
 
     def __init__(self, lr):
         self.lr = lr
@@ -60,23 +61,54 @@ class Optimizer:
         owners = self._owners
         if (owners is None or len(owners) != len(params)
                 or any(owner() is not p for owner, p in zip(owners, params))):
-            self.state = [self.new_state(p) for p in params]
+            self._joined = EndToEnd(params, self.new_state) if self.end_to_end and len(params) > 1 else None
+            self.state = (self._joined.states if self._joined is not None
+                          else [self.new_state(p) for p in params])
             self._owners = [weakref.ref(p) for p in params]
 
     def _step(self, params, grads):
         """The update alone: ``train`` checks and prepares once, then calls this for every batch."""
+        if self._joined is not None:
+            return self._joined.step(self.update, params, grads)
         for p, g, s in zip(params, grads, self.state):
             self.update(p, g, s)
 
     def reset(self):
         """Forget the state (velocities, running averages, step count)."""
-        self.state, self._owners = None, None
+        self.state, self._owners, self._joined = None, None, None
 
     def new_state(self, p):
         return {}
 
     def update(self, p, g, s):
         raise NotImplementedError
+
+
+class EndToEnd:
+    """Every parameter array laid end to end in one vector θ, with one state of the same length.
+
+    ``update(θ, g, state)`` then runs once per step instead of once per array: a sixth of the numpy
+    calls for a 3-layer network, and the same numbers to the last bit, because every rule above is
+    elementwise.  ``states[i]`` are views of the joined state, shaped like parameter i (what
+    ``opt.state`` shows); a counter such as Adam's t is copied to each after every step."""
+
+    def __init__(self, params, new_state):
+        ends = np.cumsum([0] + [p.size for p in params]).tolist()
+        self.spans = [(slice(i, j), p.shape) for i, j, p in zip(ends[:-1], ends[1:], params)]
+        self.state = new_state(np.empty(ends[-1]))
+        self.counters = [k for k, v in self.state.items() if not isinstance(v, np.ndarray)]
+        self.states = [{k: v[span].reshape(shape) if isinstance(v, np.ndarray) else v
+                        for k, v in self.state.items()} for span, shape in self.spans]
+
+    def step(self, update, params, grads):
+        theta = np.concatenate([p.ravel() for p in params])
+        g = np.concatenate([g.ravel() for g in grads])
+        update(theta, g, self.state)                      # the rule, once, on the joined vector
+        for p, (span, shape) in zip(params, self.spans):
+            p[...] = theta[span].reshape(shape)
+        for k in self.counters:
+            for s in self.states:
+                s[k] = self.state[k]
 
 
 class SGD(Optimizer):
@@ -197,6 +229,7 @@ class Adam(Optimizer):
     """Momentum (v) and RMSProp (s) together, with bias correction for their zero start."""
 
     beta1, beta2, eps = Hyper(validation.unit_interval, "beta1 (β₁)"), Hyper(validation.unit_interval, "beta2 (β₂)"), EPS
+    end_to_end = True      # its 14 numpy calls per array dominate a small network's step
 
     def __init__(self, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
         super().__init__(lr)

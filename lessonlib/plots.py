@@ -35,6 +35,9 @@ STYLE = {
     "figure.figsize": (9, 4.5),
     "figure.dpi": 80,
     "image.cmap": "viridis",
+    # titles sit just above the axes: matplotlib's automatic placement (titley None) only moves them above
+    # tick labels on top, which no figure here has, and it cost a sixth of every draw
+    "axes.titley": 1.0,
 }
 
 

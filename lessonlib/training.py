@@ -72,9 +72,10 @@ class Evaluation:
     def __init__(self, net, X, Y, costs, accuracies):
         self.net, self.X, self.Y, self.costs, self.accuracies = net, X, Y, costs, accuracies
         self.labels = Y.argmax(axis=0) if is_one_hot(Y) else None      # classified on its own
+        self.cache = None           # the last forward pass over X
 
     def record(self):
-        cache = self.net._forward(self.X)
+        cache = self.cache = self.net._forward(self.X)
         self.costs.append(self.net._data_cost(cache, self.Y))
         if self.labels is not None:
             self.accuracies.append(np.count_nonzero(cache._a[-1].argmax(axis=0) == self.labels) / self.labels.size)
@@ -215,8 +216,12 @@ class Run:
         if self.X_test is not None:
             sets.append(Evaluation(net, self.X_test, self.Y_test, history.test_cost, history.test_accuracy))
         with np.errstate(all="ignore"):
-            self.J0 = J0 = net._data_cost(net._forward(X), Y)
+            sets[0].cache = net._forward(X)
+            self.J0 = J0 = net._data_cost(sets[0].cache, Y)
         limit = self.factor * max(J0, 1e-2)
+        # full batch: the step's forward pass is the one the last record made (θ has not moved since),
+        # unless a callback ran in between (it may change θ)
+        reuse = (self.batch_size is None or self.batch_size >= N) and self.callback is None
         for epoch in range(1, self.epochs + 1):
             if self.lrs is not None:
                 optimizer.lr = self.lrs[epoch - 1]
@@ -226,7 +231,7 @@ class Run:
             Xs, Ys = (X, Y) if order is None else (X.T[order].T, Y.T[order].T)
             with np.errstate(all="ignore"):
                 for s in slices:
-                    cache = net._forward(Xs[:, s])                    # forward
+                    cache = sets[0].cache if reuse else net._forward(Xs[:, s])     # forward
                     grads = net._backward(cache, Ys[:, s])            # cost gradient (backward)
                     step(params, pairs(zip(grads._dW, grads._db)))    # step
                 for dataset in sets:                                  # record

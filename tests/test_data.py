@@ -236,3 +236,23 @@ def test_study_hours_rejects_different_lengths(data_dir):
     np.savez(data_dir / "study_hours.npz", x=np.ones(3), y=np.ones(4))
     with pytest.raises(ValueError, match="x and y differ in length"):
         data.load_study_hours()
+
+
+def test_the_stored_digits_are_scikit_learns_exactly():
+    from sklearn.datasets import load_digits
+    bunch = load_digits()
+    with np.load(data.DATA_DIR / "digits.npz", allow_pickle=False) as f:
+        images, labels = f["images"], f["labels"]
+    assert images.dtype == labels.dtype == np.uint8
+    np.testing.assert_array_equal(images, bunch.data)
+    np.testing.assert_array_equal(labels, bunch.target)
+
+
+def test_loading_the_digits_does_not_import_scikit_learn():
+    """Importing scikit-learn takes about a second, a seventh of a notebook's Run All."""
+    import subprocess
+    import sys
+    code = ("import sys; from lessonlib import data; data.load_digits(); "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

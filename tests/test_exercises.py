@@ -5,12 +5,13 @@ and the reference must pass.  The harness itself: nothing a student writes surfa
 own traceback, a list stands in for a tuple, and an unknown mistake is located (output, amount, case).
 """
 import importlib
+import types
 
 import numpy as np
 import pytest
 
 from lessonlib.exercises import LESSON_MODULES, harness
-from lessonlib.exercises.harness import Case, Exercise, Mistake
+from lessonlib.exercises.harness import Case, Exercise, Mistake, OffLimits
 
 
 def step(theta, g, lr):
@@ -138,3 +139,42 @@ def test_under_nbgrader_a_failed_check_raises_so_the_cell_scores_zero(monkeypatc
     with pytest.raises(AssertionError, match="you moved uphill"):
         TOY.check(lambda theta, g, lr: (theta + lr * g, lr * g))
     assert TOY.check(step).passed
+
+
+# ---- one way to switch the library off while the student's function runs -------------------------------
+def library_step(theta, g, lr):                 # "the library" of the toy exercise
+    return theta - lr * g, lr * g
+
+
+TOYLIB = types.ModuleType("toylib")             # a library module whose attribute the check switches off
+TOYLIB.library_step = library_step
+USED = Mistake("used the library", "write the step yourself", lambda theta, g, lr: library_step(theta, g, lr))
+
+
+def toy_with_off_limits(**where):
+    return Exercise("toy_step", step, TOY.cases, TOY.outputs, off_limits=OffLimits(USED, **where), time_limit=1)
+
+
+@pytest.mark.parametrize("where, source", [
+    ({"names": ("library_step",)}, "def mine(theta, g, lr):\n    return library_step(theta, g, lr)\n"),
+    ({"objects": (library_step,)}, "def mine(theta, g, lr):\n    return alias(theta, g, lr)\n"),
+    ({"objects": (np,)}, "def mine(theta, g, lr):\n    return np.subtract(theta, lr * g), lr * g\n"),
+    ({"attributes": ((TOYLIB, "library_step"),)}, "def mine(theta, g, lr):\n    return toylib.library_step(theta, g, lr)\n"),
+])
+def test_reaching_for_what_is_switched_off_is_the_catalogued_mistake_and_everything_comes_back(where, source):
+    space = {"library_step": library_step, "alias": library_step, "np": np, "toylib": TOYLIB}
+    before = dict(space)
+    exec(source, space)
+    result = toy_with_off_limits(**where).diagnose(space["mine"])
+    assert (result.passed, result.mistake) == (False, "used the library")
+    assert result.message.startswith("write the step yourself (your function called ")
+    assert {k: space[k] for k in before} == before and TOYLIB.library_step is library_step
+
+
+def test_the_reference_and_an_honest_function_run_with_the_library_on_and_off():
+    exercise = toy_with_off_limits(names=("library_step",), objects=(np,))
+    assert exercise.diagnose(step).passed
+    assert USED in exercise.mistakes and exercise.mistakes.count(USED) == 1
+    space = {"library_step": library_step}
+    exec("def mine(theta, g, lr):\n    return theta - lr * g, lr * g\n", space)
+    assert exercise.diagnose(space["mine"]).passed

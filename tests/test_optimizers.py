@@ -183,3 +183,47 @@ def test_lr_can_be_changed_between_steps():
     opt.lr = 0.5
     opt.step([w], [GRADS[0]])
     np.testing.assert_allclose(w, W0 - 0.5 * GRADS[0], rtol=0, atol=1e-15)
+
+
+# ---- Adam updates all parameters at once, laid end to end: the same numbers as array by array -------
+class AdamArrayByArray(Adam):
+    end_to_end = False
+
+
+def three_layer_params(seed=0):
+    rng = np.random.default_rng(seed)
+    shapes = [(5, 3), (5, 1), (4, 5), (4, 1), (2, 4), (2, 1)]
+    return [rng.normal(size=s) for s in shapes], [[rng.normal(size=s) for s in shapes] for _ in range(4)]
+
+
+def test_adam_end_to_end_gives_the_array_by_array_numbers_to_the_last_bit():
+    joined, grads = three_layer_params()
+    apart = [p.copy() for p in joined]
+    opt, ref = Adam(0.05), AdamArrayByArray(0.05)
+    for gs in grads:
+        opt.step(joined, gs)
+        ref.step(apart, gs)
+    assert opt._joined is not None and ref._joined is None
+    for p, q in zip(joined, apart):
+        np.testing.assert_array_equal(p, q)
+
+
+def test_adam_end_to_end_state_is_shown_per_parameter():
+    params, grads = three_layer_params(1)
+    opt, ref = Adam(0.05), AdamArrayByArray(0.05)
+    apart = [p.copy() for p in params]
+    for gs in grads[:3]:
+        opt.step(params, gs)
+        ref.step(apart, gs)
+    for p, s, r in zip(params, opt.state, ref.state):
+        assert s["v"].shape == s["s"].shape == p.shape and s["t"] == r["t"] == 3
+        np.testing.assert_array_equal(s["v"], r["v"])
+        np.testing.assert_array_equal(s["s"], r["s"])
+        assert np.shares_memory(s["v"], opt._joined.state["v"])      # views of the joined state
+
+
+def test_adam_end_to_end_updates_the_callers_arrays_in_place():
+    params, grads = three_layer_params(2)
+    same = list(params)
+    Adam(0.05).step(params, grads[0])
+    assert all(p is q for p, q in zip(params, same))

@@ -448,3 +448,38 @@ def test_a_net_started_from_zeros_is_told_symmetry_not_another_cause(activation)
         net.W[m] = np.zeros_like(net.W[m])
     history = train(net, X, Y, SGD(0.5), 20, seed=0)
     assert "Likely cause: symmetry: the 16 units of layer 1 have identical weights" in history.message
+
+
+@pytest.mark.parametrize("batch_size", [None, 7])
+def test_the_full_batch_forward_reuse_changes_no_number(moons, batch_size):
+    """Full batch, train reuses the record's forward pass for the next step (θ has not moved); a
+    callback turns that off.  Both runs must agree to the last bit, history and weights."""
+    X, Y = moons
+    runs = []
+    for callback in (None, lambda epoch, history: None):
+        net = Network([2, 8, 2], activation="tanh", output="softmax", loss="cross_entropy", l2=1e-3, seed=3)
+        h = train(net, X, Y, Adam(0.02), epochs=25, batch_size=batch_size, seed=4, X_test=X[:, :9], Y_test=Y[:, :9],
+                  callback=callback)
+        runs.append((h.train_cost, h.test_cost, h.train_accuracy, [p.copy() for p in net.params]))
+    (*h1, p1), (*h2, p2) = runs
+    assert h1 == h2
+    for a, b in zip(p1, p2):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_callback_that_changes_the_weights_is_seen_by_the_next_step(moons):
+    """The reuse of the last forward pass is off when a callback runs: it may change θ."""
+    X, Y = moons
+
+    def halve(epoch, history):
+        if epoch == 1:
+            for W in net_b.weights:
+                W *= 0.5
+    net_a, net_b = moons_classifier(seed=5), moons_classifier(seed=5)
+    train(net_a, X, Y, SGD(0.5), epochs=1)
+    for W in net_a.weights:
+        W *= 0.5
+    train(net_a, X, Y, SGD(0.5), epochs=1)
+    train(net_b, X, Y, SGD(0.5), epochs=2, callback=halve)
+    for a, b in zip(net_a.params, net_b.params):
+        np.testing.assert_array_equal(a, b)

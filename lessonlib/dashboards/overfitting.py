@@ -87,7 +87,7 @@ def l2_regularization(sweep=None, sets=None):
         fig, (ax_b, ax_c, ax_w) = new_figure(figsize=(14, 4.6), ncols=3)
         im, line = lab.draw_boundary(ax_b, images[0], animated=True)
         lab.plot_points(X, Y, ax_b, animated=True)          # animated so it is drawn over the animated image
-        ax_b.set_title(f"Decision boundary, N = {lab.N_SMALL}")
+        ax_b.set_title(f"Decision boundary at the slider's λ, N = {lab.N_SMALL}")
         ax_b.grid(False)
         x, zero_at = lab.sweep_x(sweep.values)
         marks = _cost_panel(ax_c, x, sweep, markersize=4)

@@ -8,8 +8,6 @@ Each catalogued mistake is a wrong implementation with the student's signature. 
 student's function with the library function it asks for switched off (``net.backward``/``net.gradients``,
 ``softmax``, ``train``): a one-line call of it is the named mistake "used_library".
 """
-from contextlib import contextmanager
-
 import numpy as np
 
 from .. import training
@@ -18,46 +16,8 @@ from ..data import one_hot
 from ..network import Network
 from ..optimizers import SGD
 from ..training import train
-from .harness import Case, Exercise, Mistake, Outcome, Result, as_outputs, call_guarded
+from .harness import Case, Exercise, LibraryOff, Mistake, OffLimits, Outcome, Result, as_outputs, call_guarded
 
-
-# ---- the library switched off while the student's function runs ------------------------------
-class LibraryOff(Exception):
-    """Raised by the stand-in for a library function an exercise asks the student to write."""
-
-
-@contextmanager
-def library_off(fn, names, message):
-    """While the block runs, every name in ``names`` of fn's module (e.g. the notebook's globals) is a stub
-    raising LibraryOff(message); the originals are put back in a ``finally``."""
-    space = getattr(fn, "__globals__", {})
-    saved = {name: space[name] for name in names if name in space}
-
-    def stub(*args, **kwargs):
-        raise LibraryOff(message)
-
-    try:
-        space.update({name: stub for name in saved})
-        yield
-    finally:
-        space.update(saved)
-
-
-class NoLibraryExercise(Exercise):
-    """An Exercise whose student function runs with ``off_limits`` names stubbed out; calling one is the
-    catalogued mistake "used_library" (its message: ``off_message``)."""
-
-    off_limits, off_message = (), ""
-
-    def run(self, fn, case):
-        with library_off(fn, self.off_limits, self.off_message):
-            return super().run(fn, case)
-
-    def diagnose(self, fn):
-        result = super().diagnose(fn)
-        if result.mistake == "error" and LibraryOff.__name__ in result.message:
-            return Result(self.name, False, "used_library", self.off_message)
-        return result
 
 MAX_LAYERS = 3
 LAYER_OUTPUTS = tuple(f"∂J/∂{p}^{m}" for m in range(1, MAX_LAYERS + 1) for p in ("W", "b"))
@@ -96,7 +56,7 @@ class NoBackward:
 
     def __getattr__(self, name):
         if "backward" in name or "gradients" in name:
-            raise LibraryOff(BACKWARD_OFF)
+            raise LibraryOff(f"net.{name}")
         return getattr(self._net, name)
 
     def __setattr__(self, name, value):
@@ -131,8 +91,6 @@ class PerLayerExercise(Exercise):
         named = {m.name: m.message for m in self.mistakes}
         if result.mistake == "mutated" and "mutated" in named:
             return Result(self.name, False, "mutated", named["mutated"])
-        if result.mistake == "error" and LibraryOff.__name__ in result.message:
-            return Result(self.name, False, "used_library", BACKWARD_OFF)
         return result
 
 
@@ -220,8 +178,8 @@ def backward_by_library(net, cache, Y):
 
 BACKWARD = PerLayerExercise(
     "backward", backward_reference, backward_cases(), LAYER_OUTPUTS,
-    mistakes=[Mistake(name, message, wrong_backward(name)) for name, message in BACKWARD_MISTAKES.items()]
-    + [Mistake("used_library", BACKWARD_OFF, backward_by_library)],
+    mistakes=[Mistake(name, message, wrong_backward(name)) for name, message in BACKWARD_MISTAKES.items()],
+    off_limits=OffLimits(Mistake("used_library", BACKWARD_OFF, backward_by_library)),   # NoBackward switches it off
     success="your backward matches net.backward on 4 networks (depth 2 and 3; sigmoid, tanh, ReLU; "
             "mse and softmax + cross-entropy).")
 
@@ -265,10 +223,6 @@ SOFTMAX_MISTAKES = [
 ]
 
 
-class SoftmaxExercise(NoLibraryExercise):
-    off_limits, off_message = ("softmax",), SOFTMAX_OFF
-
-
 def _softmax_cases():
     rng = np.random.default_rng(7)
     big = np.array([[1000.0, -5.0], [990.0, 3.0], [-20.0, 2.0]])
@@ -277,9 +231,10 @@ def _softmax_cases():
             Case("a huge z (entries up to 1000)", (big, np.eye(3)[:, :2]))]
 
 
-DELTA_SOFTMAX_CE = SoftmaxExercise("delta_softmax_ce", delta_softmax_ce_reference, _softmax_cases(), ("δ^L",),
-                                   mistakes=SOFTMAX_MISTAKES,
-                                   success="your δ^L matches the reference on every case, also for huge z^L.")
+DELTA_SOFTMAX_CE = Exercise("delta_softmax_ce", delta_softmax_ce_reference, _softmax_cases(), ("δ^L",),
+                            mistakes=SOFTMAX_MISTAKES[:-1],
+                            off_limits=OffLimits(SOFTMAX_MISTAKES[-1], names=("softmax",)),
+                            success="your δ^L matches the reference on every case, also for huge z^L.")
 
 
 # ---- exercise 3: the training loop --------------------------------------------------------------
@@ -346,16 +301,14 @@ TRAIN_MISTAKES = {
 }
 
 
-class TrainingExercise(NoLibraryExercise):
+class TrainingExercise(Exercise):
     """The student's loop trains a copy of the case's network in place; compared: the per-epoch costs
     and the parameters it ends with.  ``train`` is stubbed out while the student's loop runs."""
-
-    off_limits, off_message = ("train",), TRAIN_OFF
 
     def run(self, fn, case):
         net, X, Y, *rest = case.args
         args = (net.copy(), X.copy(), Y.copy(), *rest)
-        with library_off(fn, self.off_limits, self.off_message):
+        with self.library_off(fn):
             out, error, _ = call_guarded(lambda: fn(*args), Case(case.label, ()), self.time_limit)
         if error:
             return Outcome(error=error)
@@ -384,8 +337,8 @@ def _train_cases():
 
 TRAIN_SGD = TrainingExercise(
     "train_sgd", train_sgd_reference, _train_cases(), ("costs", "W^1", "b^1", "W^2", "b^2"),
-    mistakes=[Mistake(name, message, wrong_train_sgd(name)) for name, message in TRAIN_MISTAKES.items()]
-    + [Mistake("used_library", TRAIN_OFF, train_by_library)],
+    mistakes=[Mistake(name, message, wrong_train_sgd(name)) for name, message in TRAIN_MISTAKES.items()],
+    off_limits=OffLimits(Mistake("used_library", TRAIN_OFF, train_by_library), names=("train",)),
     rtol=1e-9, atol=1e-12,
     success="your loop gives lessonlib.train's costs and weights on both cases (same seed, same shuffles).")
 

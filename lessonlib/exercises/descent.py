@@ -15,61 +15,10 @@ runs, the library modules that would do the exercise in one line (lessonlib.desc
 import numpy as np
 
 from .. import descent_lab, optimizers, surfaces
-from .harness import Case, Exercise, Mistake, Result
+from .harness import Case, Exercise, Mistake, OffLimits
 
 LIBRARY = (descent_lab, surfaces, optimizers)     # switched off inside the student's function during a check
 
-
-class LibraryUsed(Exception):
-    """Raised by a stub when the student's function reaches for a library module the exercise replaces."""
-
-
-class _Stub:
-    """Stands in for a library module inside the student's function; any use raises LibraryUsed."""
-
-    def __init__(self, name, exercise, touched):
-        self._name, self._exercise, self._touched = name, exercise, touched
-
-    def __getattr__(self, attr):
-        self._touched.append(f"{self._name}.{attr}")
-        raise LibraryUsed(f"`{self._name}.{attr}` is switched off during this check: {self._exercise} asks "
-                          f"you to write it yourself with NumPy")
-
-
-class WriteItYourself(Exercise):
-    """An Exercise whose check first runs the student's function with LIBRARY's modules replaced by stubs
-    in its globals (restored in a ``finally``); reaching for one is the mistake named ``library.name``."""
-
-    def __init__(self, *args, library, title, **kwargs):
-        super().__init__(*args, mistakes=kwargs.pop("mistakes") + [library], **kwargs)
-        self.library, self.title = library, title
-
-    def used_library(self, fn):
-        """The names fn reached for among the stubbed modules, on the cases (empty: none)."""
-        g = getattr(fn, "__globals__", None)
-        if g is None:
-            return []
-        touched, saved = [], {}
-        try:
-            for name, value in list(g.items()):
-                if any(value is module for module in LIBRARY):
-                    saved[name] = value
-                    g[name] = _Stub(name, self.title, touched)
-            for case in self.cases:
-                self.run(fn, case)
-                if touched:
-                    break
-        finally:
-            g.update(saved)
-        return touched
-
-    def diagnose(self, fn):
-        if callable(fn):
-            touched = self.used_library(fn)
-            if touched:
-                return Result(self.name, False, self.library.name,
-                              f"{self.library.message} (your function called {touched[0]})")
-        return super().diagnose(fn)
 
 # ---- the data of the cases --------------------------------------------------------------------
 _rng = np.random.default_rng(2026)
@@ -131,7 +80,7 @@ def _grad_library(theta, x, y):
     return descent_lab.regression_gradient(theta, x, y)     # the library's ∇J, not the student's own
 
 
-gradient = WriteItYourself(
+gradient = Exercise(
     "gradient", gradient_reference,
     cases=[Case("θ = (0.5, −1), 4 examples", (np.array([0.5, -1.0]), _x4, _y4)),
            Case("θ = (2, 0.3), 7 examples", (np.array([2.0, 0.3]), _x7, _y7)),
@@ -153,9 +102,10 @@ gradient = WriteItYourself(
         Mistake("no intercept in ŷ", "your prediction leaves out θ₀: ŷ = θ₀ + θ₁x, so r = θ₀ + θ₁x − y.",
                 _grad_no_intercept),
     ],
-    library=Mistake("used the library", "Exercise 1 asks you to write ∇J yourself with NumPy, not to call "
-                    "lessonlib's: compute the residuals r = θ₀ + θ₁x − y, then the two means", _grad_library),
-    title="Exercise 1",
+    off_limits=OffLimits(
+        Mistake("used the library", "Exercise 1 asks you to write ∇J yourself with NumPy, not to call "
+                "lessonlib's: compute the residuals r = θ₀ + θ₁x − y, then the two means", _grad_library),
+        objects=LIBRARY),
     success="gradient is right: ∇J = [mean of r, mean of r·x] with r = ŷ − y, on every case.")
 
 
@@ -251,7 +201,7 @@ def _descent_library(theta, x, y, lr, batch_size, epochs, seed):
     return descent_lab.minibatch_descent(x, y, lr, epochs, batch_size, seed, start=theta).theta[-1]
 
 
-minibatch_descent = WriteItYourself(
+minibatch_descent = Exercise(
     "minibatch_descent", minibatch_descent_reference,
     cases=[Case("7 examples, B = 3 (slices of 3, 3, 1), 2 epochs", (np.array([0.0, 0.0]), _x7, _y7, 0.02, 3, 2, 0)),
            Case("7 examples, B = 7 (full batch), 2 epochs", (np.array([1.0, 0.5]), _x7, _y7, 0.05, 7, 2, 1)),
@@ -284,10 +234,11 @@ minibatch_descent = WriteItYourself(
                 "batch_size examples.", _one_per_example),
         Mistake("moved uphill", "each step goes uphill, θ + α∇J: step against the gradient, θ − α∇J.", _uphill),
     ],
-    library=Mistake("used the library", "Exercise 2 asks you to write the loop over epochs and batches "
-                    "yourself, not to call lessonlib's minibatch_descent: shuffle, slice, and step with your "
-                    "`gradient` from Exercise 1", _descent_library),
-    title="Exercise 2",
+    off_limits=OffLimits(
+        Mistake("used the library", "Exercise 2 asks you to write the loop over epochs and batches "
+                "yourself, not to call lessonlib's minibatch_descent: shuffle, slice, and step with your "
+                "`gradient` from Exercise 1", _descent_library),
+        objects=LIBRARY),
     success="minibatch_descent is right: a new shuffle every epoch, one step per slice (the last one shorter), "
             "on every case.")
 
@@ -326,7 +277,7 @@ def _limit_library(x):
     return surfaces.linear_regression(x, np.zeros_like(x)).max_stable_lr()
 
 
-max_stable_lr = WriteItYourself(
+max_stable_lr = Exercise(
     "max_stable_lr", max_stable_lr_reference,
     cases=[Case("7 positive x", (_x7,)), Case("4 x of mixed sign", (_x4,)), Case("30 x", (_x30,)),
            Case("3 small x", (np.array([0.2, 0.5, 0.9]),))],
@@ -343,9 +294,10 @@ max_stable_lr = WriteItYourself(
         Mistake("slope curvature only", "2/mean(x²) uses only ∂²J/∂θ₁²; the limit comes from the largest "
                 "eigenvalue of the whole 2×2 H.", _slope_only),
     ],
-    library=Mistake("used the library", "Exercise 3 asks you to build H from x and find its largest "
-                    "eigenvalue yourself (np.linalg.eigvalsh), not to ask lessonlib's surface", _limit_library),
-    title="Exercise 3",
+    off_limits=OffLimits(
+        Mistake("used the library", "Exercise 3 asks you to build H from x and find its largest "
+                "eigenvalue yourself (np.linalg.eigvalsh), not to ask lessonlib's surface", _limit_library),
+        objects=LIBRARY),
     success="max_stable_lr is right: 2/h_max from the eigenvalues of H = [[1, x̄], [x̄, mean of x²]], on every case.")
 
 EXERCISES = {"gradient": gradient, "minibatch_descent": minibatch_descent, "max_stable_lr": max_stable_lr}

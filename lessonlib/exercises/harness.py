@@ -8,7 +8,9 @@ with the same signature, so the catalogue can be tested by feeding every mistake
     result = exercise.check(student_fn)     # prints "✓ …" or "✗ …"; result.passed, result.mistake
 
 Nothing the student writes (an exception, a wrong type, a list for a tuple, NaN, overflow, an
-infinite loop) surfaces as the check's own traceback.  Every result is also appended to
+infinite loop) surfaces as the check's own traceback.  An exercise that asks the student to write
+what the library already does switches that library off while the student's function runs
+(``OffLimits``); reaching for it is a catalogued mistake.  Every result is also appended to
 ``RESULTS`` (exercise name, passed, mistake name) for ``python -m lessonlib.grade``; under nbgrader's
 autograder (NBGRADER_EXECUTION set) a failed check also raises, so nbgrader scores it.
 """
@@ -17,6 +19,7 @@ import os
 import signal
 import threading
 import warnings
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,6 +58,60 @@ class Result:
         return None
 
 
+# ---- the library switched off while the student's function runs ------------------------------------
+class LibraryOff(Exception):
+    """Raised by a stand-in for library code an exercise asks the student to write; str(err) names it."""
+
+
+LIBRARY_USED = "it reached for the library: "     # how call_guarded reports a LibraryOff
+
+
+class Stub:
+    """Stands in for a function, a class or a module: calling it or reading an attribute raises LibraryOff."""
+
+    def __init__(self, name):
+        self._name = name
+
+    def __call__(self, *args, **kwargs):
+        raise LibraryOff(self._name)
+
+    def __getattr__(self, attr):
+        if attr.startswith("__"):
+            raise AttributeError(attr)
+        raise LibraryOff(f"{self._name}.{attr}")
+
+
+@dataclass
+class OffLimits:
+    """The library code an exercise asks the student to write, switched off while their function runs.
+
+    In the function's globals (a notebook's, or an exercise module's for a catalogued mistake), each name
+    in ``names`` and each name bound to one of ``objects`` (a module or a function, whatever the notebook
+    calls it) becomes a Stub, and so does each ``(module, attribute)`` of ``attributes``; all come back
+    in a ``finally``.  Reaching for one is the catalogued ``mistake``."""
+    mistake: Mistake
+    names: tuple = ()
+    objects: tuple = ()
+    attributes: tuple = ()
+
+    @contextmanager
+    def switched_off(self, fn):
+        space = getattr(fn, "__globals__", None)
+        space = space if isinstance(space, dict) else {}
+        saved = {key: value for key, value in list(space.items())
+                 if key in self.names or any(value is obj for obj in self.objects)}
+        originals = [(module, attr, getattr(module, attr)) for module, attr in self.attributes]
+        try:
+            space.update({key: Stub(key) for key in saved})
+            for module, attr, _ in originals:
+                setattr(module, attr, Stub(f"{module.__name__.rpartition('.')[2]}.{attr}"))
+            yield
+        finally:
+            for module, attr, original in originals:
+                setattr(module, attr, original)
+            space.update(saved)
+
+
 class Outcome:
     """What one guarded call gave: ``values`` (a tuple of float64 arrays) or ``error`` (a sentence)."""
 
@@ -86,6 +143,8 @@ def call_guarded(fn, case, time_limit=TIME_LIMIT):
         out, error = None, f"it did not finish within {time_limit} s (an endless loop?)"
     except NotImplementedError:
         out, error = None, "not done"
+    except LibraryOff as err:
+        out, error = None, f"{LIBRARY_USED}{err}"
     except RecursionError:
         out, error = None, "it raised RecursionError (does it call itself?)"
     except Exception as err:  # a student's bug is reported, never raised
@@ -152,9 +211,12 @@ class Exercise:
     """reference(*case.args) is right; ``mistakes`` are named wrong versions of it."""
 
     def __init__(self, name, reference, cases, outputs, mistakes=(), success="", in_place_ok=False,
-                 rtol=1e-7, atol=1e-10, time_limit=TIME_LIMIT):
+                 rtol=1e-7, atol=1e-10, time_limit=TIME_LIMIT, off_limits=None):
         self.name, self.reference, self.cases, self.outputs = name, reference, list(cases), tuple(outputs)
         self.mistakes, self.success, self.in_place_ok = list(mistakes), success, in_place_ok
+        self.off_limits = off_limits             # OffLimits: the library the student's function may not use
+        if off_limits is not None and off_limits.mistake not in self.mistakes:
+            self.mistakes.append(off_limits.mistake)
         self.rtol, self.atol, self.time_limit = rtol, atol, time_limit
         names = [m.name for m in self.mistakes]
         if len(set(names)) != len(names):
@@ -166,8 +228,13 @@ class Exercise:
             raise RuntimeError(f"{self.name}'s reference failed on {case.label}: {error}")
         return as_outputs(out, self.outputs)[0]
 
+    def library_off(self, fn):
+        """The exercise's OffLimits switched off around fn's calls (not around the reference's)."""
+        return nullcontext() if self.off_limits is None or fn is self.reference else self.off_limits.switched_off(fn)
+
     def run(self, fn, case):
-        out, error, mutated = call_guarded(fn, case, self.time_limit)
+        with self.library_off(fn):
+            out, error, mutated = call_guarded(fn, case, self.time_limit)
         if error:
             return Outcome(error=error)
         values, error = as_outputs(out, self.outputs)
@@ -193,6 +260,10 @@ class Exercise:
                 return Result(self.name, False, "not done",
                               f"{self.name}: not written yet (it raises NotImplementedError); replace the "
                               f"placeholder with your code")
+            if got.error and got.error.startswith(LIBRARY_USED) and self.off_limits is not None:
+                used = self.off_limits.mistake
+                return Result(self.name, False, used.name,
+                              f"{used.message} (your function called {got.error[len(LIBRARY_USED):]})")
             if got.error:
                 return Result(self.name, False, "error", f"on the case {case.label}, {got.error}")
         wrong = [(case, got) for case, got in zip(self.cases, outcomes)

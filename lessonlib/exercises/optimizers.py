@@ -15,7 +15,7 @@ import numpy as np
 from .. import optimizer_race as race
 from .. import optimizers, schedules, surfaces
 from ..optimizers import SGD, AdaGrad, Adam, RMSProp
-from .harness import Case, Exercise, Mistake, Result
+from .harness import Case, Exercise, Mistake, OffLimits
 
 _rng = np.random.default_rng(3)
 _T2, _G2, _V2 = _rng.normal(size=2), _rng.normal(size=2), _rng.normal(size=2)
@@ -23,55 +23,9 @@ _T23, _G23, _V23 = _rng.normal(size=(2, 3)), _rng.normal(size=(2, 3)), _rng.norm
 _S2, _S23 = _rng.uniform(0.2, 1.5, size=2), _rng.uniform(0.2, 1.5, size=(2, 3))
 
 
-# ---- the library switched off while the student's function runs -------------------------------------
-class LibraryOff(Exception):
-    """Raised by the stand-in for a library name an exercise asks the student not to use."""
-
-
-class _Stub:
-    """Stands in for a function, a class or a module: calling it or reading any attribute raises."""
-
-    def __init__(self, message):
-        self._message = message
-
-    def __call__(self, *args, **kwargs):
-        raise LibraryOff(self._message)
-
-    def __getattr__(self, name):
-        if name.startswith("__"):
-            raise AttributeError(name)
-        raise LibraryOff(self._message)
-
-
+# ---- the library switched off while the student's function runs (harness.OffLimits) --------------------
 OFF_LIMITS = ("SGD", "Adam", "AdaGrad", "RMSProp", "optimizers", "schedules", "race", "optimizer_race",
               "surfaces", "descend", "momentum_lessonlib", "cosine", "step_decay", "exponential")
-
-
-class NoLibraryExercise(Exercise):
-    """An Exercise whose function runs with every OFF_LIMITS name of its globals (the notebook's, or this
-    module's for a catalogued mistake) replaced by a stub; the originals come back in a ``finally``.  A call
-    of one is the catalogued mistake "used_library" (message: ``off_message``)."""
-
-    def __init__(self, *args, off_message="", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.off_message = off_message
-
-    def run(self, fn, case):
-        space = getattr(fn, "__globals__", None)
-        if fn is self.reference or not isinstance(space, dict):
-            return super().run(fn, case)
-        saved = {name: space[name] for name in OFF_LIMITS if name in space}
-        try:
-            space.update({name: _Stub(self.off_message) for name in saved})
-            return super().run(fn, case)
-        finally:
-            space.update(saved)
-
-    def diagnose(self, fn):
-        result = super().diagnose(fn)
-        if result.mistake == "error" and LibraryOff.__name__ in result.message:
-            return Result(self.name, False, "used_library", self.off_message)
-        return result
 
 
 # ---- Exercise 1: the heavy-ball loop, v ← μv + g, θ ← θ − αv, from v = 0 ------------------------------
@@ -113,7 +67,7 @@ MOMENTUM_OFF = ("Exercise 1 asks you to write the loop and the update yourself: 
                 "repeat v ← μv + g, θ ← θ − αv, with g = gradient(θ).")
 _RAVINE = np.array([1.0, 20.0])
 
-MOMENTUM = NoLibraryExercise(
+MOMENTUM = Exercise(
     "momentum_descent", momentum_reference,
     cases=[Case("one step on the ravine (h = 1, 20), α = 0.03, μ = 0.9",
                 (lambda th: _RAVINE * th, np.array([-2.8, 1.0]), 0.03, 0.9, 1)),
@@ -153,9 +107,8 @@ MOMENTUM = NoLibraryExercise(
                 "step, at the θ the path has reached.", _momentum(once=True)),
         Mistake("start missing", "the path should begin with the start θ_0: steps + 1 rows, θ_0 … θ_steps.",
                 _momentum(start=False)),
-        Mistake("used_library", MOMENTUM_OFF, momentum_by_library),
     ],
-    off_message=MOMENTUM_OFF,
+    off_limits=OffLimits(Mistake("used_library", MOMENTUM_OFF, momentum_by_library), names=OFF_LIMITS),
     success="momentum_descent matches SGD(lr, momentum=mu) on every case, step by step.")
 
 
@@ -196,7 +149,7 @@ def adam_by_library(theta, g, v, s, t, lr, beta1, beta2, eps):
 ADAM_OFF = ("Exercise 2 asks you to write Adam's step yourself: lessonlib's Adam (and the other optimizers) "
             "are off limits here. Update v and s, count t, correct both, then step.")
 
-ADAM = NoLibraryExercise(
+ADAM = Exercise(
     "adam_step", adam_reference,
     cases=[Case("first step (t = 0, v = s = 0), α = 0.01, β₁ = 0.9, β₂ = 0.999",
                 (_T2, _G2, np.zeros(2), np.zeros(2), 0, 0.01, 0.9, 0.999, 1e-8)),
@@ -230,9 +183,8 @@ ADAM = NoLibraryExercise(
         Mistake("t not returned", "θ, v and s are right but the t you return is the old one: return t + 1 so that "
                 "the next step corrects with the right power.",
                 lambda *args: adam_reference(*args)[:3] + (args[4],)),
-        Mistake("used_library", ADAM_OFF, adam_by_library),
     ],
-    off_message=ADAM_OFF,
+    off_limits=OffLimits(Mistake("used_library", ADAM_OFF, adam_by_library), names=OFF_LIMITS),
     success="adam_step matches lessonlib's Adam on the first step, a later step with 2×3 arrays and a large ε.")
 
 
@@ -261,7 +213,7 @@ def warmup_cosine_by_library(k, lr0, warmup, T):
 WARMUP_OFF = ("Exercise 3 asks you to write the schedule yourself: lessonlib.schedules (cosine, step_decay, "
               "…) is off limits here. Use math.cos (or np.cos) and k, lr0, warmup, T.")
 
-WARMUP_COSINE = NoLibraryExercise(
+WARMUP_COSINE = Exercise(
     "warmup_cosine", warmup_cosine_reference,
     cases=[Case(f"k = {k}, α₀ = 0.1, warmup = 5, T = 25", (k, 0.1, 5, 25)) for k in (0, 2, 4, 5, 10, 25, 30)]
     + [Case("k = 2, α₀ = 0.3, warmup = 1, T = 3", (2, 0.3, 1, 3))],
@@ -284,9 +236,8 @@ WARMUP_COSINE = NoLibraryExercise(
                 _warmup_cosine(phase=lambda k, w, T: (k - w) / (T - w))),
         Mistake("no half", "α is twice too large after the warm-up: the cosine part is α₀·½(1 + cos(π·phase)), "
                 "which starts at α₀, not 2α₀.", _warmup_cosine(half=1.0)),
-        Mistake("used_library", WARMUP_OFF, warmup_cosine_by_library),
     ],
-    off_message=WARMUP_OFF,
+    off_limits=OffLimits(Mistake("used_library", WARMUP_OFF, warmup_cosine_by_library), names=OFF_LIMITS),
     success="warmup_cosine is right on every case: the warm-up, the half cosine down to 0 at k = T, and after T.")
 
 

@@ -1,48 +1,49 @@
 """Notebook 04's exercises, on the one harness (``harness.Exercise``):
 
-  nielsen_step(W, b, delta, a_prev, lam2, N, lr) -> (W, b)       one SGD step with the λ''/(2N) Σw² penalty
-  choose_lambda(lams, train, validation, test, sizes, epochs) -> λ  the λ sweep, chosen on the validation set
-  early_stop(val_costs, patience) -> (best epoch, stop epoch)      the rule of train(early_stopping=p)
+  nielsen_step(W, b, delta, a_prev, lam_nielsen, N, lr) -> (W, b)
+      one SGD step with the λ''/(2N) Σw² penalty
+  choose_lambda(lam_values, train, validation, test, layer_sizes, epochs) -> λ
+      the λ sweep, chosen on the validation set
+  early_stop(val_costs, patience) -> (best epoch, stop epoch)
+      the rule of train(early_stopping=patience)
 
 Each catalogued mistake is a wrong implementation with the student's signature (this series' and
 CS231n's conventions among them), so tests/test_exercises.py can feed each to its check.  The λ sweep
 must be written out: during its check ``lab.lambda_sweep`` and ``lab.best_lambda`` are replaced by
 stubs that raise (in the module and in the student function's globals), and restored afterwards.
 """
-from contextlib import contextmanager
-
 import numpy as np
 
 from .. import data
 from .. import overfitting_lab as lab
-from .harness import Case, Exercise, Mistake, Result
+from .harness import Case, Exercise, Mistake, OffLimits
 
 
 # ---- Exercise 1: one SGD step with the penalty written as λ''/(2N) Σ w² ------------------------
-def nielsen_step(W, b, delta, a_prev, lam2, N, lr):
+def nielsen_step(W, b, delta, a_prev, lam_nielsen, N, lr):
     """Ĵ = J + λ''/(2N) Σ w²: ∂Ĵ/∂W = δ(a^{m-1})^T + (λ''/N) W, ∂Ĵ/∂b = Σ δ; one step of size α."""
-    dW = delta @ a_prev.T + lam2 / N * W
+    dW = delta @ a_prev.T + lam_nielsen / N * W
     db = delta.sum(axis=1, keepdims=True)
     return W - lr * dW, b - lr * db
 
 
-def _step_with(penalty=lambda W, lam2, N, B: lam2 / N * W, bias_penalty=lambda b, lam2, N: 0.0,
+def _step_with(penalty=lambda W, lam_nielsen, N, B: lam_nielsen / N * W, bias_penalty=lambda b, lam_nielsen, N: 0.0,
                data_scale=lambda B: 1.0, sign=1.0, decay_lr=True):
     """A step like the reference but with one piece changed."""
-    def wrong(W, b, delta, a_prev, lam2, N, lr):
+    def wrong(W, b, delta, a_prev, lam_nielsen, N, lr):
         B = a_prev.shape[1]
         g_W, g_b = delta @ a_prev.T * data_scale(B), delta.sum(axis=1, keepdims=True) * data_scale(B)
-        decay = penalty(W, lam2, N, B)
+        decay = penalty(W, lam_nielsen, N, B)
         W_new = W - sign * lr * g_W - (lr if decay_lr else 1.0) * sign * decay
-        return W_new, b - sign * lr * (g_b + bias_penalty(b, lam2, N))
+        return W_new, b - sign * lr * (g_b + bias_penalty(b, lam_nielsen, N))
     return wrong
 
 
-def _step_case(n_out, n_in, B, N, lam2, lr, seed):
+def _step_case(n_out, n_in, B, N, lam_nielsen, lr, seed):
     rng = np.random.default_rng(seed)
     args = (rng.normal(0, 1, (n_out, n_in)), rng.normal(0, 1, (n_out, 1)), rng.normal(0, 0.3, (n_out, B)),
-            rng.normal(0, 1, (n_in, B)), lam2, N, lr)
-    return Case(f"W {n_out}×{n_in}, B = {B}, N = {N}, λ'' = {lam2:g}, α = {lr:g}", args)
+            rng.normal(0, 1, (n_in, B)), lam_nielsen, N, lr)
+    return Case(f"W {n_out}×{n_in}, B = {B}, N = {N}, λ'' = {lam_nielsen:g}, α = {lr:g}", args)
 
 
 STEP = Exercise(
@@ -54,23 +55,23 @@ STEP = Exercise(
         Mistake("this series' convention (2λ''W)",
                 "W lost α·2λ''W: that is the gradient of λ''Σw², this series' penalty. Here the penalty is "
                 "λ''/(2N) Σw²; its derivative is (λ''/(2N))·2w = (λ''/N)w.",
-                _step_with(lambda W, lam2, N, B: 2 * lam2 * W)),
+                _step_with(lambda W, lam_nielsen, N, B: 2 * lam_nielsen * W)),
         Mistake("CS231n's ½λ' convention (not divided by N)",
                 "W lost α·λ''W, the gradient of ½λ''Σw² (CS231n's and d2l's ½λ' convention). Here the "
                 "penalty is divided by N as well: its gradient is (λ''/N)W.",
-                _step_with(lambda W, lam2, N, B: lam2 * W)),
+                _step_with(lambda W, lam_nielsen, N, B: lam_nielsen * W)),
         Mistake("the 2 of w² forgotten (λ''/(2N))",
                 "W lost α·(λ''/(2N))W: the derivative of w² is 2w, so the 2 of the 2N cancels: (λ''/N)W.",
-                _step_with(lambda W, lam2, N, B: lam2 / (2 * N) * W)),
+                _step_with(lambda W, lam_nielsen, N, B: lam_nielsen / (2 * N) * W)),
         Mistake("divided by B instead of N",
                 "W lost α·(λ''/B)W with B the batch size (the columns of a_prev). N is the number of "
                 "TRAINING examples, a separate argument: the penalty belongs to the whole training set, "
                 "not to one batch, so its gradient is (λ''/N)W whatever B is.",
-                _step_with(lambda W, lam2, N, B: lam2 / B * W)),
+                _step_with(lambda W, lam_nielsen, N, B: lam_nielsen / B * W)),
         Mistake("bias decayed",
                 "b shrank too: the penalty sums the squared weights only, so ∂Ĵ/∂b^m = Σ δ^m with nothing "
                 "added, and b ← b − α Σ δ^m.",
-                _step_with(bias_penalty=lambda b, lam2, N: lam2 / N * b)),
+                _step_with(bias_penalty=lambda b, lam_nielsen, N: lam_nielsen / N * b)),
         Mistake("α missing on the decay",
                 "W was multiplied by 1 − λ''/N instead of 1 − αλ''/N: the penalty's gradient is part of "
                 "∂Ĵ/∂W, and the whole gradient is multiplied by α.",
@@ -78,14 +79,14 @@ STEP = Exercise(
         Mistake("penalty sign",
                 "W grew with the penalty (−(λ''/N)W in the gradient): the penalty's gradient is +(λ''/N)W, "
                 "so that the step W − α(… + (λ''/N)W) shrinks the weights.",
-                _step_with(lambda W, lam2, N, B: -lam2 / N * W)),
+                _step_with(lambda W, lam_nielsen, N, B: -lam_nielsen / N * W)),
         Mistake("uphill step",
                 "W and b moved along +α·gradient: a descent step subtracts it, W ← W − α ∂Ĵ/∂W.",
                 _step_with(sign=-1.0)),
         Mistake("penalty forgotten",
                 "W moved by the plain gradient δ(a^{m-1})^T only (right when λ'' = 0 only): add the "
                 "penalty's gradient, which you derive from λ''/(2N) Σw².",
-                _step_with(lambda W, lam2, N, B: 0.0)),
+                _step_with(lambda W, lam_nielsen, N, B: 0.0)),
         Mistake("divided by B again",
                 "the data part of the step is B times too small: δ^m already holds the 1/B of the averaged "
                 "cost, so δ^m (a^{m-1})^T and Σ δ^m are already averages. Do not divide again.",
@@ -96,14 +97,14 @@ STEP = Exercise(
 
 
 # ---- Exercise 2: the λ sweep, chosen on the validation set -------------------------------------
-def choose_lambda(lams, train, validation, test, sizes, epochs):
+def choose_lambda(lam_values, train, validation, test, layer_sizes, epochs):
     """For each λ: a fresh network (seed 0), trained on ``train``; return the λ whose validation cost J is lowest."""
     costs = []
-    for lam in lams:
-        net = lab.classifier(sizes, l2=lam, seed=0)
+    for lam in lam_values:
+        net = lab.classifier(layer_sizes, l2=lam, seed=0)
         lab.fit(net, *train, epochs=epochs)
         costs.append(net.data_cost(*validation))
-    return lams[int(np.argmin(costs))]
+    return lam_values[int(np.argmin(costs))]
 
 
 def _pick_by(score):
@@ -141,54 +142,6 @@ def _library_sweep(lams, train, validation, test, sizes, epochs):
     return lab.best_lambda(lams, sweep.cost["validation"])
 
 
-LIBRARY = ("lambda_sweep", "best_lambda")          # what the student writes out in Exercise 2
-
-
-class LibraryUsed(Exception):
-    """Raised by the stubs that stand in for lab.lambda_sweep / lab.best_lambda during the check."""
-
-
-def _stub(name):
-    def stub(*args, **kwargs):
-        raise LibraryUsed(f"lab.{name} is switched off in this exercise: write the loop over λ yourself")
-    return stub
-
-
-@contextmanager
-def library_switched_off(fn):
-    """lab.lambda_sweep and lab.best_lambda replaced by raising stubs, in the module and in fn's globals
-    (a ``from ... import lambda_sweep`` in the notebook binds the name there); restored afterwards."""
-    originals = {name: getattr(lab, name) for name in LIBRARY}
-    names = getattr(fn, "__globals__", {})
-    aliases = {key: value for key, value in list(names.items())
-               if any(value is original for original in originals.values())}
-    try:
-        for name in LIBRARY:
-            setattr(lab, name, _stub(name))
-        for key, value in aliases.items():
-            names[key] = _stub(next(n for n, f in originals.items() if f is value))
-        yield
-    finally:
-        for name, original in originals.items():
-            setattr(lab, name, original)
-        names.update(aliases)
-
-
-class SweepExercise(Exercise):
-    """An Exercise whose every call of the student's function runs with the library's sweep switched off."""
-
-    def run(self, fn, case):
-        with library_switched_off(fn):
-            return super().run(fn, case)
-
-    def diagnose(self, fn):
-        result = super().diagnose(fn)
-        if result.mistake == "error" and LibraryUsed.__name__ in result.message:
-            used = next(m for m in self.mistakes if m.fn is _library_sweep)
-            return Result(self.name, False, used.name, used.message)
-        return result
-
-
 SWEEP_LAMBDAS = np.array([0.0, 1e-3, 1e-2, 3e-2, 0.1])
 
 
@@ -197,16 +150,20 @@ def _sweep_case(seed):
     return Case(f"moons, data seed {seed}, λ in {list(SWEEP_LAMBDAS)}", (SWEEP_LAMBDAS, *sets, [2, 12, 2], 200))
 
 
-SWEEP = SweepExercise(
+USED_SWEEP = Mistake("used the library's sweep",
+                     "it called lab.lambda_sweep / lab.best_lambda, which section 5 already showed: this exercise "
+                     "is to write that loop yourself (a fresh lab.classifier per λ, lab.fit, the validation data "
+                     "cost, the lowest one). The two are switched off during the check.",
+                     _library_sweep)
+
+SWEEP = Exercise(
     "choose_lambda", choose_lambda,
     cases=[_sweep_case(15), _sweep_case(17), _sweep_case(20)],
     outputs=("λ",),
+    off_limits=OffLimits(USED_SWEEP, objects=(lab.lambda_sweep, lab.best_lambda),       # also `from … import`
+                         attributes=((lab, "lambda_sweep"), (lab, "best_lambda"))),
     mistakes=[
-        Mistake("used the library's sweep",
-                "it called lab.lambda_sweep / lab.best_lambda, which section 5 already showed: this exercise "
-                "is to write that loop yourself (a fresh lab.classifier per λ, lab.fit, the validation data "
-                "cost, the lowest one). The two are switched off during the check.",
-                _library_sweep),
+        USED_SWEEP,
         Mistake("picked on the test set",
                 "that λ has the lowest TEST cost. Choosing by the test set makes it part of training: its "
                 "score is then optimistic and no longer estimates new data. Choose by the validation cost.",
