@@ -429,3 +429,22 @@ def test_the_early_stop_reference_is_the_rule_of_lessonlib_train():
         net = lab.classifier([2, 16, 2], seed=1)
         history = lab.fit(net, X, Y, epochs=400, X_val=X_val, Y_val=Y_val, early_stopping=patience)
         assert early_stop(history.val_cost, patience) == (history.best_epoch, history.epochs)
+
+
+def test_section3_a_memorizing_networks_test_cost_comes_from_its_confident_mistakes(sets, sizes):
+    """§3: "a memorizing network's test cost comes mostly from the test points it gets confidently wrong"."""
+    X_test, Y_test = sets["test"]
+    net = sizes.nets[list(sizes.values).index(60)]
+    a = net.predict(X_test)
+    q = np.sum(a * Y_test, axis=0)                                   # the probability of the true class
+    wrong = a.argmax(0) != Y_test.argmax(0)
+    cost = -np.log(q)
+    assert cost[wrong].sum() > 0.9 * cost.sum()
+
+
+def test_section4_at_the_largest_lambda_only_the_balanced_biases_are_left(sets, lams):
+    """§4: "only the biases are left, and they settle at the classes' share of the training set, half and half"."""
+    Y = sets["train"][1][:, :lab.N_SMALL]
+    np.testing.assert_array_equal(Y.mean(axis=1), [0.5, 0.5])
+    net = lams.nets[lams.index(0.1)]
+    np.testing.assert_allclose(net.predict(sets["test"][0]), 0.5, atol=1e-3)
