@@ -9,6 +9,8 @@ For the element-wise activations ``chain`` is exactly f'(z) ⊙ dJ/da.  Softmax 
 of a column, so its Jacobian is a full matrix; its ``chain`` multiplies by that Jacobian
 (diag(a) − a aᵀ) and its ``f_prime`` returns only the diagonal a ⊙ (1 − a), for reference.
 """
+import functools
+
 import numpy as np
 
 
@@ -36,8 +38,14 @@ class Activation:
 
 def sigmoid(z):
     """σ(z) = 1 / (1 + e^{−z}), computed without overflow (scipy's expit)."""
-    from scipy.special import expit      # on first use: importing scipy.special takes 0.16 s
-    return expit(z)
+    return _expit()(z)
+
+
+@functools.cache
+def _expit():
+    """scipy's expit, imported on first use (importing scipy.special takes 0.16 s) and kept."""
+    from scipy.special import expit
+    return expit
 
 
 def sigmoid_prime(z):

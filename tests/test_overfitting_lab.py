@@ -290,6 +290,7 @@ def test_adam_decay_depends_on_the_gradient_history_adamw_does_not():
     assert l2[0] < 0.05 and np.all(np.diff(l2) > 0) and l2[-1] > factor      # "wiped out" … "hardly decayed"
     np.testing.assert_allclose(W_w.mean(axis=0), factor, atol=0.05)        # AdamW: like SGD, every column
     np.testing.assert_allclose(W_sgd.mean(axis=0), factor, atol=0.05)
+    assert abs(l2[2] - W_sgd.mean(axis=0)[2]) < 0.01              # "in the column of size 1 ... match SGD"
 
 
 def test_section5_bias_and_variance(sets, lams):
@@ -339,6 +340,8 @@ def test_section6_early_stopping_and_omega(sets, lams):
     assert 1.7 < omega_stop / omega_init < 2.3                        # "about twice its starting value"
     assert lams.omega[0] > 5 * omega_stop                             # "several times below"
     assert lams.omega[lams.index(lam_best)] < omega_init              # "the penalty ends below the start"
+    tau = stopped.best_epoch                                          # "α = 0.02 and τ = 58 would give λ ≈ 0.4"
+    assert (lab.LR, tau) == (0.02, 58) and round(1 / (2 * lab.LR * tau), 1) == 0.4
     below = np.array(stopped.val_cost) < np.array(stopped.train_cost)
     assert below[:40].all()                                           # validation below training at first ...
     flipped = {name: np.mean(data.labels_of(Y_s) != lab.true_labels(Y_s.shape[1]))
