@@ -451,3 +451,11 @@ def test_section4_at_the_largest_lambda_only_the_balanced_biases_are_left(sets, 
     np.testing.assert_array_equal(Y.mean(axis=1), [0.5, 0.5])
     net = lams.nets[lams.index(0.1)]
     np.testing.assert_allclose(net.predict(sets["test"][0]), 0.5, atol=1e-3)
+
+
+def test_section3_at_n960_the_test_accuracy_edges_past_bayes_within_one_standard_error(sets, sizes):
+    """§3 answers: "At N = 960 the test accuracy even edges past the Bayes classifier's ... within one standard error"."""
+    X_test, Y_test = sets["test"]
+    bayes = lab.bayes_accuracy(X_test, Y_test)
+    acc = sizes.accuracy["test"][-1]
+    assert bayes < acc < bayes + np.sqrt(bayes * (1 - bayes) / Y_test.shape[1])

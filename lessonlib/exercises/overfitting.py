@@ -194,7 +194,7 @@ SWEEP = Exercise(
                 "one stopped. Build a fresh network (seed 0) for each λ: only λ may differ between runs.",
                 _one_network),
     ],
-    success="each λ gets a fresh network from the same θ₀, and the choice uses the validation cost J alone; "
+    success="each λ gets a fresh network from the same initial weights, and the choice uses the validation cost J alone; "
             "the test set stays unseen until the final report.")
 
 
