@@ -47,8 +47,55 @@ def presentation_style():
 
 
 def use_presentation_style():
-    """Apply STYLE for the rest of the session (the first cell of every notebook calls this)."""
+    """Apply STYLE for the rest of the session (the first cell of every notebook calls this), and give every
+    figure a notebook shows its alt text (``alt_text``)."""
     mpl.rcParams.update(STYLE)
+    show_alt_text()
+
+
+# ---- alt text: what a figure shows, for screen readers, the handout and anyone who cannot see it ----------
+ALT_KEY = "_lessonlib_alt"
+
+
+def alt_text(fig, what_to_see):
+    """Say what the figure shows (one or two sentences: what the reader should see in it); returns fig.
+
+    The sentence goes with the figure's PNG as its ``alt`` text (after the figure's titles), in the
+    notebook's stored output, in JupyterLab and in the handout."""
+    fig = getattr(fig, "figure", fig)             # an Axes is accepted too
+    setattr(fig, ALT_KEY, " ".join(str(what_to_see).split()))
+    return fig
+
+
+def describe_figure(fig):
+    """The figure's alt text: its titles, then the sentence given to ``alt_text`` (or its axes' labels)."""
+    titles = [t for t in [fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else ""]
+              + [ax.get_title() for ax in fig.axes] if t]
+    head = "; ".join(" ".join(t.split()) for t in titles) or "A figure"
+    said = getattr(fig, ALT_KEY, None)
+    if said is None:
+        labels = [f"{ax.get_ylabel()} against {ax.get_xlabel()}" for ax in fig.axes
+                  if ax.get_xlabel() and ax.get_ylabel()]
+        said = ("Axes: " + "; ".join(labels) + ".") if labels else ""
+    return f"{head}. {said}".strip()
+
+
+def _png_with_alt(fig):
+    from IPython.core.pylabtools import print_figure          # what the inline backend uses, same bytes
+    data = print_figure(fig, "png", bbox_inches="tight")
+    return (data, {"alt": describe_figure(fig)}) if data is not None else None
+
+
+def show_alt_text():
+    """In IPython, display figures as PNGs that carry ``describe_figure`` as their alt text."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is not None:
+        plt._get_backend_mod()      # load the inline backend now: loading it later would reset the PNG formatter
+        shell.display_formatter.formatters["image/png"].for_type(Figure, _png_with_alt)
 
 
 def new_figure(figsize=(11, 4.2), ncols=1, nrows=1, **subplot_kw):

@@ -178,3 +178,24 @@ def test_the_reference_and_an_honest_function_run_with_the_library_on_and_off():
     space = {"library_step": library_step}
     exec("def mine(theta, g, lr):\n    return theta - lr * g, lr * g\n", space)
     assert exercise.diagnose(space["mine"]).passed
+
+
+def test_use_hands_on_the_students_function_once_it_passes_and_the_librarys_until_then(capsys):
+    def mine(theta, g, lr):
+        return theta - lr * g, lr * g
+
+    def unfinished(theta, g, lr):
+        raise NotImplementedError("Exercise 1: replace this line with your code")
+
+    passed = TOY.check(mine)
+    capsys.readouterr()
+    assert passed.use(mine) is mine and capsys.readouterr().out == ""
+    for wrong in (unfinished, lambda theta, g, lr: (theta + lr * g, lr * g)):
+        result = TOY.check(wrong)
+        capsys.readouterr()
+        assert result.use(wrong) is step                  # the fallback defaults to the reference
+        said = capsys.readouterr().out
+        assert said.count("\n") == 1 and "toy_step" in said and "lessonlib's version" in said
+    library = Exercise("toy_step", step, TOY.cases, TOY.outputs, fallback=mine)
+    assert library.check(unfinished).use(unfinished) is mine
+    harness.RESULTS.clear()

@@ -6,6 +6,11 @@ arguments), the names of the outputs, and a catalogue of ``Mistake``s — each a
 with the same signature, so the catalogue can be tested by feeding every mistake to the check.
 
     result = exercise.check(student_fn)     # prints "✓ …" or "✗ …"; result.passed, result.mistake
+    step = result.use(student_fn)           # the student's function once it passes, else the library's
+
+The cells after an exercise run on ``result.use(fn)``: the student's own function when the check
+passed, otherwise the exercise's ``fallback`` (the library's version, same signature), with one line
+saying so; so an unfinished exercise never stops the rest of the lesson.
 
 Nothing the student writes (an exception, a wrong type, a list for a tuple, NaN, overflow, an
 infinite loop) surfaces as the check's own traceback.  An exercise that asks the student to write
@@ -50,9 +55,20 @@ class Result:
     passed: bool
     mistake: str = None          # the catalogued mistake's name, "error", "mutated", "not done" or "other"
     message: str = ""
+    fallback: object = field(default=None, repr=False, compare=False)   # the library's version, for ``use``
 
     def __bool__(self):
         return self.passed
+
+    def use(self, fn):
+        """``fn`` (the student's function) if its check passed; otherwise the library's version, saying so."""
+        if self.passed:
+            return fn
+        if self.fallback is None:
+            raise RuntimeError(f"{self.exercise} has no library version to fall back on")
+        print(f"→ {self.exercise}: your check has not passed yet, so the cells below use lessonlib's "
+              f"version; they will use yours once it passes.")
+        return self.fallback
 
     def _ipython_display_(self):  # the message is already printed; show nothing more
         return None
@@ -211,8 +227,9 @@ class Exercise:
     """reference(*case.args) is right; ``mistakes`` are named wrong versions of it."""
 
     def __init__(self, name, reference, cases, outputs, mistakes=(), success="", in_place_ok=False,
-                 rtol=1e-7, atol=1e-10, time_limit=TIME_LIMIT, off_limits=None):
+                 rtol=1e-7, atol=1e-10, time_limit=TIME_LIMIT, off_limits=None, fallback=None):
         self.name, self.reference, self.cases, self.outputs = name, reference, list(cases), tuple(outputs)
+        self.fallback = reference if fallback is None else fallback   # what Result.use hands on when not passed
         self.mistakes, self.success, self.in_place_ok = list(mistakes), success, in_place_ok
         self.off_limits = off_limits             # OffLimits: the library the student's function may not use
         if off_limits is not None and off_limits.mistake not in self.mistakes:
@@ -290,6 +307,7 @@ class Exercise:
     def check(self, fn):
         """Print ✓/✗ with the diagnosis and return the Result (also recorded in RESULTS)."""
         result = self.diagnose(fn)
+        result.fallback = self.fallback
         print(("✓ " if result.passed else "✗ ") + result.message)
         RESULTS.append(result)
         if not result.passed and os.environ.get("NBGRADER_EXECUTION") in ("autograde", "validate"):
