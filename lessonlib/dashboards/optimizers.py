@@ -1,8 +1,9 @@
 """Notebook 03's dashboards: the optimizer race on a 2-D surface, and the optimizers on the digits."""
 import numpy as np
 
-from .. import plots, surfaces
+from .. import optimizer_practice as practice
 from .. import optimizer_race as race
+from .. import plots, surfaces
 from . import machinery as dash
 
 RACE_SURFACES = ("ravine", "saddle", "local minima", "rosenbrock")
@@ -33,6 +34,8 @@ def optimizer_race(lr=0.03, beta=0.8, surface="ravine", scale=1.0, steps=MAX_STE
 def _race(lr, beta, surface, scale, steps, on):
     bases = {name: surfaces.SURFACES[name]() for name in RACE_SURFACES}
     fig, (ax_path, ax_cost) = dash.new_figure(figsize=(11, 4.6), ncols=2)
+    fig.set_layout_engine(None)            # fixed margins: a layout engine measures every label at each draw
+    fig.subplots_adjust(left=0.065, right=0.985, bottom=0.13, top=0.92, wspace=0.24)
     backgrounds = {}
     for name, surf in bases.items():       # every surface's contours drawn once; only one is visible
         before = set(ax_path.get_children())
@@ -45,6 +48,7 @@ def _race(lr, beta, surface, scale, steps, on):
         lines[key] = (ax_path.plot([], [], "-", color=color, linewidth=1.8, animated=True)[0],
                       ax_cost.semilogy([1], [1], color=color, label=label, animated=True)[0])
     ax_cost.set(xlim=(0, MAX_STEPS), xlabel="step k", ylabel="J(θ) − J*  (÷ c)")   # fixed: no redraw per step count
+    plots.plain_log_ticks(ax_cost)
     shown = [None]    # the surface whose axes are set up
 
     def set_up(name):
@@ -94,11 +98,8 @@ def _race(lr, beta, surface, scale, steps, on):
                 "steps": dash.int_slider("steps", steps, 10, MAX_STEPS, 10)}
     controls.update({key: dash.checkbox(label, key in on) for key, label in TICKS.items()})
     board = dash.Dashboard(controls, update, fig, title="The optimizer race")
-    fig.set_layout_engine("none")          # freeze the layout the first draw found, the same for every surface
-    board.blitter = dash.Blitter(fig, keep=len(RACE_SURFACES))   # one background per surface
-    for name in [n for n in RACE_SURFACES if n != surface] + [surface]:
-        controls["surface"].value = name    # draw each surface's background once, now
-    return board
+    board.blitter = dash.Blitter(fig, keep=len(RACE_SURFACES))   # one background per surface, drawn when first
+    return board                                                 # shown (building draws only the first one)
 
 
 def optimizer_digits(factor=1.0, **run_kw):
@@ -115,12 +116,12 @@ def _mean_curve(histories, name):
 
 
 def _digits(factor=1.0, **run_kw):
-    runs = race.digits_runs(**run_kw)
+    runs = practice.digits_runs(**run_kw)
     seeds = sorted({seed for (_, _, seed) in runs})
     epochs = max(h.epochs for h in runs.values())
     fig, (ax_cost, ax_acc) = dash.new_figure(figsize=(11, 4.4), ncols=2)
     lines = {}
-    for label in race.DIGIT_RACERS:
+    for label in practice.DIGIT_RACERS:
         color = plots.OPTIMIZER_COLORS[label]
         lines[label] = (ax_cost.semilogy([], [], "o-", color=color, markersize=4, animated=True)[0],
                         ax_acc.plot([], [], "o-", color=color, markersize=4, label=label, animated=True)[0])
@@ -132,11 +133,12 @@ def _digits(factor=1.0, **run_kw):
     legend.set_animated(True)
 
     def update(factor):
-        e = float(np.clip(np.round(2 * np.log10(factor)) / 2, race.FACTOR_EXPONENTS[0], race.FACTOR_EXPONENTS[-1]))
+        e = float(np.clip(np.round(2 * np.log10(factor)) / 2, practice.FACTOR_EXPONENTS[0],
+                          practice.FACTOR_EXPONENTS[-1]))
         diverged = []
-        for text, (label, (make, lr0)) in zip(legend.get_texts(), race.DIGIT_RACERS.items()):
+        for text, (label, (make, lr0)) in zip(legend.get_texts(), practice.DIGIT_RACERS.items()):
             hs = [runs[label, e, seed] for seed in seeds]
-            cost, acc = _mean_curve(hs, "train_cost"), _mean_curve(hs, "test_accuracy")
+            cost, acc = _mean_curve(hs, "train_cost"), _mean_curve(hs, "val_accuracy")
             lines[label][0].set_data(np.arange(1, cost.size + 1), cost)
             lines[label][1].set_data(np.arange(1, acc.size + 1), acc)
             text.set_text(f"{label}, α = {lr0 * 10 ** e:.2g}")
