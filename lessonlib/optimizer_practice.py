@@ -1,7 +1,7 @@
 """Lesson 03 (notebooks/03_optimizers.ipynb), sections 6–8 and the digits comparison: optimizers in practice.
 
   Cliff, clip_by_norm, cliff_descent   a cost that falls off a cliff, and gradient clipping by norm
-  budget                               Σ α over a run's epochs (what a schedule spends)
+  budget, schedule_runs                Σ α over a run's epochs; each schedule driving B = 1 on the study hours
   digits_split, digits_net             the [64, 32, 10] digits network and its training/validation split
   UpdateWatch, lr_regimes              loss curves and the update-to-weight ratio ‖ΔW‖/‖W‖ per step
   warmup_runs                          Adam with and without a warm-up, over seeds
@@ -11,11 +11,13 @@
 The 2-D surfaces are in ``lessonlib.optimizer_race``.
 """
 import functools
+from collections import namedtuple
 
 import numpy as np
 
-from . import plots, schedules
-from .data import load_digits, train_test_split
+from . import plots, schedules, surfaces
+from .data import load_digits, load_study_hours, train_test_split
+from .descent_lab import minibatch_descent          # notebook 01's
 from .network import Network
 from .optimizers import SGD, AdaGrad, Adam, RMSProp
 from .training import train
@@ -82,6 +84,21 @@ def budget(plan, epochs):
 
 SCHEDULE_LOOKS = {"constant": ("#000000", "-"), "step decay": ("#56B4E9", "--"),   # all plain SGD: not the
                   "exponential": ("#888888", "-."), "cosine": ("#8a6d00", ":")}     # optimizer colours
+
+
+ScheduleRuns = namedtuple("ScheduleRuns", "surface paths gaps")
+
+
+def schedule_runs(plans, epochs, lr0=0.03, seed=1):
+    """Notebook 01's study-hours line fit with B = 1 under each schedule (name → plan): the Surface, the Paths
+    and J − J* after each epoch (the per-update costs taken at each epoch's end)."""
+    x, y = load_study_hours()
+    surface = surfaces.linear_regression(x, y)
+    J_star = float(surface.J(*surface.minima[0]))
+    paths = {name: minibatch_descent(x, y, lr0, epochs, batch_size=1, seed=seed, schedule=plan)
+             for name, plan in plans.items()}
+    gaps = {name: path.cost[x.size::x.size] - J_star for name, path in paths.items()}
+    return ScheduleRuns(surface, paths, gaps)
 
 
 def plot_schedules(plans, gaps, looks, axes):

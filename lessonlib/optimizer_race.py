@@ -5,7 +5,7 @@
   heavy_ball, best_mu               momentum as a loop (Exercise 1's contract) and the μ search (Exercise 2's)
   rates, best_settings, kappa_sweep conditioning: κ = h_max/h_min, the best rate per step, steps against κ
   StepRule                          an optimizer made of a one-step function (Exercise 3's Adam step)
-  Answers                           "predict first" answers, folded until the reader opens them
+  Folded, answers, compare          answers and library code, folded until the reader opens them
   figure, show                      a figure with fixed margins, shown as one PNG drawn once, with its alt text
   momentum_* / rmsprop_eps_inside   the conventions other texts use (the optional appendix)
 
@@ -16,7 +16,7 @@ Plot helpers take ``ax=None`` and return it.
 import matplotlib.pyplot as plt
 import numpy as np
 
-from . import plots, surfaces
+from . import plots, surfaces, text
 from .data import load_study_hours
 from .descent_lab import regression_gradient, stability_limits   # notebook 01's ∇J on a batch; h_min, h_max, best α
 from .optimizers import SGD, AdaGrad, Adam, RMSProp
@@ -42,7 +42,8 @@ class Shown:
 
     def __init__(self, fig):
         from IPython.core.pylabtools import print_figure
-        self.png, self.alt, self.text = print_figure(fig, "png", bbox_inches=None), plots.describe_figure(fig), repr(fig)
+        self.png = print_figure(fig, "png", bbox_inches=None, pil_kwargs={"compress_level": 1})  # fast, and smaller
+        self.alt, self.text = plots.describe_figure(fig), repr(fig)
 
     def _repr_png_(self):
         return self.png, {"alt": self.alt}
@@ -253,18 +254,28 @@ class StepRule:
 
 
 # ---- answers folded until the reader opens them ---------------------------------------------------------
-class Answers:
-    """Markdown answers inside a <details> block: closed in JupyterLab, nbviewer and the handout until clicked."""
+class Folded:
+    """Markdown inside a <details> block: closed in JupyterLab, nbviewer and the handout until clicked."""
 
-    def __init__(self, title, items):
-        self.title, self.items = title, list(items)
+    def __init__(self, title, body):
+        self.title, self.body = title, body
 
     def _repr_markdown_(self):
-        body = "\n".join(f"{i}. {item}" for i, item in enumerate(self.items, start=1))
-        return f"<details>\n<summary><b>{self.title}</b> (click to open)</summary>\n\n{body}\n\n</details>"
+        return f"<details>\n<summary><b>{self.title}</b> (click to open)</summary>\n\n{self.body}\n\n</details>"
 
     def __repr__(self):
-        return f"{self.title}: {len(self.items)} answers, folded (open them in JupyterLab)"
+        return f"{self.title}: folded (open it in JupyterLab)"
+
+
+def answers(title, items):
+    """Numbered answers, folded."""
+    return Folded(title, "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1)))
+
+
+def compare(obj):
+    """lessonlib's source of ``obj``, folded: "compare yours with ours" once your check has passed."""
+    return Folded("Compare yours with lessonlib's (open it once your check passes)",
+                  f"```python\n{text.source(obj)}\n```")
 
 
 # ---- the race's "predict first" questions, answered from runs ---------------------------------------------
@@ -273,7 +284,7 @@ def _status(path, surface):
 
 
 def race_answers():
-    """The answers to section 5's four questions, each computed here, folded (``Answers``)."""
+    """The answers to section 5's four questions, each computed here, folded (``answers``)."""
     ravine, rosen = surfaces.ravine(), surfaces.rosenbrock()
     ends = {label: surfaces.descend(ravine, racers(0.03, 0.8)[label], 200) for label in ("SGD", "momentum", "Adam")}
     adam = Adam(0.03, beta1=0.8)
@@ -307,7 +318,7 @@ def race_answers():
               "whose steps are about α long, barely move. And SGD's good end at α = 0.002 is luck: its first steps "
               f"are thrown off the steep wall (J = {sling.cost[3]:.0f} at step 3, from {sling.cost[0]:.1f}) and "
               "happen to land near the valley floor: the cliff effect of §6.")
-    return Answers("Answers to the four questions", [one, two, three, four])
+    return answers("Answers to the four questions", [one, two, three, four])
 
 
 # ---- other conventions (θ after each step; ``lrs`` holds α for each step) ------------------------------

@@ -133,10 +133,12 @@ def test_show_draws_once_and_keeps_the_alt_text(monkeypatch):
 
 
 def test_answers_are_folded_markdown():
-    a = race.Answers("Answers", ["one", "two"])
+    a = race.answers("Answers", ["one", "two"])
     text = a._repr_markdown_()
     assert text.startswith("<details>") and text.endswith("</details>") and "1. one\n2. two" in text
     assert "folded" in repr(a) and "0x" not in repr(a)
+    code = race.compare(Adam.update)._repr_markdown_()
+    assert "```python\ndef update(self, p, g, s):" in code and code.startswith("<details>")
 
 
 def test_the_race_answers_say_what_the_runs_show():
@@ -344,9 +346,13 @@ def test_section_7_schedule_claims():
     assert [round(v, 3) for v in spent.values()] == [1.2, 0.563, 0.296, 0.615]      # the in-run sums
     assert 0.45 < spent["exponential"] / spent["cosine"] < 0.55 and 0.5 < spent["exponential"] / spent["step decay"] < 0.55
     assert 1 / 0.9 ** 20 == pytest.approx(8, abs=0.3)                                    # "8 times smaller"
-    paths = {name: minibatch_descent(x, y, 0.03, 40, batch_size=1, seed=1, schedule=plan) for name, plan in plans.items()}
+    sched = practice.schedule_runs(plans, 40, lr0=0.03, seed=1)
+    paths = sched.paths
+    direct = minibatch_descent(x, y, 0.03, 40, batch_size=1, seed=1, schedule=plans["cosine"])
+    np.testing.assert_array_equal(paths["cosine"].theta, direct.theta)
+    np.testing.assert_allclose(sched.gaps["cosine"], race.gap(direct, reg)[30::30], rtol=1e-12, atol=1e-15)
     assert all(p.updates_per_epoch == 30 for p in paths.values())                       # α applied 30 times an epoch
-    gaps = {name: race.gap(p, reg)[30::30][-10:] for name, p in paths.items()}
+    gaps = {name: g[-10:] for name, g in sched.gaps.items()}
     median = {name: np.median(g) for name, g in gaps.items()}
     assert median["cosine"] < median["step decay"] < median["exponential"] < median["constant"]
     assert gaps["exponential"].max() < 1.2 * gaps["exponential"].min()                 # almost no jitter left
