@@ -15,9 +15,9 @@ from collections import namedtuple
 
 import numpy as np
 
+from . import optimizer_race as race
 from . import plots, schedules, surfaces
 from .data import load_digits, load_study_hours, train_test_split
-from .descent_lab import minibatch_descent          # notebook 01's
 from .network import Network
 from .optimizers import SGD, AdaGrad, Adam, RMSProp
 from .training import train
@@ -86,19 +86,34 @@ SCHEDULE_LOOKS = {"constant": ("#000000", "-"), "step decay": ("#56B4E9", "--"),
                   "exponential": ("#888888", "-."), "cosine": ("#8a6d00", ":")}     # optimizer colours
 
 
-ScheduleRuns = namedtuple("ScheduleRuns", "surface paths gaps")
+ScheduleRuns = namedtuple("ScheduleRuns", "surface thetas gaps updates_per_epoch")
 
 
-def schedule_runs(plans, epochs, lr0=0.03, seed=1):
-    """Notebook 01's study-hours line fit with B = 1 under each schedule (name → plan): the Surface, the Paths
-    and J − J* after each epoch (the per-update costs taken at each epoch's end)."""
+def sgd_epochs(x, y, plan, epochs, start, seed=1):
+    """Plain SGD with B = 1 on J = 1/(2N) Σ (θ₀ + θ₁x − y)², α = plan(epoch): the very updates of notebook 01's
+    ``minibatch_descent(x, y, …, batch_size=1, seed=seed, schedule=plan)`` (the same visiting order, the same
+    floating-point operations; tested equal), with none of its per-update bookkeeping.  Returns θ after each
+    epoch, shape (epochs, 2)."""
+    t0, t1 = (float(v) for v in start)
+    rng, thetas = np.random.default_rng(seed), []
+    for epoch in range(epochs):
+        lr = plan(epoch)
+        for i in rng.permutation(x.size):
+            r = t0 + t1 * x[i] - y[i]                  # ŷ − y for one example: g = (r, r·x)
+            t0, t1 = t0 - lr * r, t1 - lr * (r * x[i])
+        thetas.append((t0, t1))
+    return np.array(thetas, dtype=np.float64)
+
+
+def schedule_runs(plans, epochs, seed=1):
+    """Notebook 01's study-hours line fit with B = 1 under each schedule (name → plan), from the surface's start:
+    the Surface, θ and J − J* after each epoch, and the updates per epoch."""
     x, y = load_study_hours()
     surface = surfaces.linear_regression(x, y)
     J_star = float(surface.J(*surface.minima[0]))
-    paths = {name: minibatch_descent(x, y, lr0, epochs, batch_size=1, seed=seed, schedule=plan)
-             for name, plan in plans.items()}
-    gaps = {name: path.cost[x.size::x.size] - J_star for name, path in paths.items()}
-    return ScheduleRuns(surface, paths, gaps)
+    thetas = {name: sgd_epochs(x, y, plan, epochs, surface.start, seed) for name, plan in plans.items()}
+    gaps = {name: surface.J(th[:, 0], th[:, 1]) - J_star for name, th in thetas.items()}
+    return ScheduleRuns(surface, thetas, gaps, x.size)
 
 
 def plot_schedules(plans, gaps, looks, axes):
@@ -112,7 +127,7 @@ def plot_schedules(plans, gaps, looks, axes):
         ax_gap.semilogy(epochs + 1, gaps[name], style, color=color, label=name)
     ax_lr.set(xlabel="epoch", ylabel="learning rate α", title="α per epoch")
     ax_gap.set(xlabel="epoch", ylabel="J − J*", title="J − J* after each epoch")
-    plots.plain_log_ticks(ax_gap)
+    race.log_ticks(ax_gap)
     ax_lr.legend(fontsize=11)
     return axes
 
@@ -213,7 +228,7 @@ def plot_regimes(runs, axes, layer=1, start=None):
     ax_ratio.set(xlabel="step k", ylabel=f"‖ΔW{'¹²³'[layer - 1]}‖ / ‖W{'¹²³'[layer - 1]}‖",
                  title="Update-to-weight ratio per step")
     for ax in axes:
-        plots.plain_log_ticks(ax)
+        race.log_ticks(ax)
     ax_cost.legend(fontsize=11)
     ax_ratio.legend(fontsize=10, loc="upper right")
     return axes

@@ -48,7 +48,7 @@ def _race(lr, beta, surface, scale, steps, on):
         lines[key] = (ax_path.plot([], [], "-", color=color, linewidth=1.8, animated=True)[0],
                       ax_cost.semilogy([1], [1], color=color, label=label, animated=True)[0])
     ax_cost.set(xlim=(0, MAX_STEPS), xlabel="step k", ylabel="J(θ) − J*  (÷ c)")   # fixed: no redraw per step count
-    plots.plain_log_ticks(ax_cost)
+    race.log_ticks(ax_cost)
     shown = [None]    # the surface whose axes are set up
 
     def set_up(name):
