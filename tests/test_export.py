@@ -1,4 +1,4 @@
-"""``python -m lessonlib.export html OUT/``: a handout whose math and still images render with no network."""
+"""``lessonlib export html OUT/``: a handout whose math and still images render with no network."""
 import re
 import subprocess
 import sys
@@ -14,7 +14,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 @pytest.fixture(scope="module")
 def handout(tmp_path_factory):
     out = tmp_path_factory.mktemp("handout")
-    result = subprocess.run([sys.executable, "-m", "lessonlib.export", "html", str(out), str(LESSON)],
+    result = subprocess.run([sys.executable, "-m", "lessonlib", "export", "html", str(out), str(LESSON)],
                             capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     return out

@@ -25,7 +25,7 @@ def editions(tmp_path_factory):
     """Student editions of the real notebooks, written once by the command-line tool."""
     dest = tmp_path_factory.mktemp("student")
     before = digest(ROOT / "notebooks")
-    result = subprocess.run([sys.executable, "-m", "lessonlib.student", str(ROOT / "notebooks"), str(dest)],
+    result = subprocess.run([sys.executable, "-m", "lessonlib", "student", str(ROOT / "notebooks"), str(dest)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert digest(ROOT / "notebooks") == before, "the source notebooks were modified"
@@ -118,7 +118,7 @@ def test_refuses_to_write_into_the_sources(tmp_path):
     src.mkdir()
     with pytest.raises(ValueError, match="refusing"):
         student.write_editions(src, src)
-    result = subprocess.run([sys.executable, "-m", "lessonlib.student", str(ROOT / "notebooks"),
+    result = subprocess.run([sys.executable, "-m", "lessonlib", "student", str(ROOT / "notebooks"),
                              str(ROOT / "notebooks")], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "refusing" in result.stderr
 

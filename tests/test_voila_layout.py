@@ -27,7 +27,7 @@ def test_the_app_notebook_carries_the_dashboards_human_title():
 
 def start_app(lesson):
     port, log = free_port(), []
-    cmd = [sys.executable, "-m", "lessonlib.app", lesson, "--no-browser", f"--port={port}",
+    cmd = [sys.executable, "-m", "lessonlib", "app", lesson, "--no-browser", f"--port={port}",
            "--Voila.ip=127.0.0.1", "--Voila.port_retries=0"]
     proc = track(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                   start_new_session=True))

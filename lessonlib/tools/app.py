@@ -33,9 +33,9 @@ def app_notebook(name):
     """A notebook (nbformat node) whose only output is the dashboard ``name``."""
     import nbformat
 
-    code = ("from lessonlib import plots, widgets\n"
+    code = ("from lessonlib import plots\nfrom lessonlib.dashboards import DASHBOARDS\n"
             "plots.use_presentation_style()\n"
-            f"widgets.DASHBOARDS[{name!r}]()")
+            f"DASHBOARDS[{name!r}]()")
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(code)]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
