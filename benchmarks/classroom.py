@@ -64,6 +64,7 @@ c.Spawner.args = {args!r}
 c.Spawner.default_url = "/lab"
 c.Spawner.start_timeout = {timeout}
 c.Spawner.http_timeout = {timeout}
+c.Spawner.environment = {environment!r}
 """
 
 
@@ -177,14 +178,21 @@ def stop_all(hub, seen, grace=60):
     return left
 
 
-def start_hub(folder, names, notebook, timeout):
+def blas_env(threads):
+    """BLAS and OpenMP threads per kernel: one by default, as on a hub whose servers share a node's cores
+    (an unset count starts one spinning thread per core of the node in every kernel)."""
+    return {key: str(threads) for key in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+
+
+def start_hub(folder, names, notebook, timeout, threads=1):
     """Write the config and the students' homes, start JupyterHub; (Popen, url, log path)."""
     bin_dir = Path(sys.executable).parent
     port = free_port()
     config = HUB_CONFIG.format(port=port, hub_port=free_port(), api_port=free_port(), folder=folder,
                                proxy=proxy_command(), students=set(names), timeout=timeout,
                                singleuser=bin_dir / "jupyterhub-singleuser",
-                               args=["--allow-root"] if os.geteuid() == 0 else [])   # CI runs as root
+                               args=["--allow-root"] if os.geteuid() == 0 else [],   # CI runs as root
+                               environment=blas_env(threads))
     (folder / "jupyterhub_config.py").write_text(config)
     for name in names:
         home = folder / "home" / name
@@ -218,7 +226,7 @@ async def run_class(url, names, notebook, timeout, slider, stagger):
     return await asyncio.gather(*(one(i, name) for i, name in enumerate(names)))
 
 
-def classroom(students=20, notebook=NOTEBOOK, timeout=900, slider=None, stagger=0.0, keep=None, log=print):
+def classroom(students=20, notebook=NOTEBOOK, timeout=900, slider=None, stagger=0.0, keep=None, threads=1, log=print):
     """Run the class; the results dict (students, summary, hub overhead, pids left behind, machine)."""
     notebook = Path(notebook).resolve()
     names = [f"student{i:02d}" for i in range(1, students + 1)]
@@ -227,7 +235,7 @@ def classroom(students=20, notebook=NOTEBOOK, timeout=900, slider=None, stagger=
     load_before = os.getloadavg()
     hub, sampler, started = None, None, time.monotonic()
     try:
-        hub, url, hub_log = start_hub(folder, names, notebook, timeout)
+        hub, url, hub_log = start_hub(folder, names, notebook, timeout, threads)
         log(f"JupyterHub at {url} ({time.monotonic() - started:.1f} s); {students} students arrive at once")
         sampler = Sampler(hub.pid)
         sampler.start()
@@ -239,6 +247,7 @@ def classroom(students=20, notebook=NOTEBOOK, timeout=900, slider=None, stagger=
             record["kernel_cpu_s"] = sampler.cpu_of(record["student"], "kernel")
         overhead = {"peak_rss_mb": sampler.peak_rss.get("hub", 0) / 1e6, "cpu_s": sampler.cpu_of("hub")}
         wall = time.monotonic() - started
+        hub_log_tail = hub_log.read_text(errors="replace").splitlines()[-40:] if any(r["errors"] for r in records) else []
     finally:
         if sampler is not None and sampler.is_alive():
             sampler.stop()
@@ -249,8 +258,8 @@ def classroom(students=20, notebook=NOTEBOOK, timeout=900, slider=None, stagger=
         if not keep:
             shutil.rmtree(folder, ignore_errors=True)
     return {"students": records, "hub": overhead, "processes_seen": len(seen), "left_after_stop": left,
-            "still_alive": alive(seen), "wall_s": wall, "notebook": notebook.name,
-            "machine": machine(load_before)}
+            "still_alive": alive(seen), "wall_s": wall, "notebook": notebook.name, "blas_threads": threads,
+            "machine": machine(load_before), "hub_log_tail": hub_log_tail}
 
 
 def machine(load_before):
@@ -330,6 +339,7 @@ def main(argv=None):
     parser.add_argument("--slider", help="the description of the slider to move (default: the first slider)")
     parser.add_argument("--stagger", type=float, default=0.0, help="seconds between two arrivals (default 0)")
     parser.add_argument("--timeout", type=int, default=900, help="seconds a student may take per step")
+    parser.add_argument("--blas-threads", type=int, default=1, help="BLAS/OpenMP threads per kernel (default 1)")
     parser.add_argument("--node-cores", type=int, default=16)
     parser.add_argument("--node-gb", type=float, default=64.0)
     parser.add_argument("--json", help="write the results here")
@@ -341,7 +351,8 @@ def main(argv=None):
         parser.error(f"--students must be at least 1; got {args.students}")
     if not Path(args.notebook).is_file():
         parser.error(f"no notebook at {args.notebook}")
-    result = summarize(classroom(args.students, args.notebook, args.timeout, args.slider, args.stagger, args.keep),
+    result = summarize(classroom(args.students, args.notebook, args.timeout, args.slider, args.stagger, args.keep,
+                                 args.blas_threads),
                        args.node_cores, args.node_gb)
     print(report(result))
     if args.json:

@@ -73,8 +73,10 @@ class Kernel:
         self.widgets = {}                           # comm id → the widget model's state
 
     @classmethod
-    async def connect(cls, url, cookies, xsrf):
-        request = HTTPRequest(url, headers={"Cookie": cookies, "X-XSRFToken": xsrf}, request_timeout=60)
+    async def connect(cls, url, cookies, xsrf, timeout):
+        """The server answers the handshake once the kernel is up: under load that can take a while."""
+        request = HTTPRequest(url, headers={"Cookie": cookies, "X-XSRFToken": xsrf}, connect_timeout=timeout,
+                              request_timeout=timeout)
         return cls(await websocket_connect(request, max_message_size=256 * 2**20), uuid.uuid4().hex)
 
     async def send(self, msg_type, content):
@@ -235,7 +237,7 @@ async def visit(hub_url, name, notebook, timeout, slider, record):
             t = time.monotonic()
             kernel_id, sources, xsrf = await open_notebook(http, name, notebook)
             kernel = await Kernel.connect(f"{ws_base}/user/{name}/api/kernels/{kernel_id}/channels",
-                                          cookie_header(http), xsrf)
+                                          cookie_header(http), xsrf, timeout)
             info = await kernel.send("kernel_info_request", {})
             deadline = time.monotonic() + 120
             while True:
