@@ -29,9 +29,13 @@ STUDENTS = 3
 missing = [what for what, there in (("jupyterhub", importlib.util.find_spec("jupyterhub")),
                                     ("configurable-http-proxy", shutil.which("configurable-http-proxy")))
            if not there]
-needs_hub = pytest.mark.skipif(bool(missing) and not os.environ.get("CI"),
-                               reason=f"{', '.join(missing)} missing (pip install -e '.[classroom]'; "
-                                      "npm install -g configurable-http-proxy); set CI=1 to make this a failure")
+skip_without_hub = pytest.mark.skipif(bool(missing) and not os.environ.get("CI"),
+                                      reason=f"{', '.join(missing)} missing (pip install -e '.[classroom]'; npm "
+                                             "install -g configurable-http-proxy); set CI=1 to make this a failure")
+
+
+def needs_hub(test):
+    return pytest.mark.classroom(skip_without_hub(test))
 
 
 @pytest.fixture(scope="module")

@@ -157,6 +157,7 @@ def pull(repo, branch, home):
     return list(GitPuller(repo, str(folder), branch=branch).pull())
 
 
+@pytest.mark.classroom
 def test_nbgitpuller_puts_the_notebooks_into_a_fresh_home_and_keeps_edits(tmp_path):
     if importlib.util.find_spec("nbgitpuller") is None:
         if os.environ.get("CI"):

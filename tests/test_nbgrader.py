@@ -32,10 +32,15 @@ LESSONS = ("01", "04")                         # two lessons keep the run near t
 ASSIGNMENT = "lessons"
 DEF = re.compile(r"^def\s+(\w+)\s*\(", re.M)
 
-if importlib.util.find_spec("nbgrader") is None:
-    if os.environ.get("CI"):
-        pytest.fail("nbgrader is not installed: CI installs the classroom extra (.ci/run)", pytrace=False)
-    pytest.skip("nbgrader is not installed (pip install -e '.[classroom]')", allow_module_level=True)
+pytestmark = pytest.mark.classroom
+
+
+@pytest.fixture(scope="module", autouse=True)
+def nbgrader_installed():
+    if importlib.util.find_spec("nbgrader") is None:
+        if os.environ.get("CI"):
+            pytest.fail("nbgrader is not installed: CI installs the classroom extra (.ci/run)")
+        pytest.skip("nbgrader is not installed (pip install -e '.[classroom]')")
 
 
 def source(cell):
@@ -79,7 +84,7 @@ def wrong_answer(nb, lesson):
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
+def graded(tmp_path_factory, nbgrader_installed):
     course = tmp_path_factory.mktemp("course")
     (course / "nbgrader_config.py").write_text(
         "c = get_config()  # noqa\n"
