@@ -106,7 +106,7 @@ class Sampler(threading.Thread):
         return self.owner[proc.pid]
 
     def sample(self):
-        rss = {}
+        rss = {}                                        # owner, and (owner, role) → RSS now
         try:
             procs = [self.hub] + sorted(self.hub.children(recursive=True), key=lambda p: p.pid)
         except psutil.NoSuchProcess:
@@ -120,7 +120,9 @@ class Sampler(threading.Thread):
                     self.seen.setdefault(proc.pid, proc.create_time())
                     times = proc.cpu_times()
                     self.cpu[proc.pid] = times.user + times.system
-                    rss[owner] = rss.get(owner, 0) + proc.memory_info().rss
+                    now = proc.memory_info().rss
+                    for key in (owner, (owner, self.role[proc.pid])):
+                        rss[key] = rss.get(key, 0) + now
             except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
                 continue
         for owner, value in rss.items():
@@ -243,6 +245,8 @@ def classroom(students=20, notebook=NOTEBOOK, timeout=900, slider=None, stagger=
         sampler.stop()
         for record in records:
             record["peak_rss_mb"] = sampler.peak_rss.get(record["student"], 0) / 1e6
+            record["server_rss_mb"] = sampler.peak_rss.get((record["student"], "server"), 0) / 1e6
+            record["kernel_rss_mb"] = sampler.peak_rss.get((record["student"], "kernel"), 0) / 1e6
             record["cpu_s"] = sampler.cpu_of(record["student"])
             record["kernel_cpu_s"] = sampler.cpu_of(record["student"], "kernel")
         overhead = {"peak_rss_mb": sampler.peak_rss.get("hub", 0) / 1e6, "cpu_s": sampler.cpu_of("hub")}
@@ -281,7 +285,8 @@ def summarize(result, node_cores=16, node_gb=64.0, reserve_gb=4.0, waits=(60, 12
     """Percentiles per measure and the capacity of one node; added to ``result`` and returned."""
     records = result["students"]
     n = len(records)
-    keys = ("login_s", "spawn_s", "open_s", "run_all_s", "slider_s", "total_s", "peak_rss_mb", "cpu_s", "kernel_cpu_s")
+    keys = ("login_s", "spawn_s", "open_s", "run_all_s", "slider_s", "total_s", "peak_rss_mb", "server_rss_mb",
+            "kernel_rss_mb", "cpu_s", "kernel_cpu_s")
     summary = {key: percentiles([r.get(key) for r in records]) for key in keys}
     summary["errors"] = sum(len(r["errors"]) for r in records)
     summary["students_with_errors"] = sum(bool(r["errors"]) for r in records)
@@ -312,6 +317,7 @@ def report(result):
               f"after {m['load_after'][0]:.1f} ({m['date']}, JupyterHub {m['jupyterhub']})"]
     for key, label, unit in (("spawn_s", "spawn", "s"), ("run_all_s", "Run All", "s"), ("slider_s", "slider move", "s"),
                              ("total_s", "arrival → slider done", "s"), ("peak_rss_mb", "peak RSS server+kernel", "MB"),
+                             ("server_rss_mb", "  of which the server", "MB"), ("kernel_rss_mb", "  of which the kernel", "MB"),
                              ("cpu_s", "CPU server+kernel", "s"), ("kernel_cpu_s", "CPU of the kernel", "s")):
         p = s[key]
         if p["p50"] is not None:

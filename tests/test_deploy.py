@@ -192,3 +192,15 @@ def test_the_link_script_refuses_a_hub_that_is_not_a_url():
     result = subprocess.run([sys.executable, str(DEPLOY / "gitpuller_link.py"), "--hub", "hub.example.edu",
                              "--repo", "https://github.com/course/lessons"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "hub must be an http(s) URL" in result.stderr
+
+
+def test_the_readme_quotes_the_measured_class():
+    """deploy/README.md's capacity sentence is classroom.json's (re-measure → update both)."""
+    import json
+
+    capacity = json.loads((DEPLOY / "classroom.json").read_text())["capacity"]
+    text = " ".join((DEPLOY / "README.md").read_text().split())
+    by_wait = capacity["by_wait"]
+    assert (f"memory allows {capacity['by_memory']} students; everyone arriving together and done within 60 s: "
+            f"{by_wait['60']} students; 120 s: {by_wait['120']}; 300 s: {by_wait['300']}.") in text
+    assert f"{capacity['gb_per_student']:.2f} GB and {capacity['cpu_s_per_student']:.1f} CPU-s" in text
