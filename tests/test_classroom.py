@@ -62,7 +62,7 @@ def test_every_student_runs_the_notebook_and_moves_a_slider(run):
         assert s["login_s"] + s["spawn_s"] + s["open_s"] + s["run_all_s"] + s["slider_s"] <= s["total_s"]
         assert s["redraws"] >= 1                          # the dashboard's image came back
         assert s["peak_rss_mb"] > 50                       # a server and a kernel with numpy, measured
-        assert max(s["server_rss_mb"], s["kernel_rss_mb"]) <= s["peak_rss_mb"] <= s["server_rss_mb"] + s["kernel_rss_mb"]
+        assert max(s["server_rss_mb"], s["kernel_rss_mb"]) <= s["peak_rss_mb"] <= s["server_rss_mb"] + s["kernel_rss_mb"] + 1e-6
         assert s["cpu_s"] > s["kernel_cpu_s"] > 0
 
 
