@@ -41,20 +41,34 @@ def finite(A, name, when=""):
 
 
 def real_array(X, name, kind="numeric array"):
-    """X as a float64 array of real numbers (a copy when it has another dtype)."""
+    """X as a float64 array of real numbers (a copy when it has another dtype).  An object array (what
+    pandas often hands over) is converted when every entry is a real number."""
     if X is None or isinstance(X, (str, bytes, dict, set, frozenset)) or isinstance(X, Iterator):
         raise TypeError(f"{name} must be a {kind} (numpy array or nested list); got {type(X).__name__}"
                         + (": build an array first, e.g. np.array(list(...))" if isinstance(X, Iterator) else ""))
-    if isinstance(X, np.ndarray) and X.dtype.kind not in "biuf":
+    if isinstance(X, np.ndarray) and X.dtype.kind not in "biufO":
         raise TypeError(f"{name} must hold real numbers; got an array of dtype {X.dtype}")
     try:
         A = np.asarray(X)
     except (TypeError, ValueError) as err:
         raise TypeError(f"{name} must be a {kind}: {err}") from None
+    if A.dtype.kind == "O":
+        A = from_objects(A, name, kind)
     if A.dtype.kind not in "biuf":
         raise TypeError(f"{name} must hold real numbers; got dtype {A.dtype}"
                         + (" (complex numbers are not real)" if A.dtype.kind == "c" else ""))
     return A.astype(np.float64, copy=False)
+
+
+def from_objects(A, name, kind):
+    """An object array whose entries are all real numbers (Python, numpy, Fraction, Decimal), as float64."""
+    for index, x in np.ndenumerate(A):
+        if not (isinstance(x, (numbers.Real, np.bool_)) or isinstance(x, numbers.Number)
+                and not isinstance(x, numbers.Complex)):
+            where = f" at [{', '.join(map(str, index))}]" if A.ndim else ""
+            ragged = " (rows of different lengths?)" if isinstance(x, (list, tuple, np.ndarray)) else ""
+            raise TypeError(f"{name} must hold real numbers; the entry{where} is {describe(x)}{ragged}")
+    return A.astype(np.float64)
 
 
 def as_batch(X, name, rows=None, cols=None, what="examples"):
@@ -86,14 +100,18 @@ def positive_int(value, name):
     return int(value)
 
 
+SEED_KINDS = (np.random.Generator, np.random.BitGenerator, np.random.SeedSequence)
+
+
 def seed(value, name="seed"):
-    """None or an int ≥ 0 (what numpy's default_rng takes)."""
-    if value is None:
-        return None
+    """None, an int ≥ 0, or a numpy Generator (or BitGenerator, SeedSequence): what numpy's default_rng
+    takes.  A Generator is used as it is, so it moves on with every draw (numpy's and scikit-learn's rule)."""
+    if value is None or isinstance(value, SEED_KINDS):
+        return value
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be None or an int ≥ 0; got {describe(value)}")
+        raise TypeError(f"{name} must be None, an int ≥ 0 or a numpy.random.Generator; got {describe(value)}")
     if value < 0:
-        raise ValueError(f"{name} must be None or an int ≥ 0; got {value}")
+        raise ValueError(f"{name} must be None, an int ≥ 0 or a numpy.random.Generator; got {value}")
     return int(value)
 
 
