@@ -34,7 +34,6 @@ wrong shape, NaN/inf, a counter that is not an int ≥ 0, a new or deleted entry
 view of the joined state, and when the parameters' counters t are set to different values the next
 steps go array by array, each with its own t.
 """
-import numbers
 import weakref
 
 import numpy as np
@@ -142,7 +141,7 @@ class State(dict):
         if old is State:
             raise ValueError(f"{name}: this optimizer's state holds {list(self)} only; entries cannot be added")
         if not isinstance(old, np.ndarray):
-            return steps_taken(value, name)
+            return validation.count(value, f"{name} (the number of steps taken)")
         new = validation.real_array(value, name)
         if new.shape != old.shape:
             raise ValueError(f"{name} must have shape {old.shape}, that of params[{self.index}]; got {new.shape}")
@@ -166,30 +165,14 @@ class State(dict):
         self.update(entries)
         return self
 
-    def setdefault(self, key, default=None):
-        if key not in self:
-            self[key] = default                     # refused: not an entry
-        return self[key]
-
     def _refuse(self, *args, **kwargs):
         raise TypeError(f"opt.state[{self.index}] keeps its entries {list(self)}: set them (opt.state[i][key] = "
                         f"value), don't remove them; opt.reset() forgets the whole state")
 
-    __delitem__ = pop = popitem = clear = _refuse
+    __delitem__ = pop = popitem = clear = setdefault = _refuse
 
     def __reduce__(self):                           # copies are plain states of their own
         return State, (dict(self), self.index)
-
-
-def steps_taken(value, name):
-    """A step counter: an int ≥ 0 (Adam's t is the number of steps taken so far)."""
-    if type(value) is int and value >= 0:
-        return value
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} counts the steps taken: an int ≥ 0; got {validation.describe(value)}")
-    if value < 0:
-        raise ValueError(f"{name} counts the steps taken: an int ≥ 0; got {value}")
-    return int(value)
 
 
 class States(list):

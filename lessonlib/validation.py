@@ -115,6 +115,17 @@ def seed(value, name="seed"):
     return int(value)
 
 
+def count(value, name):
+    """An int ≥ 0 (a step counter)."""
+    if type(value) is int and value >= 0:
+        return value
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int ≥ 0; got {describe(value)}")
+    if value < 0:
+        raise ValueError(f"{name} must be an int ≥ 0; got {value}")
+    return int(value)
+
+
 def flag(value, name):
     """A real bool (numpy's bool too): strings such as 'False' and ints are refused, not guessed."""
     if not isinstance(value, (bool, np.bool_)):

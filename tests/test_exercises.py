@@ -43,7 +43,7 @@ def test_a_catalogued_mistake_is_named():
 
 
 def test_an_unknown_mistake_names_the_first_wrong_output_the_amount_and_the_case():
-    result = diagnose(lambda theta, g, lr: (theta - lr * g, 2 * lr * g))
+    result = diagnose(lambda theta, g, lr: (theta - lr * g, lr * g + 0.3 * (g > 1)))
     assert result.mistake == "other"
     assert "the step is off by up to 0.3" in result.message and "case: a 2-vector" in result.message
     assert "expected 0.3, got 0.6" in result.message
@@ -146,13 +146,15 @@ def library_step(theta, g, lr):                 # "the library" of the toy exerc
     return theta - lr * g, lr * g
 
 
+library_step.__module__ = "toylib"              # "the library" here is the module toylib
 TOYLIB = types.ModuleType("toylib")             # a library module whose attribute the check switches off
 TOYLIB.library_step = library_step
 USED = Mistake("used the library", "write the step yourself", lambda theta, g, lr: library_step(theta, g, lr))
 
 
 def toy_with_off_limits(**where):
-    return Exercise("toy_step", step, TOY.cases, TOY.outputs, off_limits=OffLimits(USED, **where), time_limit=1)
+    return Exercise("toy_step", step, TOY.cases, TOY.outputs, off_limits=OffLimits(USED, library=("toylib",), **where),
+                    time_limit=1)
 
 
 @pytest.mark.parametrize("where, source", [
