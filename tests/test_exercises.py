@@ -50,8 +50,11 @@ def test_an_unknown_mistake_names_the_first_wrong_output_the_amount_and_the_case
 
 
 def test_a_wrong_case_is_found_even_when_the_first_is_right():
-    result = diagnose(lambda theta, g, lr: (theta - lr * g, lr * g) if theta.ndim == 1 else (theta, lr * g))
+    result = diagnose(lambda theta, g, lr: (theta - lr * g, lr * g) if theta.ndim == 1 else (theta + 1, lr * g))
     assert result.mistake == "other" and "case: a 2×3 matrix" in result.message and result.message.startswith("not yet: θ")
+    result = diagnose(lambda theta, g, lr: (theta - lr * g, lr * g) if theta.ndim == 1 else (theta, lr * g))
+    assert result.mistake == "not updated" and "θ is the argument `theta` as it was given (on the case a 2×3 matrix)" \
+        in result.message
 
 
 @pytest.mark.parametrize("fn, words", [
@@ -254,6 +257,27 @@ def test_a_family_names_the_slip_the_output_and_the_cases(wrong, family, words):
     assert result.message.startswith("not yet: ") and words in result.message, result.message
 
 
+def test_some_entries_off_by_a_factor_the_others_right():
+    result = GRADIENT.diagnose(lambda t, x, y: gradient(t, x, y) * np.array([len(x), 1.0]))
+    assert result.mistake == "factor len(x)"
+    assert "∇J[0] is len(x) times the right value" in result.message and "(the other entries are right)" in result.message
+    result = GRADIENT.diagnose(lambda t, x, y: gradient(t, x, y) * np.array([1.0, -1.0]))
+    assert result.mistake == "sign" and "∇J[1] has the wrong sign, the other entries are right" in result.message
+
+
+def test_an_array_times_another_number_on_each_case():
+    result = GRADIENT.diagnose(lambda t, x, y: gradient(t, x, y) / (1 - 0.9 ** len(x)))
+    assert result.mistake == "scalar factor"
+    assert "∇J is the right array times one number on each case (2.908, 1.917; on every case)" in result.message
+
+
+def test_several_numbers_where_one_belongs():
+    ex = Exercise("largest", lambda x: np.sort(x)[-1], [Case("3", (np.array([3.0, 1.0, 2.0]),)),
+                                                         Case("4", (np.array([-1.0, 5.0, 0.5, 2.0]),))], ("max",))
+    result = ex.diagnose(lambda x: np.sort(x))
+    assert result.mistake == "several values" and "one of its 3 numbers is the right one" in result.message
+
+
 def test_a_catalogued_mistake_keeps_precedence_over_a_family():
     catalogued = Exercise("gradient", gradient, GRADIENT.cases, ("∇J",),
                           mistakes=[Mistake("sum instead of mean", "J is a mean", lambda t, x, y: len(x) * gradient(t, x, y))])
@@ -329,6 +353,17 @@ def test_factors_of_the_batch_size_the_wrong_axis_and_shapes(wrong, family, word
     assert words in result.message, result.message
 
 
+def test_an_argument_returned_as_it_came_and_a_column_broadcast_against_a_row():
+    ex = Exercise("bias_step", lambda b, d, lr: b - lr * d.sum(axis=1, keepdims=True),
+                  [Case("n = 3", (np.ones((3, 1)), BATCH_CASES[0].args[0], 0.1)),
+                   Case("n = 2", (np.zeros((2, 1)), BATCH_CASES[1].args[0], 0.5))], ("b",))
+    result = ex.diagnose(lambda b, d, lr: b.copy())
+    assert result.mistake == "not updated" and "b is the argument `b` as it was given (on every case)" in result.message
+    result = ex.diagnose(lambda b, d, lr: b - lr * d.sum(axis=1))
+    assert result.mistake == "broadcast" and "b has shape (3, 3); expected (3, 1)" in result.message
+    assert "NumPy broadcast the two into a table (its diagonal is the right answer)" in result.message
+
+
 def test_a_square_output_transposed():
     square = Exercise("square", lambda d, a: d @ a.T, BATCH_CASES[1:] + [Case("3 × 3", (np.arange(9.0).reshape(3, 3),
                                                                                       np.eye(3) + 1))], ("W",))
@@ -371,8 +406,9 @@ def test_an_argument_changed_in_place_is_said_when_the_values_are_wrong():
         theta -= lr * theta                    # the caller's array, and then the path starts one step late
         return descend(theta, lr, steps)
     result = PATH.diagnose(wrong)
-    assert result.mistake == "changed its argument" and "it changed argument 1 in place" in result.message
-    assert "the path is off by up to" in result.message
+    assert result.mistake == "scalar factor, changed its argument" and "it changed argument 1 in place" in result.message
+    result = PATH.diagnose(lambda theta, lr, steps: (theta.__isub__(theta), descend(theta + 1, lr, steps))[1])
+    assert result.mistake == "changed its argument" and "the path is off by up to" in result.message
 
 
 def adam_like(theta, g, t, lr, axis=0):

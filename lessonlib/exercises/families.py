@@ -178,6 +178,13 @@ def reshaped(ev, i):
                "leave out the extra axis" if got.ndim > want.ndim else "build it in that shape")
         return Finding("shape", f"{said}: the numbers are right, the shape is not; {fix}, or reshape it to "
                        f"{want.shape}")
+    if all(ev.want[k][i].size == 1 and ev.got[k][i].size > 1 and np.isclose(ev.got[k][i], ev.want[k][i].item(),
+           rtol=ev.exercise.rtol, atol=ev.exercise.atol).sum() == 1 for k in ks):
+        return Finding("several values", f"{said}: one of its {got.size} numbers is the right one; return that one alone")
+    if ev.explains(i, lambda k: broadcast_diagonal(ev.got[k][i], ev.want[k][i])):
+        return Finding("broadcast", f"{said}: an array of shape {want.shape} met one of shape ({want.shape[0]},) and "
+                       f"NumPy broadcast the two into a table (its diagonal is the right answer); keep the axis "
+                       f"(sum(axis=..., keepdims=True)) so both are {want.shape}")
     for op, verb in ((np.sum, "summed"), (np.mean, "averaged")):
         for axis in range(got.ndim):         # the student's array, reduced, is the right one
             if all(ev.got[k][i].ndim > axis and ev.close(op(ev.got[k][i], axis=axis, keepdims=ev.got[k][i].ndim
@@ -194,6 +201,13 @@ def reshaped(ev, i):
                 over = "over every entry" if axis is None else f"over axis {axis}"
                 return Finding(f"{verb} too far", f"{said}: it is the right array {verb} {over}; "
                                f"return the array itself")
+
+
+def broadcast_diagonal(got, want):
+    """(n, 1) − (n,) is an (n, n) table: the student's table where its diagonal is the right column, else None."""
+    if want.ndim == 2 and want.shape[1] == 1 and got.shape == (want.shape[0],) * 2 and want.shape[0] > 1:
+        return got if np.allclose(np.diag(got), want[:, 0]) else None
+    return None
 
 
 def factor_sources(ev):
@@ -271,6 +285,52 @@ def factor_text(name, source, power, sign, what, where):
     return f"{name} is the right value divided by {source}{signed}{detail}, {where}{hint}"
 
 
+def unchanged(ev, i):
+    """The output is one of the arguments as it was given: not updated."""
+    for arg, values in ev.arguments():
+        if all(isinstance(v, np.ndarray) for v in values) and ev.explains(
+                i, lambda k: np.asarray(values[k], dtype=float)):
+            return Finding("not updated", f"{ev.outputs[i]} is the argument `{arg}` as it was given "
+                           f"({ev.where(ev.wrong[i])}): it was never updated (or the update was not kept)")
+
+
+def partly_scaled(ev, i):
+    """Some entries right, the others a factor (or the sign) off, at the same places on every wrong case."""
+    masks = [~np.isclose(ev.got[k][i], ev.want[k][i], rtol=ev.exercise.rtol, atol=ev.exercise.atol)
+             if ev.got[k][i].shape == ev.want[k][i].shape else None for k in ev.wrong[i]]
+    if any(m is None for m in masks) or not all(np.array_equal(m, masks[0]) for m in masks) or masks[0].all() \
+            or whole_numbers(ev, i) or sum(np.count_nonzero(ev.want[k][i][masks[0]]) for k in ev.wrong[i]) < 2:
+        return None
+    mask, where = masks[0], ev.where(ev.wrong[i])
+    places = ", ".join(str(tuple(int(j) for j in p)) if len(p) > 1 else str(int(p[0])) for p in np.argwhere(mask))
+    name = f"{ev.outputs[i]}[{places}]"
+    for source, values, what in [("-1", [-1.0] * len(ev.cases), "")] + factor_sources(ev):
+        for power in (1, -1):
+            if all(ev.close(ev.got[k][i][mask], float(values[k]) ** power * ev.want[k][i][mask]) for k in ev.wrong[i]):
+                if source == "-1":
+                    return Finding("sign", f"{name} has the wrong sign, the other entries are right ({where})")
+                text = factor_text(name, source, power, 1, what, where)
+                return Finding(f"factor {source}", f"{text} (the other entries are right)")
+
+
+def scaled_per_case(ev, i):
+    """The right array times one number on each case, a different one from case to case."""
+    if whole_numbers(ev, i) or any(np.count_nonzero(ev.want[k][i]) < 2 for k in ev.wrong[i]):
+        return None
+    factors = []
+    for k in ev.wrong[i]:
+        got, want = ev.got[k][i], ev.want[k][i]
+        j = np.argmax(np.abs(want)) if got.shape == want.shape else None
+        c = float(got.flat[j] / want.flat[j]) if j is not None else np.nan
+        if not (np.isfinite(c) and c != 0 and ev.close(got, c * want)):
+            return None
+        factors.append(c)
+    listed = ", ".join(f"{c:.4g}" for c in factors)
+    return Finding("scalar factor", f"{ev.outputs[i]} is the right array times one number on each case ({listed}; "
+                   f"{ev.where(ev.wrong[i])}): a scalar applied where it does not belong, or missing (a learning rate, "
+                   f"a 1/B, a bias correction 1/(1 − βᵗ)?)")
+
+
 def square_transposed(ev, i):
     def transposed(k):
         w = ev.want[k][i]
@@ -319,8 +379,8 @@ def constant_factor(ev, i):
                        f"({ev.where(ev.wrong[i])}): the right form, with a wrong constant in front")
 
 
-PER_OUTPUT = [aliased, own_families, reshaped, scaled, square_transposed, reordered, other_output, off_by_one,
-              constant_factor]
+PER_OUTPUT = [aliased, own_families, reshaped, unchanged, scaled, square_transposed, reordered, other_output,
+              off_by_one, constant_factor, partly_scaled, scaled_per_case]
 
 
 def permuted(ev):
@@ -361,7 +421,7 @@ def explain(exercise, outcomes, wants):
             continue
         found = next((f for f in (tried(family, ev, i) for family in PER_OUTPUT) if f is not None), None)
         (findings.append(found) if found is not None else unexplained.append(i))
-    if not findings and any(ev.mutated):
+    if any(ev.mutated):
         k = next(k for k, m in enumerate(ev.mutated) if m)
         findings.append(Finding("changed its argument", f"it changed argument {ev.mutated[k][0] + 1} in place "
                                 f"(case {ev.cases[k].label}): when a later line reads that array it sees the "
