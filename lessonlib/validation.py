@@ -77,6 +77,11 @@ def as_batch(X, name, rows=None, cols=None, what="examples"):
     if X.ndim == 1 and rows is not None and X.shape[0] == rows:
         raise ValueError(f"{name} must be 2-D with one example per column, shape ({rows}, B); "
                          f"got a 1-D array of shape {X.shape}: use {name}.reshape({rows}, 1) for one example")
+    labels = X.ndim == 1 and name.startswith("Y") and rows is not None and rows > 1 and X.size
+    if labels and np.all((X == np.round(X)) & (0 <= X) & (X < rows)):
+        raise ValueError(f"{name} must be 2-D with one example per column, shape ({rows}, B); got a 1-D array of "
+                         f"shape {X.shape} that looks like class labels 0..{rows - 1}: one-hot them first, "
+                         f"lessonlib.data.one_hot(labels, {rows})")
     if X.ndim != 2:
         raise ValueError(f"{name} must be 2-D with one example per column; got shape {X.shape}")
     if rows is not None and X.shape[0] != rows:

@@ -180,7 +180,8 @@ def reshaped(ev, i):
                        f"{want.shape}")
     if all(ev.want[k][i].size == 1 and ev.got[k][i].size > 1 and np.isclose(ev.got[k][i], ev.want[k][i].item(),
            rtol=ev.exercise.rtol, atol=ev.exercise.atol).sum() == 1 for k in ks):
-        return Finding("several values", f"{said}: one of its {got.size} numbers is the right one; return that one alone")
+        return Finding("several values", f"{said}: one of its {got.size} numbers is the right one; "
+                       f"return that one alone")
     if ev.explains(i, lambda k: broadcast_diagonal(ev.got[k][i], ev.want[k][i])):
         return Finding("broadcast", f"{said}: an array of shape {want.shape} met one of shape ({want.shape[0]},) and "
                        f"NumPy broadcast the two into a table (its diagonal is the right answer); keep the axis "
@@ -225,8 +226,8 @@ def factor_sources(ev):
             ndim = min(v.ndim for v in values)
             for axis in range(ndim):
                 sizes = [v.shape[axis] for v in values]
-                what = (f"len({arg})" if ndim == 1 else f"the {('rows', 'columns')[axis] if ndim == 2 else f'axis-{axis} length'}"
-                        f" of {arg}")
+                part = ("rows", "columns")[axis] if ndim == 2 else f"axis-{axis} length"
+                what = f"len({arg})" if ndim == 1 else f"the {part} of {arg}"
                 if max(sizes) > 1:
                     sources.append((what, sizes, f"{join(sizes)}: {what}"))
         elif all(isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
