@@ -1,5 +1,7 @@
 """One diagnosis harness for every exercise: run the student's function in a guard, compare it with the
-reference on several cases, name a catalogued mistake, or else point at the first wrong quantity.
+reference on several cases, name a catalogued mistake, else a family of slips that recur across
+exercises (``families``: a factor of B or 2, a sign, a transpose, outputs swapped, an off-by-one, an
+in-place update that aliases, …, and where), or else point at the first wrong quantity.
 
 An exercise is an ``Exercise``: the reference implementation, the cases (each a label and the
 arguments), the names of the outputs, and a catalogue of ``Mistake``s — each a wrong implementation
@@ -12,10 +14,13 @@ The cells after an exercise run on ``result.use(fn)``: the student's own functio
 passed, otherwise the exercise's ``fallback`` (the library's version, same signature), with one line
 saying so; so an unfinished exercise never stops the rest of the lesson.
 
+Right values are not enough: a Python list where the reference returns a NumPy array is refused with
+a sentence saying why (``lists_ok`` opts out), and so is a changed argument (``in_place_ok``).
 Nothing the student writes (an exception, a wrong type, a list for a tuple, NaN, overflow, an
 infinite loop) surfaces as the check's own traceback.  An exercise that asks the student to write
 what the library already does switches that library off while the student's function runs
-(``OffLimits``); reaching for it is a catalogued mistake.  Every result is also appended to
+(``OffLimits``, in ``offlimits``: wherever the library is reachable, never the student's own
+functions); reaching for it is a catalogued mistake.  Every result is also appended to
 ``RESULTS`` (exercise name, passed, mistake name) for ``python -m lessonlib.grade``; under nbgrader's
 autograder (NBGRADER_EXECUTION set) a failed check also raises, so nbgrader scores it.
 """
@@ -30,8 +35,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import families
-from .families import Family, Variant
-from .offlimits import LibraryOff, OffLimits, Stub
+from .families import Family, Variant  # noqa: F401  (re-exported: an exercise module imports all from here)
+from .offlimits import LibraryOff, OffLimits, Stub  # noqa: F401
 
 RESULTS = []
 TIME_LIMIT = 20          # seconds for one call of the student's function
