@@ -75,3 +75,19 @@ def test_a_transparent_picture_stays_png():
     rgba[..., 3] = 128
     data = encode(rgba, "jpeg", note="x")
     assert image_format(data) == "png" and np.array_equal(np.asarray(Image.open(io.BytesIO(data))), rgba)
+
+
+def test_drag_figures_attribute_each_picture_to_the_newest_press_it_shows():
+    """benchmarks/browser_latency.py: a press is answered by the first picture at least as new as it."""
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from browser_latency import drag_figures
+    from lab_harness import FrameLog
+    keys = [(0.0, 1.0), (50.0, 2.0), (100.0, 3.0), (150.0, 3.0)]         # the last press hit the end: no move
+    frames = [(40.0, 45.0, 60.0, [1.0], 10), (160.0, 165.0, 170.0, [3.0], 10)]   # position 2 was skipped
+    latencies, missed, final, stale = drag_figures(FrameLog(keys, frames, start=0.0), 0)
+    assert latencies == [60.0, 120.0, 70.0] and missed == 0 and final and stale == 0
+    stuck = [(40.0, 45.0, 60.0, [1.0], 10), (160.0, 165.0, 170.0, [2.0], 10)]    # ends on a stale picture
+    latencies, missed, final, stale = drag_figures(FrameLog(keys, stuck, start=0.0), 0)
+    assert latencies == [60.0, 120.0] and missed == 1 and not final and stale == 1

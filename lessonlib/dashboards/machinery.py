@@ -10,6 +10,7 @@ Figure itself: show it in an ordinary cell for a static copy that reads well on 
 import gc
 import io
 import json
+import os
 import warnings
 
 import ipywidgets as widgets
@@ -60,7 +61,8 @@ class Blitter:
 # 2–7 ms to encode where a PNG took 16–64 ms (the picture is drawn at the size the browser shows it at, up to
 # 1320 px wide and more), and no more bytes.  Stills (``snapshot``) stay lossless PNG.  benchmarks/README.md
 # has the measurements.
-FRAME_FORMAT, JPEG_QUALITY = "jpeg", 90
+FRAME_FORMAT = os.environ.get("LESSONLIB_FRAME_FORMAT", "jpeg")   # "png" to compare (browser_latency.py --format)
+JPEG_QUALITY = 90
 
 
 def render(fig, blitter=None):
