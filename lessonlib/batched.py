@@ -64,7 +64,7 @@ def train_many(nets, X, Y, optimizers, epochs, batch_size=None, X_test=None, Y_t
     histories = []
     with one_blas_thread():
         for start in range(0, K, size):                 # independent networks: groups run one after another
-            many = Many(runs[start:start + size], shared, kw["seed"][start:start + size])
+            many = Many(runs[start:start + size], shared)
             many.train()
             histories += many.histories
     return histories
@@ -111,7 +111,7 @@ def per_net(value, name, K, arrays=False):
 class Many:
     """The K runs of train, side by side: forward → cost → backward → step → record, for all at once."""
 
-    def __init__(self, runs, shared, seeds):
+    def __init__(self, runs, shared):
         self.runs, self.histories, self.active = runs, [History() for _ in runs], list(range(len(runs)))
         net = runs[0].net
         self.L, self.f, self.f_out, self.loss = net.L, net.f, net.f_out, net.loss.name
@@ -125,7 +125,8 @@ class Many:
                                              shared[X], shared[Y])))
         for run, labels in zip(runs, self.sets[0][1].each_labels):
             run.labels = labels
-        self.rng = np.random.default_rng(seeds[0]) if seeds[0] is not None and len(set(seeds)) == 1 else \
+        seeds = {run.seed for run in runs}             # one seed for all: one shuffle serves every network
+        self.rng = np.random.default_rng(runs[0].seed) if seeds != {None} and len(seeds) == 1 else \
             [np.random.default_rng(run.seed) for run in runs]
         self.scheduled = any(run.lrs is not None for run in runs)
         self.penalty()
