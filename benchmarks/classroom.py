@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from classroom_student import run_student  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "notebooks" / "01_gradient_descent.ipynb"
+NOTEBOOK = next(iter(sorted((ROOT / "notebooks").glob("01_*.ipynb"))), ROOT / "notebooks" / "01_gradient_descent.ipynb")
 GB = 1e9
 HUB_CONFIG = """\
 c = get_config()  # noqa
