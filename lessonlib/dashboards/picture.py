@@ -8,6 +8,8 @@ drawn once at 880 px wide is stretched and soft on a 1920 px wall and wastes pix
 ``value``/``format`` interface as ``ipywidgets.Image`` and adds
 
 - ``alt``: the picture's alt text (set by the dashboard from its title and state);
+- in the page, a name (``aria-label``, from the control's label) for each slider handle of its dashboard,
+  which ipywidgets leaves nameless (axe-core: a serious violation);
 - ``shown``: ``{"width", "height"}`` in CSS pixels and ``"ratio"`` (the screen's devicePixelRatio), the size
   the picture is drawn at on screen, reported by the browser when it changes (a ResizeObserver, debounced).
 
@@ -50,7 +52,17 @@ function render({ model, el }) {
       model.save_changes();
     }
   };
-  const later = () => { clearTimeout(timer); timer = setTimeout(report, 120); };
+  // ipywidgets' slider handles (role=slider) carry no name: give each its label's text, for screen readers
+  const nameSliders = () => {
+    const board = el.closest(".lessonlib-dashboard");
+    if (!board) return;
+    board.querySelectorAll(".widget-slider").forEach(box => {
+      const label = box.querySelector(".widget-label");
+      const name = label ? label.textContent.trim() : "";
+      box.querySelectorAll("[role=slider]").forEach(h => { if (name && !h.getAttribute("aria-label")) h.setAttribute("aria-label", name); });
+    });
+  };
+  const later = () => { clearTimeout(timer); timer = setTimeout(() => { nameSliders(); report(); }, 120); };
   const resized = new ResizeObserver(later);
   resized.observe(img);
   const ratio = window.matchMedia ? window.matchMedia("(resolution: " + (window.devicePixelRatio || 1) + "dppx)") : null;
