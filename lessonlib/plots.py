@@ -94,14 +94,30 @@ def smallest_text_px(fig):
     return round(min(sizes) * fig.dpi / 72, 1) if sizes else None
 
 
+def png_with_description(png, text):
+    """The PNG with ``text`` in an iTXt "Description" chunk (UTF-8) right after its header.
+
+    The alt text then travels inside the picture: JupyterLab ignores an output's ``alt`` metadata, and the
+    dashboards' front-end module (``dashboards/picture.py``) gives every such picture on the page its alt."""
+    import struct
+    import zlib
+
+    data = b"Description\0\0\0\0\0" + text.encode("utf-8")     # keyword, no compression, no language
+    chunk = (struct.pack(">I", len(data)) + b"iTXt" + data
+             + struct.pack(">I", zlib.crc32(b"iTXt" + data) & 0xFFFFFFFF))
+    header = 8 + 25                                            # the signature, then the IHDR chunk
+    return png[:header] + chunk + png[header:]
+
+
 def _png_with_alt(fig):
-    """The PNG (as the inline backend makes it) with its metadata: the alt text, and the smallest text's
-    size in the PNG's pixels (tests/test_slides.py checks it is legible at the size a slide shows it)."""
+    """The PNG (as the inline backend makes it) with its metadata: the alt text (also inside the PNG), and the
+    smallest text's size in the PNG's pixels (tests/test_slides.py checks it is legible on a slide)."""
     from IPython.core.pylabtools import print_figure          # what the inline backend uses, same bytes
     data = print_figure(fig, "png", bbox_inches="tight")
     if data is None:
         return None
     meta = {"alt": describe_figure(fig)}
+    data = png_with_description(data, meta["alt"])
     smallest = smallest_text_px(fig)
     if smallest is not None:
         meta["smallest_text_px"] = smallest

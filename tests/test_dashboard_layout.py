@@ -2,12 +2,16 @@
 JupyterLab themes, a figure and controls that follow the page (issue 15), a picture with alt text that is
 drawn at the size the browser shows it at (issue 25)."""
 import re
+from pathlib import Path
 
 import ipywidgets as widgets
+import pytest
 
 from lessonlib.dashboards.machinery import (CSS_CLASS, MESSAGE_BACKGROUND, MESSAGE_COLOR, Dashboard, checkbox,
                                             int_slider, log_slider, new_figure)
 from lessonlib.dashboards.picture import MAX_DPI, Picture, fit_dpi
+
+CHROMIUM = "/usr/bin/chromium"
 
 
 def luminance(color):
@@ -77,7 +81,8 @@ def test_the_picture_says_what_it_shows_and_follows_the_state():
     assert snap._repr_mimebundle_() == ({}, {"image/png": {"alt": dash.image.alt}})
     from IPython.core.formatters import DisplayFormatter
     data, metadata = DisplayFormatter().format(snap)                  # what a notebook stores
-    assert data["image/png"] == snap.png and metadata == {"image/png": {"alt": dash.image.alt}}
+    assert metadata == {"image/png": {"alt": dash.image.alt}}
+    assert png_description(data["image/png"]) == dash.image.alt       # and inside the PNG, for JupyterLab
     assert data["text/plain"] == "Test at k = 5 (diverged)"
 
 
@@ -105,3 +110,45 @@ def png_size(png):
     import struct
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     return struct.unpack(">II", png[16:24])
+
+
+def png_description(png):
+    import io
+
+    from PIL import Image
+    image = Image.open(io.BytesIO(png))
+    image.load()
+    return image.info.get("Description")
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Chromium")
+def test_the_front_end_gives_every_described_png_on_the_page_its_alt_text():
+    """JupyterLab and Voilà ignore an output's alt metadata: the dashboards' module reads the PNG's own."""
+    import base64
+
+    from playwright.sync_api import sync_playwright
+
+    from lab_harness import launch_browser
+    from lessonlib.dashboards.picture import ESM
+    from lessonlib.plots import png_with_description
+
+    said = "Cost per step: θ falls to 10⁻⁶ — α = 0.1 «smooth»"
+    described = base64.b64encode(png_with_description(make().image.value, said)).decode()
+    plain = base64.b64encode(make().image.value).decode()
+    script = ESM.replace("export default { render };", "window.describePictures = describePictures;")
+    with sync_playwright() as p:
+        browser = launch_browser(p)
+        try:
+            page = browser.new_page()
+            page.set_content(f'<img id="a" src="data:image/png;base64,{described}"><img id="b" src="data:image/png;base64,{plain}">')
+            page.add_script_tag(content=script)
+            page.evaluate("() => describePictures()")
+            later = f"data:image/png;base64,{described}"
+            page.evaluate("(src) => { const i = document.createElement('img'); i.id = 'c'; i.src = src; "
+                          "document.body.appendChild(i); }", later)
+            page.wait_for_function("() => document.getElementById('c').hasAttribute('alt')", timeout=5_000)
+            alts = page.evaluate("() => ['a', 'b', 'c'].map(i => document.getElementById(i).getAttribute('alt'))")
+        finally:
+            browser.close()
+    assert alts == [said, None, said]

@@ -8,7 +8,8 @@ Shift+Space back to the first.  At every step:
 - a step onto a new screen (slide or subslide) opens it at its top, and the screen fits the window;
 - no code line, output line or display equation on screen is cut off at the right;
 - a dashboard on screen is whole: title, controls, message and picture inside the 1280×720 window, the
-  picture drawn at the size it is shown at, with alt text.
+  picture drawn at the size it is shown at, with alt text; every figure on screen has alt text (read from
+  its PNG by the dashboards' front-end module: JupyterLab ignores an output's alt metadata).
 
 Then one dashboard's slider is moved on its slide: the picture is redrawn and the slide stays put.  A
 screenshot of every dashboard slide is kept (``LESSONLIB_SCREENSHOTS=folder`` to keep them after the run).
@@ -56,6 +57,9 @@ JS_STATE = """() => {
     c.querySelectorAll('.jp-InputArea-editor .cm-scroller').forEach(e => cut(e, 'a code line', i));
     c.querySelectorAll('.jp-OutputArea-output pre').forEach(e => cut(e, 'an output line', i));
     c.querySelectorAll('mjx-container[display="true"], .MathJax_Display').forEach(e => cut(e, 'a display equation', i));
+    c.querySelectorAll('.jp-RenderedImage img').forEach(img => {
+      if (!img.getAttribute('alt')) problems.push(`cell ${i}: a figure without alt text`);
+    });
     c.querySelectorAll('.lessonlib-dashboard').forEach(d => {
       const r = d.getBoundingClientRect(), img = d.querySelector('img.widget-image');
       const p = img ? img.getBoundingClientRect() : null;

@@ -15,7 +15,7 @@ import ipywidgets as widgets
 import numpy as np
 from PIL import Image
 
-from ..plots import describe_figure, new_figure, presentation_style  # noqa: F401  (new_figure: for the dashboards)
+from ..plots import describe_figure, new_figure, png_with_description, presentation_style  # noqa: F401
 from .picture import Picture, fit_dpi
 
 
@@ -104,7 +104,7 @@ class Snapshot:
         self.png, self.caption, self.alt = png, caption, caption if alt is None else alt
 
     def _repr_png_(self):
-        return self.png
+        return png_with_description(self.png, self.alt)     # the alt text inside the PNG too (JupyterLab)
 
     def _repr_mimebundle_(self, **kwargs):
         """Only the PNG's metadata (its alt text, which viewers put on the <img>); IPython adds the PNG itself

@@ -8,6 +8,8 @@ drawn once at 880 px wide is stretched and soft on a 1920 px wall and wastes pix
 ``value``/``format`` interface as ``ipywidgets.Image`` and adds
 
 - ``alt``: the picture's alt text (set by the dashboard from its title and state);
+- in the page, alt text for every other picture whose PNG carries a "Description" (``plots.png_with_description``:
+  lessonlib's figures and dashboard stills), since JupyterLab and Voilà ignore an output's ``alt`` metadata;
 - in the page, a name (``aria-label``, from the control's label) for each slider handle of its dashboard,
   which ipywidgets leaves nameless (axe-core: a serious violation);
 - ``shown``: ``{"width", "height"}`` in CSS pixels and ``"ratio"`` (the screen's devicePixelRatio), the size
@@ -21,7 +23,51 @@ import anywidget
 import traitlets
 
 ESM = """
+// A PNG's "Description" (tEXt or uncompressed iTXt chunk before the image data), from its data: URL.
+function pngDescription(src) {
+  if (!src || !src.startsWith("data:image/png;base64,")) return null;
+  let bin;
+  try { const b64 = src.slice(22, 22 + 43688); bin = atob(b64.slice(0, b64.length - b64.length % 4)); }
+  catch (e) { return null; }
+  for (let i = 8; i + 8 <= bin.length;) {
+    const len = ((bin.charCodeAt(i) << 24) | (bin.charCodeAt(i + 1) << 16) | (bin.charCodeAt(i + 2) << 8)
+                 | bin.charCodeAt(i + 3)) >>> 0;
+    const type = bin.slice(i + 4, i + 8), data = bin.slice(i + 8, i + 8 + len);
+    if (type === "IDAT" || i + 12 + len > bin.length) return null;
+    const zero = data.indexOf("\\0");
+    if ((type === "tEXt" || type === "iTXt") && data.slice(0, zero) === "Description") {
+      if (type === "tEXt") return data.slice(zero + 1);
+      if (data.charCodeAt(zero + 1) !== 0) return null;                    // compressed: not ours
+      const text = data.indexOf("\\0", data.indexOf("\\0", zero + 3) + 1) + 1;
+      return new TextDecoder().decode(Uint8Array.from(data.slice(text), c => c.charCodeAt(0)));
+    }
+    i += 12 + len;
+  }
+  return null;
+}
+
+// Once per page: every output picture without alt text gets the description its PNG carries
+// (JupyterLab and Voilà ignore the alt in an output's metadata; lessonlib's figures carry it in both).
+function describePictures() {
+  if (window.__lessonlibDescribed) return;
+  window.__lessonlibDescribed = true;
+  const describe = img => {
+    if (img.hasAttribute("alt")) return;
+    const text = pngDescription(img.getAttribute("src"));
+    if (text) img.setAttribute("alt", text);
+  };
+  const scan = node => {
+    if (node.nodeType !== 1) return;
+    if (node.tagName === "IMG") describe(node); else node.querySelectorAll("img:not([alt])").forEach(describe);
+  };
+  scan(document.body);
+  new MutationObserver(changes => changes.forEach(change => {
+    if (change.type === "attributes") describe(change.target); else change.addedNodes.forEach(scan);
+  })).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["src"] });
+}
+
 function render({ model, el }) {
+  describePictures();
   el.classList.add("lessonlib-picture");
   const img = document.createElement("img");
   img.className = "widget-image";
