@@ -40,6 +40,11 @@ VIEWPORT = {"width": 1280, "height": 720}
 SHOWN = {"slide", "subslide", "fragment", None}          # slide types the deck steps onto
 
 # The deck's state after a step: the active cell, the cells on screen, and what is wrong with the screen.
+JS_SHARP = """(cell) => {
+  const img = document.querySelectorAll('.jp-Cell')[cell].querySelector('.lessonlib-dashboard img.widget-image');
+  const p = img.getBoundingClientRect(), aspect = img.naturalWidth / img.naturalHeight;
+  return img.complete && Math.abs(img.naturalWidth - Math.min(p.width, p.height * aspect) * devicePixelRatio) <= 3;
+}"""
 JS_STATE = """() => {
   const panel = window.jupyterapp.shell.currentWidget, nb = panel.content, root = nb.node;
   const cells = Array.from(root.querySelectorAll('.jp-Cell'));
@@ -63,10 +68,11 @@ JS_STATE = """() => {
     c.querySelectorAll('.lessonlib-dashboard').forEach(d => {
       const r = d.getBoundingClientRect(), img = d.querySelector('img.widget-image');
       const p = img ? img.getBoundingClientRect() : null;
+      const aspect = img ? img.naturalWidth / img.naturalHeight : 1, shown = p ? Math.min(p.width, p.height * aspect) : 0;
       dashboards.push({cell: i, top: r.top, bottom: r.bottom, left: r.left, right: r.right,
-                       picture: p && {top: p.top, bottom: p.bottom, width: p.width, height: p.height,
+                       picture: p && {top: p.top, bottom: p.bottom, width: shown, height: shown / aspect,
                                       natural: img.naturalWidth, loaded: img.complete && img.naturalWidth > 0,
-                                      alt: img.alt},
+                                      sharp: Math.abs(img.naturalWidth - shown * devicePixelRatio) <= 3, alt: img.alt},
                        labels: Array.from(d.querySelectorAll('.widget-label, .widget-readout, .widget-checkbox label'))
                                .map(l => parseFloat(getComputedStyle(l).fontSize))});
     });
@@ -130,6 +136,8 @@ def check_screen(nb, state, problems, where):
             problems.append(f"{where}: the screen is {state['height']} px tall, taller than the window")
     problems += state["problems"]                     # "cell N: …" (the same cell is seen from several steps)
     for d in state["dashboards"]:
+        if d["cell"] != state["active"]:
+            continue                       # seen from a later step of its screen: "fits" speaks for it
         name = f"{where}, dashboard cell {d['cell']}"
         if d["top"] < -1 or d["bottom"] > VIEWPORT["height"] + 1 or d["right"] > VIEWPORT["width"] + 1:
             problems.append(f"{name}: not whole on screen ({d['top']:.0f}–{d['bottom']:.0f} px of "
@@ -139,6 +147,8 @@ def check_screen(nb, state, problems, where):
             problems.append(f"{name}: no picture of a useful size ({pic})")
         elif not pic["alt"]:
             problems.append(f"{name}: the picture has no alt text")
+        elif not pic["sharp"]:
+            problems.append(f"{name}: the picture is {pic['natural']} px wide, shown at {pic['width']:.0f} px")
         if d["labels"] and min(d["labels"]) < 20:
             problems.append(f"{name}: control text {min(d['labels']):.1f} px")
 
@@ -156,6 +166,12 @@ def walk(nbs, nb, key, last, problems, shots):
             problems.append(f"{where}: stuck")
             return seen
         seen.append(state["active"])
+        if any(d["cell"] == state["active"] for d in state["dashboards"]):
+            try:                           # the kernel redraws it at the size the slide shows it
+                nbs.page.wait_for_function(JS_SHARP, arg=state["active"], timeout=20_000)
+            except Exception:
+                pass
+            state = nbs.page.evaluate(JS_STATE)
         check_screen(nb, state, problems, where)
         if state["dashboards"] and key == "Space":
             shot = shots / f"{Path(nbs.name).stem}-cell{state['active']}.png"
@@ -221,9 +237,7 @@ def test_a_slider_redraws_the_dashboard_on_its_slide(browser, tmp_path, shots):
                     break
                 step(nbs, "Space")
             board = nbs.dashboard(dash)
-            wait_until(lambda: board.img.evaluate("i => i.naturalWidth") ==
-                       round(board.img.evaluate("i => i.getBoundingClientRect().width")), 20,
-                       "the picture to be drawn at the width it is shown at")
+            nbs.page.wait_for_function(JS_SHARP, arg=dash, timeout=30_000)      # drawn at the size it is shown at
             before = board.src()
             board.press(0, "ArrowRight")                          # waits for the new picture
             nbs.page.screenshot(path=str(shots / "slider-moved-on-its-slide.png"))
