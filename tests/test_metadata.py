@@ -117,3 +117,17 @@ def test_the_deck_shows_no_still_image_no_solution_and_no_optional_cell(path):
     assert stills and solutions and len(checks) == len(solutions)
     for i in stills + solutions + checks + optional:
         assert slide_types(nb)[i] == "skip", f"cell {i} is on the deck"
+
+
+def test_a_dashboard_has_its_screen_to_itself():
+    nb = {"metadata": {}, "nbformat": 4, "nbformat_minor": 5, "cells": [
+        md("## 3. The learning rate", "slide"),
+        code("explorer = learning_rate_explorer()", tags=["nbval-ignore-output"]),       # continued the slide
+        code("explorer.snapshot()"),
+        md("Speaker notes: drag α past 2/h_max"),
+        md("Past the limit it diverges.", "fragment"),
+        code("net_dash = network_learning_rate()", "slide", tags=["nbval-ignore-output"]),
+        md("## 4. Next", "slide"),
+    ]}
+    normalize(nb)
+    assert slide_types(nb) == ["slide", "subslide", "skip", "notes", "subslide", "slide", "slide"]

@@ -10,6 +10,8 @@ Space / Shift+Space, and a step onto a cell that shows nothing traps the keyboar
   saved state; a hidden still would be a dead step going forward and a trap going back), every cell of an
   exercise after its prompt (the solution, the check, "compare yours with ours": the deck never shows a
   solution), and every cell tagged ``optional`` (the deck presents the core path).
+- A dashboard (a cell that shows one) opens a screen of its own, and the next cell on the deck opens
+  another: a dashboard has the whole slide to itself (its styles fit it to 1280×720).
 - A markdown cell tagged ``notes``, or starting with "Speaker notes", becomes a ``notes`` cell: speaker
   notes for the slide it follows.  slide, subslide, fragment, skip and notes are otherwise kept.
 - The notebook gets presentation styles (``PRESENTATION_STYLES``, in the notebook metadata that
@@ -36,6 +38,9 @@ NOTES = re.compile(r"^\s*(\*\*|_)?speaker notes", re.I)
 KEPT = {"slide", "subslide", "fragment", "skip", "notes"}
 HEADING = re.compile(r"^\s*#{1,6}\s")
 OPTIONAL = "optional"
+ON_DECK = {"slide", "subslide", "fragment", None}
+DASHBOARD_TAG = "nbval-ignore-output"                  # every dashboard cell carries it (tests/README.md)
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 POINTS = 1
 FONTS_KEY = "@deathbeds/jupyterlab-fonts"          # jupyterlab-slideshow styles a notebook through this key
 PRESENTING = "body[data-jp-deck-mode='presenting'] &"
@@ -95,6 +100,26 @@ def slideshow_metadata(cells):
             del meta["slideshow"]["slide_type"]
         if "slideshow" in meta and not meta["slideshow"]:
             del meta["slideshow"]
+    dashboards_alone(cells)
+
+
+def is_dashboard(cell):
+    """A code cell that shows a live dashboard (a widget view stored, or the tag every dashboard cell has)."""
+    return cell["cell_type"] == "code" and (
+        DASHBOARD_TAG in cell["metadata"].get("tags", [])
+        or any(WIDGET_VIEW in out.get("data", {}) for out in cell.get("outputs", [])))
+
+
+def dashboards_alone(cells):
+    """Each dashboard on the deck opens a screen (subslide, unless it is a slide) and the next cell the deck
+    shows opens another: the dashboard has the whole 1280×720 slide to itself."""
+    shown = [i for i, c in enumerate(cells) if c["metadata"].get("slideshow", {}).get("slide_type") in ON_DECK]
+    for k, i in enumerate(shown):
+        if not is_dashboard(cells[i]):
+            continue
+        for j in [i] + shown[k + 1:k + 2]:
+            if cells[j]["metadata"].get("slideshow", {}).get("slide_type") in (None, "fragment"):
+                cells[j]["metadata"]["slideshow"] = {"slide_type": "subslide"}
 
 
 def nbgrader_metadata(cells):
