@@ -165,3 +165,28 @@ def test_the_kernel_of_a_closed_tab_is_culled_and_one_of_an_open_tab_is_not():
                 browser.close()
     finally:
         stop_app(proc)
+
+
+@pytest.mark.parametrize("lesson", sorted(set(MAIN_DASHBOARDS) - {LESSON}))
+def test_every_main_dashboard_fits_a_1280x720_window(lesson, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    shots = Path(os.environ.get("LESSONLIB_SCREENSHOTS") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    proc, port = start_app(lesson)
+    try:
+        with sync_playwright() as p:
+            browser = launch_browser(p)
+            try:
+                page = open_app(browser, port, 1280, 720)
+                wait_until(lambda: page.evaluate(JS_SHARP), 60, "the picture drawn at its size")
+                layout = page.evaluate(JS_LAYOUT)
+                page.screenshot(path=str(shots / f"voila-{lesson}-1280x720@1.png"))
+            finally:
+                browser.close()
+    finally:
+        stop_app(proc)
+    assert not layout["scrollX"] and not layout["scrollY"], layout
+    assert layout["dashTop"] >= 0 and layout["dashBottom"] <= 720 and layout["dashRight"] <= 1280, layout
+    assert layout["font"] >= 18 and layout["imgHeight"] >= 0.4 * 720, layout
+    assert layout["alt"].startswith(layout["title"] + " at "), layout
