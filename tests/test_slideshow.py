@@ -49,7 +49,8 @@ JS_STATE = """() => {
   const panel = window.jupyterapp.shell.currentWidget, nb = panel.content, root = nb.node;
   const cells = Array.from(root.querySelectorAll('.jp-Cell'));
   const onScreen = cells.map((c, i) => c.classList.contains('jp-deck-mod-onscreen') ? i : -1).filter(i => i >= 0);
-  const view = root.getBoundingClientRect(), H = window.innerHeight, W = window.innerWidth;
+  const scroller = root.querySelector('.jp-WindowedPanel-outer') || root;      // what scrolls in JupyterLab 4
+  const view = scroller.getBoundingClientRect(), H = window.innerHeight, W = window.innerWidth;
   const problems = [];
   const cut = (el, what, i) => {
     const r = el.getBoundingClientRect(), cell = cells[i].getBoundingClientRect();
@@ -80,8 +81,8 @@ JS_STATE = """() => {
   const first = onScreen.length ? cells[onScreen[0]].getBoundingClientRect().top : view.top;
   const focus = document.activeElement;
   return {active: nb.activeCellIndex, onScreen, problems, dashboards,
-          atTop: first >= view.top - 1, fits: root.scrollHeight <= root.clientHeight + 1,
-          height: root.scrollHeight, focused: !!(focus && root.contains(focus)),
+          atTop: first >= view.top - 1, fits: scroller.scrollHeight <= scroller.clientHeight + 1,
+          height: scroller.scrollHeight, focused: !!(focus && root.contains(focus)),
           width: root.getBoundingClientRect().width};
 }"""
 
