@@ -151,7 +151,8 @@ def run_all(nb, folder, timeout=180):
 def stopped_at(nb, err):
     code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     ran = [i for i in code if nb.cells[i].get("execution_count")]
-    return f"Run All stopped at cell {ran[-1] if ran else code[0]} of {len(nb.cells)}: {str(err)[-600:]}"
+    what = re.sub("\x1b\\[[0-9;]*m", "", f"{getattr(err, 'ename', type(err).__name__)}: {getattr(err, 'evalue', err)}")
+    return f"Run All stopped at cell {ran[-1] if ran else code[0]} of {len(nb.cells)}: {what[:400]}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
