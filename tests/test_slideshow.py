@@ -23,6 +23,7 @@ import pytest
 
 from lab_harness import CHROMIUM, LabServer, NotebookSession, launch_browser, wait_until
 from lessonlib.tools.metadata import normalize
+from test_slides import SLIDE_WIDTH_PX
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +46,7 @@ JS_SHARP = """(cell) => {
   const p = img.getBoundingClientRect(), aspect = img.naturalWidth / img.naturalHeight;
   return img.complete && Math.abs(img.naturalWidth - Math.min(p.width, p.height * aspect) * devicePixelRatio) <= 3;
 }"""
-JS_STATE = """() => {
+JS_STATE = """(SLIDE_WIDTH) => {
   const panel = window.jupyterapp.shell.currentWidget, nb = panel.content, root = nb.node;
   const cells = Array.from(root.querySelectorAll('.jp-Cell'));
   const onScreen = cells.map((c, i) => c.classList.contains('jp-deck-mod-onscreen') ? i : -1).filter(i => i >= 0);
@@ -65,6 +66,9 @@ JS_STATE = """() => {
     c.querySelectorAll('mjx-container[display="true"], .MathJax_Display').forEach(e => cut(e, 'a display equation', i));
     c.querySelectorAll('.jp-RenderedImage img').forEach(img => {
       if (!img.getAttribute('alt')) problems.push(`cell ${i}: a figure without alt text`);
+      const shownWidth = img.getBoundingClientRect().width;         // test_slides.py assumes SLIDE_WIDTH_PX
+      if (img.naturalWidth && shownWidth + 1 < Math.min(img.naturalWidth, SLIDE_WIDTH))
+        problems.push(`cell ${i}: a figure shown ${Math.round(shownWidth)} px wide (natural ${img.naturalWidth})`);
     });
     c.querySelectorAll('.lessonlib-dashboard').forEach(d => {
       const r = d.getBoundingClientRect(), img = d.querySelector('img.widget-image');
@@ -123,7 +127,7 @@ def step(nbs, key):
     except Exception:
         pass
     settle(nbs.page)
-    return before, nbs.page.evaluate(JS_STATE)
+    return before, nbs.page.evaluate(JS_STATE, SLIDE_WIDTH_PX)
 
 
 def check_screen(nb, state, problems, where):
@@ -158,7 +162,7 @@ def walk(nbs, nb, key, last, problems, shots):
     """Press ``key`` until the active cell is ``last``; every press must move the deck."""
     seen = []
     for _ in range(len(nb["cells"]) + 5):
-        state = nbs.page.evaluate(JS_STATE)
+        state = nbs.page.evaluate(JS_STATE, SLIDE_WIDTH_PX)
         if state["active"] == last:
             return seen
         before, state = step(nbs, key)
@@ -172,7 +176,7 @@ def walk(nbs, nb, key, last, problems, shots):
                 nbs.page.wait_for_function(JS_SHARP, arg=state["active"], timeout=20_000)
             except Exception:
                 pass
-            state = nbs.page.evaluate(JS_STATE)
+            state = nbs.page.evaluate(JS_STATE, SLIDE_WIDTH_PX)
         check_screen(nb, state, problems, where)
         if state["dashboards"] and key == "Space":
             shot = shots / f"{Path(nbs.name).stem}-cell{state['active']}.png"
@@ -212,7 +216,7 @@ def test_the_deck_steps_through_every_slide_both_ways_and_every_screen_fits(path
             start_deck_at_top(nbs)
             settle(nbs.page)
             problems = []
-            check_screen(nb, nbs.page.evaluate(JS_STATE), problems, "the first slide")
+            check_screen(nb, nbs.page.evaluate(JS_STATE, SLIDE_WIDTH_PX), problems, "the first slide")
             forward = walk(nbs, nb, "Space", shown[-1], problems, shots)
             backward = walk(nbs, nb, "Shift+Space", 0, problems, shots)
             assert not problems, f"{len(problems)} problems:\n" + "\n".join(dict.fromkeys(problems))
@@ -234,7 +238,7 @@ def test_a_slider_redraws_the_dashboard_on_its_slide(browser, tmp_path, shots):
             dash = nbs.dashboards[0]
             start_deck_at_top(nbs)
             for _ in range(len(nb["cells"])):
-                if dash in nbs.page.evaluate(JS_STATE)["onScreen"]:
+                if dash in nbs.page.evaluate(JS_STATE, SLIDE_WIDTH_PX)["onScreen"]:
                     break
                 step(nbs, "Space")
             board = nbs.dashboard(dash)
@@ -243,7 +247,7 @@ def test_a_slider_redraws_the_dashboard_on_its_slide(browser, tmp_path, shots):
             board.press(0, "ArrowRight")                          # waits for the new picture
             nbs.page.screenshot(path=str(shots / "slider-moved-on-its-slide.png"))
             assert board.src() != before
-            assert dash in nbs.page.evaluate(JS_STATE)["onScreen"]      # the slide stayed put
+            assert dash in nbs.page.evaluate(JS_STATE, SLIDE_WIDTH_PX)["onScreen"]      # the slide stayed put
             wait_until(lambda: not nbs.errors(), 5, "no error output")
         finally:
             nbs.close()
