@@ -217,6 +217,9 @@ def test_the_deck_steps_through_every_slide_both_ways_and_every_screen_fits(path
             settle(nbs.page)
             problems = []
             check_screen(nb, nbs.page.evaluate(JS_STATE, SLIDE_WIDTH_PX), problems, "the first slide")
+            fonts = nbs.page.evaluate("""() => ['.jp-RenderedMarkdown', '.jp-InputArea-editor .cm-content']
+                .map(s => document.querySelector(s)).map(e => e && parseFloat(getComputedStyle(e).fontSize))""")
+            assert fonts == [24, 24], f"text and code are {fonts} px while presenting"
             forward = walk(nbs, nb, "Space", shown[-1], problems, shots)
             backward = walk(nbs, nb, "Shift+Space", 0, problems, shots)
             assert not problems, f"{len(problems)} problems:\n" + "\n".join(dict.fromkeys(problems))
