@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from lesson_shape import SLIDE_CODE_WIDTH, prose
+from lessonlib.plots import SLIDE_FIGURE_WIDTH_IN, STYLE
 from lessonlib.tools.metadata import normalize
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,7 +32,8 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
 SHOWN = {"slide", "subslide", "fragment", None}
 SLIDE_CELL_WORDS = 60            # AUTHORING.md: "at most about 50 words"
 SCREEN_WORDS = 100
-SLIDE_WIDTH_PX = 1100            # an output's width on a 1280 px deck (measured by test_slideshow.py)
+SLIDE_WIDTH_PX = round(SLIDE_FIGURE_WIDTH_IN * STYLE["figure.dpi"])   # 1100: a figure's width on a 1280 px deck
+                                                                     # (test_slideshow.py checks it in Chromium)
 MIN_TEXT_PX = 18
 WIDGET = "application/vnd.jupyter.widget-view+json"
 
