@@ -136,8 +136,8 @@ def test_the_front_end_gives_every_described_png_on_the_page_its_alt_text():
     from lessonlib.plots import png_with_description
 
     said = "Cost per step: θ falls to 10⁻⁶ — α = 0.1 «smooth»"
-    described = base64.b64encode(png_with_description(make().image.value, said)).decode()
-    plain = base64.b64encode(make().image.value).decode()
+    described = base64.b64encode(png_with_description(make().still_png(), said)).decode()
+    plain = base64.b64encode(make().still_png()).decode()
     script = ESM.replace("export default { render };", "window.describePictures = describePictures;")
     with sync_playwright() as p:
         browser = launch_browser(p)
