@@ -1,12 +1,12 @@
 """Lesson 03 (notebooks/03_optimizers.ipynb), sections 6–8 and the digits comparison: optimizers in practice.
 
   Cliff, clip_by_norm, cliff_descent   a cost that falls off a cliff, and gradient clipping by norm
-  budget, schedule_runs                Σ α over a run's epochs; each schedule driving B = 1 on the study hours
+  budget, schedule_runs, schedule_rows   Σ α over a run's epochs; each schedule driving B = 1 on the study hours
   digits_split, digits_net             the [64, 32, 10] digits network and its training/validation split
-  UpdateWatch, lr_regimes              loss curves and the update-to-weight ratio ‖ΔW‖/‖W‖ per step
-  warmup_runs                          Adam with and without a warm-up, over seeds
+  update_ratios, lr_regimes, regime_rows   loss curves and the update-to-weight ratio ‖ΔW‖/‖W‖ of a step
+  held_then_cosine, warmup_runs, warmup_rows   Adam with α₀ held or warmed up, then the same cosine, over seeds
   digits_runs, digits_table            five optimizers over α and seeds (the optional comparison)
-  plot_cliff, plot_schedules, plot_regimes   the figures (ax=None or axes=None; they return them)
+  plot_cliff, plot_schedules, plot_regimes   the figures
 
 The 2-D surfaces are in ``lessonlib.optimizer_race``.
 """
@@ -17,6 +17,7 @@ import numpy as np
 
 from . import optimizer_race as race
 from . import plots, schedules, surfaces
+from .batched import train_many
 from .data import load_digits, load_study_hours, train_test_split
 from .network import Network
 from .optimizers import SGD, AdaGrad, Adam, RMSProp
@@ -62,18 +63,27 @@ def cliff_descent(cost, lr, steps, start, max_norm=None):
     return np.array(path)
 
 
-def plot_cliff(cost, paths, lo=-3.0, hi=22.0, ax=None):
-    """J(θ) of a 1-D cost and, on it, each path (label → (θ_k array, colour, marker)); returns the Axes."""
-    ax = plots.axes_or_new(ax)
+CLIFF_LOOKS = [(plots.BLACK, "o", "-"), (plots.SKY, "s", "--")]      # the plain path, then the clipped one
+
+
+def plot_cliff(cost, paths, title, lo=-3.0, hi=22.0, figsize=(10, 4.0)):
+    """J(θ) of a 1-D cost and, on it, each path (label → θ_k array); returns (fig, ax)."""
+    fig, ax = race.figure(figsize=figsize, bottom=0.16, top=0.88, left=0.09)
     grid = np.linspace(lo, hi, 800)
     ax.plot(grid, cost.J(grid), color="#9a9a9a", linewidth=2, label="J(θ)", zorder=1)
-    for i, (label, (path, color, marker)) in enumerate(paths.items()):
-        ax.plot(path, cost.J(path), marker=marker, linestyle="-" if i == 0 else "--", color=color, markersize=7,
-                linewidth=1.4, label=label, zorder=3 + i)
+    for i, ((label, path), (color, marker, style)) in enumerate(zip(paths.items(), CLIFF_LOOKS)):
+        ax.plot(path, cost.J(path), marker=marker, linestyle=style, color=color, markersize=7, linewidth=1.4,
+                label=label, zorder=3 + i)
     ax.plot([cost.theta_star], [cost.J(cost.theta_star)], "*", color="#000000", markersize=16, zorder=9)
-    ax.set(xlabel="θ", ylabel="J(θ)", xlim=(lo, hi))
+    ax.set(xlabel="θ", ylabel="J(θ)", xlim=(lo, hi), title=title)
     ax.legend(loc="upper center")
-    return ax
+    return fig, ax
+
+
+def first_within(path, target, tol=0.01):
+    """The first step k at which |θ_k − target| < tol on a 1-D path (None if never)."""
+    inside = np.flatnonzero(np.abs(np.asarray(path) - target) < tol)
+    return int(inside[0]) if inside.size else None
 
 
 # ---- schedules -----------------------------------------------------------------------------------------
@@ -86,7 +96,7 @@ SCHEDULE_LOOKS = {"constant": ("#000000", "-"), "step decay": ("#56B4E9", "--"),
                   "exponential": ("#888888", "-."), "cosine": ("#8a6d00", ":")}     # optimizer colours
 
 
-ScheduleRuns = namedtuple("ScheduleRuns", "surface thetas gaps updates_per_epoch")
+ScheduleRuns = namedtuple("ScheduleRuns", "surface seeds thetas gaps updates_per_epoch")
 
 
 def sgd_epochs(x, y, plan, epochs, start, seed=1):
@@ -105,41 +115,55 @@ def sgd_epochs(x, y, plan, epochs, start, seed=1):
     return np.array(thetas, dtype=np.float64)
 
 
-def schedule_runs(plans, epochs, seed=1):
-    """Notebook 01's study-hours line fit with B = 1 under each schedule (name → plan), from the surface's start:
-    the Surface, θ and J − J* after each epoch, and the updates per epoch."""
+def schedule_runs(plans, epochs, seeds=(0, 1, 2)):
+    """Notebook 01's study-hours line fit with B = 1 under each schedule (name → plan), from the surface's start,
+    once per seed (the order the examples are visited in): the Surface, the seeds, θ and J − J* after each epoch
+    (name → arrays of shape (seeds, epochs, 2) and (seeds, epochs)), and the updates per epoch."""
     x, y = load_study_hours()
     surface = surfaces.linear_regression(x, y)
     J_star = float(surface.J(*surface.minima[0]))
-    thetas = {name: sgd_epochs(x, y, plan, epochs, surface.start, seed) for name, plan in plans.items()}
-    gaps = {name: surface.J(th[:, 0], th[:, 1]) - J_star for name, th in thetas.items()}
-    return ScheduleRuns(surface, thetas, gaps, x.size)
+    thetas = {name: np.array([sgd_epochs(x, y, plan, epochs, surface.start, seed) for seed in seeds])
+              for name, plan in plans.items()}
+    gaps = {name: surface.J(th[..., 0], th[..., 1]) - J_star for name, th in thetas.items()}
+    return ScheduleRuns(surface, tuple(seeds), thetas, gaps, x.size)
 
 
-def plot_schedules(plans, gaps, looks, axes):
-    """α per epoch (left) and J − J* after each epoch (right, log) for each schedule (name → plan, gap array,
-    (colour, line style)); returns the axes."""
-    ax_lr, ax_gap = axes
-    for name, plan in plans.items():
+def schedule_rows(runs, plans, epochs, last=10):
+    """Table rows, one per schedule: J − J* over the last ``last`` epochs (the median per seed: their median,
+    min–max), |θ − θ*| at the end (the same) and Σα over all updates of the run."""
+    rows = []
+    for name, gaps in runs.gaps.items():
+        dist = np.linalg.norm(runs.thetas[name][:, -1] - runs.surface.minima[0], axis=1)
+        rows.append([name, spread(np.median(gaps[:, -last:], axis=1), ".0e"), spread(dist, ".2f"),
+                     f"{runs.updates_per_epoch * budget(plans[name], epochs):.1f}"])
+    return rows
+
+
+def plot_schedules(runs, looks, ax, seed_index=0):
+    """J − J* after each epoch (log) for each schedule of ``runs`` (one seed), styled by ``looks`` (name →
+    (colour, line style)); returns the Axes."""
+    for name, gaps in runs.gaps.items():
         color, style = looks[name]
-        epochs = np.arange(len(gaps[name]))
-        ax_lr.plot(epochs, [plan(int(e)) for e in epochs], style, color=color, label=name)
-        ax_gap.semilogy(epochs + 1, gaps[name], style, color=color, label=name)
-    ax_lr.set(xlabel="epoch", ylabel="learning rate α", title="α per epoch")
-    ax_gap.set(xlabel="epoch", ylabel="J − J*", title="J − J* after each epoch")
-    race.log_ticks(ax_gap)
-    ax_lr.legend(fontsize=11)
-    return axes
+        ax.semilogy(np.arange(1, gaps.shape[1] + 1), gaps[seed_index], style, color=color, label=name)
+    ax.set(xlabel="epoch", ylabel="J − J*", title=f"J − J* after each epoch (seed {runs.seeds[seed_index]})")
+    race.log_ticks(ax)
+    ax.legend(loc="lower left", ncol=2)
+    return ax
 
 
 # ---- the digits network ----------------------------------------------------------------------------------
 SIZES = (64, 32, 10)
 
 
+@functools.lru_cache(maxsize=1)
 def digits_split():
-    """(X, X_val, Y, Y_val): the training images split 75/25 into training and validation; the test set stays unused."""
+    """(X, X_val, Y, Y_val): the training images split 75/25 into training and validation; the test set stays
+    unused.  Loaded once and shared, so read-only."""
     X, _, Y, _ = load_digits()
-    return train_test_split(X, Y, test_size=0.25, seed=0)
+    arrays = train_test_split(X, Y, test_size=0.25, seed=0)
+    for a in arrays:
+        a.flags.writeable = False
+    return arrays
 
 
 def digits_net(seed=0, sizes=SIZES):
@@ -147,91 +171,98 @@ def digits_net(seed=0, sizes=SIZES):
     return Network(list(sizes), activation="tanh", output="softmax", loss="cross_entropy", seed=seed)
 
 
-class UpdateWatch:
-    """Wraps an optimizer and records, after every step, ‖ΔW^m‖ / ‖W^m‖ for each weight matrix (not the biases).
+Regime = namedtuple("Regime", "history first last")
 
-    ``ratios`` is a list of rows, one per step, one column per layer m = 1 … L."""
 
-    def __init__(self, optimizer):
-        self.optimizer, self.ratios = optimizer, []
-
-    @property
-    def lr(self):
-        return self.optimizer.lr
-
-    @lr.setter
-    def lr(self, value):
-        self.optimizer.lr = value
-
-    def reset(self):
-        self.optimizer.reset()
-        self.ratios = []
-
-    def step(self, params, grads):
-        weights = params[0::2]                         # net.params is [W¹, b¹, W², b², …]
-        before = [W.copy() for W in weights]
-        self.optimizer.step(params, grads)
-        self.ratios.append([float(np.linalg.norm(W - W0) / np.linalg.norm(W0)) for W, W0 in zip(weights, before)])
+def update_ratios(net, lr, X, Y, batch_size=64):
+    """‖ΔW^m‖ / ‖W^m‖ for m = 1 … L of one plain-SGD step of size α on the first ``batch_size`` training images:
+    α‖∂J/∂W^m‖ / ‖W^m‖ (the biases left out), as an array."""
+    grads = net.gradients(X[:, :batch_size], Y[:, :batch_size])
+    return np.array([lr * np.linalg.norm(grads.dW[m]) / np.linalg.norm(net.W[m]) for m in range(1, net.L + 1)])
 
 
 @functools.lru_cache(maxsize=4)
-def lr_regimes(lrs=(0.01, 0.3, 2.0, 3.0), epochs=10, batch_size=64, seed=0):
-    """{α: (History, ratios)} for plain SGD on the digits net at each α: the training cost per epoch and
-    the update-to-weight ratio per step (an array, steps × layers)."""
+def lr_regimes(lrs=(0.01, 0.3, 2.0, 3.0), epochs=6, batch_size=64, seed=0):
+    """{α: Regime(History, first, last)} for plain SGD on the digits net at each α, trained side by side
+    (``batched.train_many``): the cost per epoch, and the update-to-weight ratios (``update_ratios``) of a step
+    at the start and of a step after training."""
     X, X_val, Y, Y_val = digits_split()
-    runs = {}
-    for lr in lrs:
-        watch = UpdateWatch(SGD(lr))
-        history = train(digits_net(seed), X, Y, watch, epochs, batch_size=batch_size, X_val=X_val, Y_val=Y_val,
-                        seed=seed)
-        runs[lr] = (history, np.array(watch.ratios))
-    return runs
+    nets = [digits_net(seed) for _ in lrs]
+    first = [update_ratios(net, lr, X, Y, batch_size) for net, lr in zip(nets, lrs)]
+    histories = train_many(nets, X, Y, [SGD(lr) for lr in lrs], epochs, batch_size=batch_size, X_val=X_val,
+                           Y_val=Y_val, seed=seed)
+    return {lr: Regime(h, f, update_ratios(net, lr, X, Y, batch_size))
+            for lr, h, f, net in zip(lrs, histories, first, nets)}
 
 
-def warmup_runs(schedule, lr0=0.3, warmup=2, epochs=6, seeds=(0, 1, 2), batch_size=64):
-    """Adam at a large α₀ on the digits net, over ``seeds``: {"cosine": [History …], "warm-up + cosine": [...]}.
+def held_then_cosine(lr0, warmup, T):
+    """α₀ held for the first ``warmup`` epochs, then a half cosine from α₀ at epoch ``warmup`` to 0 at epoch T:
+    the warm-up exercise's schedule with its first epochs at α₀ instead of rising to it."""
+    cosine = schedules.cosine(lr0, T=T - warmup)
+    return lambda epoch: lr0 if epoch < warmup else cosine(epoch - warmup)
 
-    Both decay along a cosine to 0 at epoch ``epochs``; the second is ``schedule(epoch, lr0, warmup, epochs)``
-    (the warm-up exercise's contract), so the two differ only by the warm-up."""
+
+def warmup_runs(schedule, lr0=0.3, warmup=2, epochs=6, seeds=(0, 1, 2), usual=0.003, batch_size=64):
+    """Adam on the digits net over ``seeds``, trained side by side (``batched.train_many``): {label: [History …]}.
+
+    "α₀ held" and "your warm-up" share the cosine from epoch ``warmup`` to 0 at epoch ``epochs``; before it the
+    first holds α₀ and the second follows ``schedule(epoch, lr0, warmup, epochs)`` (the warm-up exercise's
+    contract), so they differ only in the first ``warmup`` epochs.  The third row holds Adam's usual α."""
     X, X_val, Y, Y_val = digits_split()
-    plans = {"cosine": schedules.cosine(lr0, T=epochs),
-             "warm-up + cosine": lambda epoch: schedule(epoch, lr0, warmup, epochs)}
-    return {name: [train(digits_net(seed), X, Y, Adam(lr0), epochs, batch_size=batch_size, X_val=X_val,
-                         Y_val=Y_val, seed=seed, schedule=plan) for seed in seeds]
-            for name, plan in plans.items()}
+    plans = {f"α₀ = {lr0:g}, held": (lr0, held_then_cosine(lr0, warmup, epochs)),
+             f"α₀ = {lr0:g}, your warm-up": (lr0, lambda epoch: schedule(epoch, lr0, warmup, epochs)),
+             f"α₀ = {usual:g}, held": (usual, held_then_cosine(usual, warmup, epochs))}
+    runs = [(label, lr, plan, seed) for label, (lr, plan) in plans.items() for seed in seeds]
+    histories = train_many([digits_net(seed) for *_, seed in runs], X, Y, [Adam(lr) for _, lr, _, _ in runs],
+                           epochs, batch_size=batch_size, X_val=X_val, Y_val=Y_val,
+                           seed=[seed for *_, seed in runs], schedule=[plan for _, _, plan, _ in runs])
+    return {label: histories[i * len(seeds):(i + 1) * len(seeds)] for i, label in enumerate(plans)}
+
+
+def spread(values, fmt):
+    """'median (min–max)' of a few runs' values."""
+    values = np.asarray(values)
+    return f"{np.median(values):{fmt}} ({values.min():{fmt}}–{values.max():{fmt}})"
+
+
+def warmup_rows(runs):
+    """Table rows: the runs' J after epoch 1, J at the end and the validation accuracy, as median (min–max)."""
+    return [[label, spread([h.train_cost[0] for h in hs], ".2f"), spread([h.train_cost[-1] for h in hs], ".2f"),
+             spread([100 * h.val_accuracy[-1] for h in hs], ".0f")] for label, hs in runs.items()]
+
+
+def regime_rows(runs, layer=1):
+    """Table rows, one per α: J after epoch 1 and at the end, the validation accuracy, and the update-to-weight
+    ratio of W^layer at the start and after training; "stopped" where train stopped the run (its cost passed
+    divergence_factor = 10 times the cost before training)."""
+    return [[f"{lr:g}", f"{r.history.train_cost[0]:.2f}", f"{r.history.train_cost[-1]:.2f}",
+             f"{r.history.val_accuracy[-1]:.0%}", f"{r.first[layer - 1]:.1e}", f"{r.last[layer - 1]:.1e}",
+             "stopped" if r.history.diverged else ""] for lr, r in runs.items()]
 
 
 REGIME_LOOKS = {0.01: ("#56B4E9", ":"), 0.3: ("#009E73", "-"), 2.0: ("#E69F00", "--"), 3.0: ("#D55E00", "-.")}
 
 
+@functools.lru_cache(maxsize=4)
 def start_cost(seed=0):
     """J of the untrained digits net (``digits_net(seed)``) on the training images."""
     X, _, Y, _ = digits_split()
     return float(digits_net(seed).data_cost(X, Y))
 
 
-def plot_regimes(runs, axes, layer=1, start=None):
-    """Training cost per epoch (left; ``start``: J before training, dotted) and ‖ΔW^layer‖/‖W^layer‖ per step
-    (right), one line per α; returns the axes."""
-    ax_cost, ax_ratio = axes
+def plot_regimes(runs, ax, start=None):
+    """Training cost per epoch, one line per α (``start``: J before training, dotted); returns the Axes."""
     if start is not None:
-        ax_cost.axhline(start, color="#000000", linewidth=1, linestyle=(0, (2, 2)), label="before training")
-    for lr, (history, ratios) in runs.items():
+        ax.axhline(start, color="#000000", linewidth=1, linestyle=(0, (2, 2)), label="before training")
+    for lr, (history, *_) in runs.items():
         color, style = REGIME_LOOKS.get(lr, ("#000000", "-"))
-        label = f"α = {lr:g}" + (" (diverged)" if history.diverged else "")
-        ax_cost.semilogy(np.arange(1, history.epochs + 1), history.train_cost, style, marker="o", markersize=4,
-                         color=color, label=label)
-        ax_ratio.semilogy(np.arange(1, len(ratios) + 1), ratios[:, layer - 1], style, color=color, linewidth=1.6,
-                          label=label)
-    ax_ratio.axhline(1e-3, color="#000000", linewidth=1, linestyle=(0, (2, 2)), label="CS231n's ~1e-3")
-    ax_cost.set(xlabel="epoch", ylabel="training cost J", title="Cost per epoch")
-    ax_ratio.set(xlabel="step k", ylabel=f"‖ΔW{'¹²³'[layer - 1]}‖ / ‖W{'¹²³'[layer - 1]}‖",
-                 title="Update-to-weight ratio per step")
-    for ax in axes:
-        race.log_ticks(ax)
-    ax_cost.legend(fontsize=11)
-    ax_ratio.legend(fontsize=10, loc="upper right")
-    return axes
+        label = f"α = {lr:g}" + (" (stopped)" if history.diverged else "")
+        ax.semilogy(np.arange(1, history.epochs + 1), history.train_cost, style, marker="o", markersize=5,
+                    color=color, label=label)
+    ax.set(xlabel="epoch", ylabel="training cost J", title="Cost per epoch, plain SGD")
+    race.log_ticks(ax)
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
+    return ax
 
 
 # ---- five optimizers over α and seeds (the optional comparison and its dashboard) ------------------------
@@ -248,15 +279,30 @@ SEEDS = (0, 1, 2)
 
 @functools.lru_cache(maxsize=2)
 def digits_runs(sizes=SIZES, epochs=5, batch_size=64, seeds=SEEDS):
-    """{(label, e, seed): History} at α = middle α × 10^e: the digits net, validation accuracy per epoch."""
+    """{(label, e, seed): History} at α = middle α × 10^e: the digits net, validation accuracy per epoch.
+    Each optimizer's 15 networks train side by side (``batched.train_many``: the same numbers as ``train``)."""
     X, X_val, Y, Y_val = digits_split()
     runs = {}
     for label, (make, lr0) in DIGIT_RACERS.items():
-        for e in FACTOR_EXPONENTS:
-            for seed in seeds:
-                runs[label, e, seed] = train(digits_net(seed, sizes), X, Y, make(lr0 * 10 ** e), epochs,
-                                             batch_size=batch_size, X_val=X_val, Y_val=Y_val, seed=seed)
+        keys = [(label, e, seed) for e in FACTOR_EXPONENTS for seed in seeds]
+        histories = train_many([digits_net(seed, sizes) for *_, seed in keys], X, Y,
+                               [make(lr0 * 10 ** e) for _, e, _ in keys], epochs, batch_size=batch_size,
+                               X_val=X_val, Y_val=Y_val, seed=[seed for *_, seed in keys])
+        runs.update(zip(keys, histories))
     return runs
+
+
+def disagreements(table, first, second, seed, epochs=5, batch_size=64):
+    """Both optimizers trained again at their best α (``best_factor``) with ``seed``: (the validation images
+    ``first`` classifies right and ``second`` wrong, the reverse), counts."""
+    X, X_val, Y, Y_val = digits_split()
+    right = []
+    for label in (first, second):
+        make, lr0 = DIGIT_RACERS[label]
+        net = digits_net(seed)
+        train(net, X, Y, make(lr0 * 10 ** best_factor(table, label)), epochs, batch_size=batch_size, seed=seed)
+        right.append(net.predict(X_val).argmax(axis=0) == Y_val.argmax(axis=0))
+    return int(np.sum(right[0] & ~right[1])), int(np.sum(~right[0] & right[1]))
 
 
 def digits_table(runs, seeds=SEEDS):

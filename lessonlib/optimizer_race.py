@@ -1,22 +1,26 @@
 """Lesson 03 (notebooks/03_optimizers.ipynb), sections 1–5: optimizers on 2-D cost surfaces.
 
-  racers, plot_paths, end_rows      lessonlib's optimizers side by side on a surface
-  gradient_spread                   mini-batch noise on notebook 01's study-hours fit
+  descend, racers, plot_paths, end_rows   lessonlib's optimizers side by side on a surface
+  plain_runs, plain_paths, stall_rows, near   section 1: plain gradient descent on the four surfaces
+  gradient_spread, ..._formula      mini-batch noise on notebook 01's study-hours fit, measured and exact
   heavy_ball, best_mu               momentum as a loop (Exercise 1's contract) and the μ search (Exercise 2's)
   rates, best_settings, kappa_sweep conditioning: κ = h_max/h_min, the best rate per step, steps against κ
   StepRule                          an optimizer made of a one-step function (Exercise 3's Adam step)
-  Folded, answers, compare          answers and library code, folded until the reader opens them
   figure, show                      a figure with fixed margins, shown as one PNG drawn once, with its alt text
   momentum_* / rmsprop_eps_inside   the conventions other texts use (the optional appendix)
 
-Clipping, schedules and the digits network are in ``lessonlib.optimizer_practice``; the dashboards in
+Clipping, schedules and the digits network are in ``lessonlib.optimizer_practice``; the folded answers in
+``lessonlib.optimizer_answers``; the dashboards in
 ``lessonlib.dashboards.optimizers``; the exercises in ``lessonlib.exercises.optimizers``.
 Plot helpers take ``ax=None`` and return it.
 """
 import matplotlib.pyplot as plt
 import numpy as np
+from IPython.core.pylabtools import print_figure
+from IPython.display import display
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
-from . import plots, surfaces, text
+from . import plots, surfaces
 from .data import load_study_hours
 from .descent_lab import regression_gradient, stability_limits   # notebook 01's ∇J on a batch; h_min, h_max, best α
 from .optimizers import SGD, AdaGrad, Adam, RMSProp
@@ -39,7 +43,6 @@ def figure(nrows=1, ncols=1, figsize=(12, 4.6), **margins):
 
 def log_ticks(ax, axis="y"):
     """Plain labels (0.01, 1, 100) on a log axis and no minor ticks: lighter to draw than 10⁻² labels."""
-    from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
     target = ax.yaxis if axis == "y" else ax.xaxis
     target.set_major_locator(LogLocator(base=10, numticks=8))
     target.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
@@ -48,15 +51,19 @@ def log_ticks(ax, axis="y"):
 
 
 class Shown:
-    """A figure's PNG, drawn once, with its alt text; displays like the figure (its repr is the figure's)."""
+    """A figure's PNG, drawn once, with its alt text (in the metadata and inside the PNG, as ``plots`` does) and
+    its smallest text's size; displays like the figure (its repr is the figure's)."""
 
     def __init__(self, fig):
-        from IPython.core.pylabtools import print_figure
-        self.png = print_figure(fig, "png", bbox_inches=None, pil_kwargs={"compress_level": 1})  # fast, and smaller
         self.alt, self.text = plots.describe_figure(fig), repr(fig)
+        png = print_figure(fig, "png", bbox_inches=None, pil_kwargs={"compress_level": 1})  # fast, and smaller
+        self.png, self.meta = plots.png_with_description(png, self.alt), {"alt": self.alt}
+        smallest = plots.smallest_text_px(fig)
+        if smallest is not None:
+            self.meta["smallest_text_px"] = smallest
 
     def _repr_png_(self):
-        return self.png, {"alt": self.alt}
+        return self.png, self.meta
 
     def __repr__(self):
         return self.text
@@ -65,7 +72,6 @@ class Shown:
 def show(fig, alt):
     """Give ``fig`` its alt text (``plots.alt_text``) and show it as one PNG.  The notebook's usual display crops
     the figure "tight", which draws it twice; these figures' margins are set (``figure``), so one draw does."""
-    from IPython.display import display
     plots.alt_text(fig, alt)
     shown = Shown(fig)
     plt.close(fig)
@@ -91,6 +97,26 @@ def turned(surface, degrees=45.0):
                               xlim=surface.xlim, ylim=surface.ylim, start=tuple(R @ surface.start))
 
 
+def descend(surface, optimizer, steps, start=None):
+    """``surfaces.descend``'s Path, the same to the last bit (tested), with the optimizer's arguments checked on
+    the first step only, as ``train`` does: a race runs thousands of steps on one 2-vector."""
+    if not hasattr(optimizer, "_step") or not steps:
+        return surfaces.descend(surface, optimizer, steps, start=start)
+    path = surfaces.descend(surface, optimizer, 1, start=start)          # checks, prepares, first step
+    if path.diverged:
+        return path
+    theta, thetas, costs = path.theta[-1].copy(), list(path.theta), list(path.cost)
+    with np.errstate(all="ignore"):
+        for k in range(1, steps):
+            optimizer._step([theta], [surface.gradient(theta)])
+            J = float(surface.J(*theta))
+            if not np.isfinite(J) or np.abs(theta).max() > 1e6:
+                return surfaces.descend(surface, optimizer, steps, start=start)   # its message, from the start
+            thetas.append(theta.copy())
+            costs.append(J)
+    return surfaces.Path(np.array(thetas), np.array(costs), False)
+
+
 def lowest_cost(surface):
     """J* = the smallest J over the surface's known minima (the global minimum here)."""
     return min(float(surface.J(*m)) for m in surface.minima)
@@ -111,15 +137,16 @@ def racers(lr, beta=0.9):
             "Adam": Adam(lr, beta1=beta)}
 
 
-def plot_paths(surface, optimizers, steps, ax=None, title=None, legend="lower right"):
-    """Contours of ``surface`` and the path of each optimizer (label → optimizer); returns the Axes.
+def plot_paths(surface, optimizers, steps, ax=None, title=None, legend="lower right", ticks=True):
+    """Contours of ``surface`` and the path of each optimizer (label → optimizer, or a Path already run); returns
+    the Axes.
 
     The colour is the optimizer's (the label's first word); a second run of one optimizer is dotted with
     hollow markers.  Each path's end is a large marker on top, so a path hidden under another still shows
-    where it stopped."""
-    ax, used = plots.plot_contours(surface, ax, levels=18, n=90, colors="#b8b8b8"), set()
+    where it stopped.  ``legend=None``: no legend; ``ticks=False``: a map without coordinates (lighter to draw)."""
+    ax, used = plots.plot_contours(surface, ax, levels=14, n=70, colors="#b8b8b8"), set()
     for i, (label, opt) in enumerate(optimizers.items()):
-        path = surfaces.descend(surface, opt, steps)
+        path = opt if isinstance(opt, surfaces.Path) else descend(surface, opt, steps)
         color = COLORS[label.split(",")[0].split(" (")[0]]
         again = color in used                                  # a second run in one colour: hollow, dotted
         used.add(color)
@@ -128,33 +155,67 @@ def plot_paths(surface, optimizers, steps, ax=None, title=None, legend="lower ri
                 linewidth=2.4 - 0.3 * i, label=label + (" (diverged)" if path.diverged else ""), zorder=10 + i)
         ax.plot(*path.theta[-1], marker="o", color=color, markersize=11, markeredgecolor="#ffffff", zorder=30 + i)
     ax.plot(*surface.start, "s", color="#000000", markersize=8)
-    ax.locator_params(nbins=5)                             # fewer tick labels: lighter to draw
+    if ticks:
+        ax.locator_params(nbins=4)                         # fewer tick labels: lighter to draw
+    else:
+        ax.set(xticks=[], yticks=[])
     ax.set_title(title or f"{steps} steps on the {surface.name} surface")
-    ax.legend(loc=legend, fontsize=11)
+    if legend:
+        ax.legend(loc=legend)
     return ax
+
+
+def plain_runs(settings):
+    """{name: (surface, α, Path)}: plain gradient descent on each surface of ``settings`` (name → (α, steps))."""
+    runs = {}
+    for name, (lr, steps) in settings.items():
+        surface = surfaces.SURFACES[name]()
+        runs[name] = (surface, lr, descend(surface, SGD(lr), steps))
+    return runs
+
+
+def plain_paths(runs, figsize=(13, 6.8)):
+    """A 2×2 figure of ``plain_runs``' paths; returns it."""
+    fig, axes = figure(2, 2, figsize=figsize, left=0.04, right=0.99, top=0.86, bottom=0.06, hspace=0.4, wspace=0.12)
+    for ax, (name, (surface, lr, path)) in zip(axes.flat, runs.items()):
+        steps = len(path.theta) - 1
+        plot_paths(surface, {"SGD": path}, steps, ax=ax, legend=None, ticks=False,   # one path: see the title
+                   title=f"{name.capitalize()}, α = {lr:g}, {steps} steps")
+    fig.suptitle("Plain gradient descent (SGD, exact gradients) on four surfaces")
+    return fig
+
+
+def stall_rows(runs):
+    """[surface, steps, θ at the end, |g| there, J − J*] for each of ``plain_runs``."""
+    rows = []
+    for name, (surface, _, path) in runs.items():
+        steps = len(path.theta) - 1
+        rows.append([name, steps, f"({path.theta[-1, 0]:.2f}, {path.theta[-1, 1]:.2f})",
+                     f"{np.linalg.norm(surface.gradient(path.theta[-1])):.1e}", f"{gap(path, surface)[-1]:.2g}"])
+    return rows
 
 
 def end_rows(surface, optimizers, steps):
     """[surface, label, θ at the end, J − J*] for each optimizer after ``steps`` steps (table rows)."""
     rows = []
     for label, opt in optimizers.items():
-        path = surfaces.descend(surface, opt, steps)
+        path = descend(surface, opt, steps)
         end = "diverged" if path.diverged else f"({path.theta[-1, 0]:5.2f}, {path.theta[-1, 1]:5.2f})"
         rows.append([f"{surface.name}, {steps} steps", label, end,
                      "" if path.diverged else f"{gap(path, surface)[-1]:.1e}"])
     return rows
 
 
-def dip_arrival(path, surface, tol=1e-2):
-    """The first step k at which |∇J(θ_k)| < tol on a Path (None if never)."""
-    g = np.array([np.linalg.norm(surface.gradient(t)) for t in path.theta])
-    below = np.flatnonzero(g < tol)
-    return int(below[0]) if below.size else None
+def near(path, point, radius):
+    """(first, last) step at which a Path is within ``radius`` of ``point`` (None if never)."""
+    inside = np.flatnonzero(np.linalg.norm(path.theta - np.asarray(point), axis=1) < radius)
+    return (int(inside[0]), int(inside[-1])) if inside.size else None
 
 
-def steps_to_leave(surface, lr, start, away=0.5):
-    """Steps of plain gradient descent from ``start`` until |θ₁| > away (off the saddle's ridge); None if never."""
-    path = surfaces.descend(surface, SGD(lr), 500, start=start)
+def steps_to_leave(surface, lr, start, away=0.5, steps=100):
+    """Steps of plain gradient descent from ``start`` until |θ₁| > away (off the saddle's ridge); None if not
+    within ``steps``."""
+    path = descend(surface, SGD(lr), steps, start=start)
     off = np.flatnonzero(np.abs(path.theta[:, 1]) > away)
     return int(off[0]) if off.size else None
 
@@ -172,6 +233,16 @@ def gradient_spread(batch_sizes, draws=400, seed=0):
                       for b in (rng.choice(x.size, B, replace=False) for _ in range(draws))])
         spread.append(float(np.sqrt(((g - full) ** 2).sum(axis=1).mean())))
     return np.array(spread)
+
+
+def gradient_noise_formula(batch_sizes):
+    """The RMS of g_B − ∇J at the same θ as ``gradient_spread``, exactly: σ/√B · √((N − B)/(N − 1)) for B of
+    the N examples drawn without repeats, σ² = the mean over i of |∇J_i − ∇J|²."""
+    x, y = load_study_hours()
+    theta = surfaces.linear_regression(x, y).start
+    each = np.array([regression_gradient(theta, x[i:i + 1], y[i:i + 1]) for i in range(x.size)])
+    sigma = np.sqrt(((each - each.mean(axis=0)) ** 2).sum(axis=1).mean())
+    return np.array([sigma / np.sqrt(B) * np.sqrt((x.size - B) / (x.size - 1)) for B in batch_sizes])
 
 
 # ---- momentum as a loop (Exercise 1's contract) and the search for μ (Exercise 2's) ----------------------
@@ -223,7 +294,7 @@ def measured_rate(path, theta_star, k0=50, k1=150):
 
 def steps_to_converge(surface, optimizer, tol=1e-6, max_steps=20000):
     """Steps until |θ − θ*| < tol · |θ₀ − θ*| (None if not within max_steps)."""
-    return steps_to(surfaces.descend(surface, optimizer, max_steps).theta, surface.minima[0], tol)
+    return steps_to(descend(surface, optimizer, max_steps).theta, surface.minima[0], tol)
 
 
 def kappa_sweep(kappas, tol=1e-6, descent=heavy_ball):
@@ -261,74 +332,6 @@ class StepRule:
             theta, v, s, t = self.rule(p.copy(), g, *self.state[i], self.lr, self.beta1, self.beta2, self.eps)
             p[...] = theta
             self.state[i] = (np.asarray(v, dtype=np.float64), np.asarray(s, dtype=np.float64), int(t))
-
-
-# ---- answers folded until the reader opens them ---------------------------------------------------------
-class Folded:
-    """Markdown inside a <details> block: closed in JupyterLab, nbviewer and the handout until clicked."""
-
-    def __init__(self, title, body):
-        self.title, self.body = title, body
-
-    def _repr_markdown_(self):
-        return f"<details>\n<summary><b>{self.title}</b> (click to open)</summary>\n\n{self.body}\n\n</details>"
-
-    def __repr__(self):
-        return f"{self.title}: folded (open it in JupyterLab)"
-
-
-def answers(title, items):
-    """Numbered answers, folded."""
-    return Folded(title, "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1)))
-
-
-def compare(obj):
-    """lessonlib's source of ``obj``, folded: "compare yours with ours" once your check has passed."""
-    return Folded("Compare yours with lessonlib's (open it once your check passes)",
-                  f"```python\n{text.source(obj)}\n```")
-
-
-# ---- the race's "predict first" questions, answered from runs ---------------------------------------------
-def _status(path, surface):
-    return "diverged" if path.diverged else f"J − J* = {gap(path, surface)[-1]:.1e}"
-
-
-def race_answers():
-    """The answers to section 5's four questions, each computed here, folded (``answers``)."""
-    ravine, rosen = surfaces.ravine(), surfaces.rosenbrock()
-    ends = {label: surfaces.descend(ravine, racers(0.03, 0.8)[label], 200) for label in ("SGD", "momentum", "Adam")}
-    adam = Adam(0.03, beta1=0.8)
-    last = surfaces.descend(ravine, adam, 200).theta[-2:]
-    s_hat = adam.state[0]["s"][0] / (1 - 0.999 ** 200)
-    one = ("After 200 steps " + ", ".join(f"{label} {_status(p, ravine)}" for label, p in ends.items())
-           + f": momentum ends lowest, Adam last. Adam steps about α per coordinate at first; near the minimum "
-           f"its ŝ still remembers the large early gradients (β₂ = 0.999), so at step 200 its step along θ₀ is "
-           f"only {abs(last[1, 0] - last[0, 0]):.1e}, far below α = 0.03 (√ŝ₀ = {np.sqrt(s_hat):.2f}).")
-    limits = {"Nesterov": (0.065, 0.07), "SGD": (0.095, 0.105), "momentum": (0.18, 0.2)}
-    runs = {label: [surfaces.descend(ravine, racers(lr, 0.9)[label], 200) for lr in pair]
-            for label, pair in limits.items()}
-    two = ("Nesterov diverges first, then SGD, then momentum, as §3's limits 0.068, 0.1 and 0.19 say (200 "
-           "steps at μ = 0.9): " + "; ".join(f"{label} at α = {a:g}: {_status(p, ravine)}, at α = {b:g}: "
-                                            f"{_status(q, ravine)}" for (label, (a, b)), (p, q)
-                                            in zip(limits.items(), runs.values())) + ".")
-    scaled_ends = {c: (surfaces.descend(scaled(ravine, c), SGD(0.05), 100),
-                       surfaces.descend(scaled(ravine, c), Adam(0.05), 100)) for c in (0.01, 1.0, 100.0)}
-    where = lambda p: "diverged" if p.diverged else f"({p.theta[-1, 0]:.2f}, {p.theta[-1, 1]:.2f})"  # noqa: E731
-    three = ("At α = 0.05, 100 steps: " + "; ".join(f"c = {c:g}: SGD ends {where(p)}, Adam {where(q)}"
-                                                    for c, (p, q) in scaled_ends.items())
-             + ". SGD's steps scale with c (so do momentum's and Nesterov's); Adam's v̂/√ŝ does not change when "
-               "every g is scaled (until g nears ε), nor do AdaGrad's and RMSProp's steps.")
-    rows = {lr: {label: surfaces.descend(rosen, opt, 200) for label, opt in racers(lr, 0.9).items()}
-            for lr in (0.002, 0.1)}
-    sling = rows[0.002]["SGD"]
-    four = ("No. " + " ".join(f"At α = {lr:g}, after 200 steps: " + ", ".join(
-        f"{label} {'diverged' if p.diverged else format(gap(p, rosen)[-1], '.1e')}" for label, p in runs_.items())
-        + "." for lr, runs_ in rows.items())
-            + " The steep walls force the gradient-proportional methods to a small α, at which the adaptive ones, "
-              "whose steps are about α long, barely move. And SGD's good end at α = 0.002 is luck: its first steps "
-              f"are thrown off the steep wall (J = {sling.cost[3]:.0f} at step 3, from {sling.cost[0]:.1f}) and "
-              "happen to land near the valley floor: the cliff effect of §6.")
-    return answers("Answers to the four questions", [one, two, three, four])
 
 
 # ---- other conventions (θ after each step; ``lrs`` holds α for each step) ------------------------------

@@ -6,6 +6,7 @@ import math
 import numpy as np
 import pytest
 
+from lessonlib import optimizer_answers as answers
 from lessonlib import optimizer_practice as practice
 from lessonlib import optimizer_race as race
 from lessonlib import optimizers, schedules, surfaces, train
@@ -121,45 +122,75 @@ def test_adam_first_steps():
 def test_show_draws_once_and_keeps_the_alt_text(monkeypatch):
     import matplotlib.pyplot as plt
     shown = []
-    monkeypatch.setattr("IPython.display.display", lambda obj: shown.append(obj))
-    fig, ax = race.figure(figsize=(4, 3))
-    ax.plot([0, 1], [0, 1])
-    ax.set_title("A line")
-    race.show(fig, "One rising line.")
+    monkeypatch.setattr(race, "display", lambda obj: shown.append(obj))
+    from lessonlib import plots
+    with plots.presentation_style():                     # the notebook's style: no text below 18 px
+        fig, ax = race.figure(figsize=(4, 3))
+        ax.plot([0, 1], [0, 1])
+        ax.set_title("A line")
+        race.show(fig, "One rising line.")
     (out,) = shown
     png, meta = out._repr_png_()
-    assert png[:8] == b"\x89PNG\r\n\x1a\n" and meta == {"alt": "A line. One rising line."}
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and b"iTXt" in png[:200] and "One rising line." in png.decode("latin-1")
+    assert meta["alt"] == "A line. One rising line." and meta["smallest_text_px"] >= 18    # no text below 18 px
     assert repr(out).startswith("<Figure size ") and repr(out).endswith(" with 1 Axes>") and not plt.get_fignums()
 
 
 def test_answers_are_folded_markdown():
-    a = race.answers("Answers", ["one", "two"])
+    a = answers.answers("Answers", ["one", "two"])
     text = a._repr_markdown_()
     assert text.startswith("<details>") and text.endswith("</details>") and "1. one\n2. two" in text
     assert "folded" in repr(a) and "0x" not in repr(a)
-    code = race.compare(Adam.update)._repr_markdown_()
+    code = answers.compare(Adam.update)._repr_markdown_()
     assert "```python\ndef update(self, p, g, s):" in code and code.startswith("<details>")
 
 
+def test_race_descend_is_surfaces_descend_to_the_last_bit():
+    for name, make in surfaces.SURFACES.items():
+        s = make()
+        for lr, beta in [(0.001, 0.9), (0.03, 0.8), (0.1, 0.9), (1.0, 0.95)]:     # the last ones diverge
+            for label in race.racers(lr, beta):
+                a = surfaces.descend(s, race.racers(lr, beta)[label], 120)
+                b = race.descend(s, race.racers(lr, beta)[label], 120)
+                assert np.array_equal(a.theta, b.theta) and np.array_equal(a.cost, b.cost), (name, lr, label)
+                assert (a.diverged, a.message) == (b.diverged, b.message)
+    yours = race.StepRule(ex.adam_reference, 0.1)                # no _step: the checked loop runs it
+    np.testing.assert_array_equal(race.descend(surfaces.ravine(), yours, 30).theta,
+                                  surfaces.descend(surfaces.ravine(), Adam(0.1), 30).theta)
+
+
 def test_the_race_answers_say_what_the_runs_show():
-    ravine, rosen = surfaces.ravine(), surfaces.rosenbrock()
+    ravine = surfaces.ravine()
     ends = {label: race.gap(surfaces.descend(ravine, race.racers(0.03, 0.8)[label], 200), ravine)[-1]
             for label in ("SGD", "momentum", "Adam")}
     assert ends["momentum"] < ends["SGD"] < ends["Adam"]                         # (1) momentum lowest, Adam last
-    for label, (below, above) in {"Nesterov": (0.065, 0.07), "SGD": (0.095, 0.105), "momentum": (0.18, 0.2)}.items():
-        assert not surfaces.descend(ravine, race.racers(below, 0.9)[label], 200).diverged
-        assert surfaces.descend(ravine, race.racers(above, 0.9)[label], 200).diverged    # (2) the order
-    sgd_end = [surfaces.descend(race.scaled(ravine, c), SGD(0.05), 100) for c in (0.01, 1, 100)]
-    assert sgd_end[2].diverged and abs(sgd_end[0].theta[-1, 0]) > 2                     # (3) SGD changes with c
-    sling = surfaces.descend(rosen, SGD(0.002), 200)
-    assert round(sling.cost[3]) == 511 and rosenbrock_gap(sling) < 1e-3               # (4) the slingshot
-    at_small = {label: surfaces.descend(rosen, opt, 200) for label, opt in race.racers(0.002, 0.9).items()}
-    assert all(rosenbrock_gap(at_small[label]) > 5 for label in ("AdaGrad", "RMSProp", "Adam"))
-    at_large = {label: surfaces.descend(rosen, opt, 200) for label, opt in race.racers(0.1, 0.9).items()}
-    assert all(at_large[label].diverged for label in ("SGD", "momentum", "Nesterov"))
-    assert all(rosenbrock_gap(at_large[label]) > 1 for label in ("AdaGrad", "RMSProp", "Adam"))
-    text = race.race_answers()._repr_markdown_()
-    assert "momentum ends lowest, Adam last" in text and "J = 511 at step 3" in text and text.count("\n1. ") == 1
+    saddle = surfaces.saddle()
+    left = {label: answers.steps_off_ridge(surfaces.descend(saddle, opt, 100))
+            for label, opt in race.racers(0.03, 0.8).items()}
+    assert left == {"RMSProp": 7, "Adam": 16, "AdaGrad": 43, "Nesterov": 60, "momentum": 64, "SGD": None}   # (2)
+    sgd = [surfaces.descend(race.scaled(ravine, c), SGD(0.05), 100) for c in (0.01, 1, 100)]
+    adam = [surfaces.descend(race.scaled(ravine, c), Adam(0.05), 100) for c in (0.01, 1, 100)]
+    assert sgd[2].diverged and abs(sgd[0].theta[-1, 0]) > 2                            # (3) SGD changes with c
+    assert np.abs(sgd[1].theta[-1]).max() < 0.05 and all(np.abs(p.theta[-1]).max() < 0.05 for p in adam)
+    bowl = surfaces.local_minima()
+    at = lambda lr, beta: {label: race.gap(surfaces.descend(bowl, opt, 200), bowl)[-1]          # noqa: E731
+                           for label, opt in race.racers(lr, beta).items()}
+    low, high = at(0.1, 0.8), at(0.1, 0.9)
+    assert all(g > 0.4 for g in low.values())                                         # (4) at μ = 0.8 none
+    assert {label for label, g in high.items() if g < 1e-6} == {"momentum", "Nesterov"}
+    far = surfaces.descend(bowl, SGD(0.3, momentum=0.9), 200)
+    assert race.gap(far, bowl)[-1] > 0.4 and np.linalg.norm(far.theta[-1]) > 1          # another dip
+    text = answers.race_answers()._repr_markdown_()
+    assert "momentum ends lowest, Adam last" in text and "RMSProp 7, Adam 16" in text and text.count("\n1. ") == 1
+    assert "with μ = β₁ = 0.8 none; with 0.9 momentum and Nesterov" in text and "SGD not within 100" in text
+
+
+def test_the_race_opens_on_sgd_alone_so_its_still_answers_no_question():
+    from lessonlib.dashboards.optimizers import optimizer_race
+    board = optimizer_race(lr=0.03, beta=0.8, surface="ravine", on=("sgd",))
+    assert [key for key in ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam")
+            if board.controls[key].value] == ["sgd"]
+    assert board.blitter.backgrounds and board.snapshot()                 # the still reuses the build's background
 
 
 # ---- §1 and §2 --------------------------------------------------------------------------------------------------
@@ -170,29 +201,46 @@ def test_section_1_numbers():
     saddle = surfaces.saddle()
     assert saddle.start[1] == 1e-3
     slow, fast = (race.steps_to_leave(saddle, 0.1, (-1.8, off)) for off in (1e-3, 1e-1))
-    assert (slow, fast) == (67, 19)                              # "from 10⁻¹ off the ridge it leaves in a few steps"
-    bowl = surfaces.local_minima()
-    path = surfaces.descend(bowl, SGD(0.1), 150)
-    assert np.linalg.norm(bowl.gradient(path.theta[-1])) < 1e-6 and race.gap(path, bowl)[-1] > 0.4   # a dip
-    rosen = surfaces.descend(surfaces.rosenbrock(), SGD(0.001), 300)
+    assert (slow, fast) == (67, 19)                              # from 10⁻¹ off the ridge it leaves much sooner
+    first, last = race.near(surfaces.descend(saddle, SGD(0.1), 100), (0, 0), 0.2)
+    assert (first, last) == (21, 55) and last - first > 24      # "lingers near it for dozens of steps"
+    path = surfaces.descend(saddle, SGD(0.1), 60).theta[:, 1]
+    assert 0.2 < path[-1] < 0.5 and np.all(np.diff(path[-10:]) > 0)     # turning away only at the end
+    runs = race.plain_runs({"ravine": (0.09, 60), "saddle": (0.1, 60), "local minima": (0.1, 150),
+                            "rosenbrock": (0.001, 300)})
+    rows = {row[0]: row for row in race.stall_rows(runs)}
+    assert float(rows["local minima"][3]) < 1e-6 and rows["local minima"][4] == "0.45"   # |g| ≈ 0, J − J* = 0.45
+    bowl, _, dip = runs["local minima"]
+    assert np.linalg.norm(bowl.gradient(dip.theta[-1])) < 1e-6 and race.gap(dip, bowl)[-1] > 0.4
+    rosen = runs["rosenbrock"][2]
     assert np.linalg.norm(rosen.theta[-1] - [1, 1]) > 2          # "barely starts"
 
 
 def test_section_2_minibatch_claims():
     x, y = load_study_hours()
     reg = surfaces.linear_regression(x, y)
-    gaps = [race.gap(minibatch_descent(x, y, 0.02, 8, batch_size=B, seed=0), reg)[-1] for B in (1, 4, 30)]
-    assert gaps[0] < gaps[1] < gaps[2]                           # B = 1 ends lowest after the same epochs
-    spread = race.gradient_spread([1, 4, 30], draws=400, seed=0)
-    assert 0.45 < spread[1] / spread[0] < 0.55                   # four times the batch, half the noise
-    assert spread[2] == pytest.approx(0, abs=1e-12) and regression_gradient(np.zeros(2), x, y).shape == (2,)
+    for seed in (0, 1, 2):
+        gaps = [race.gap(minibatch_descent(x, y, 0.02, 8, batch_size=B, seed=seed), reg)[-1] for B in (1, 4, 30)]
+        assert gaps[0] < gaps[1] < gaps[2] and gaps[0] < 0.25 * gaps[2]     # B = 1 ends far lower, every seed
+    measured = race.gradient_spread([1, 4, 30], draws=400, seed=0)
+    exact = race.gradient_noise_formula([1, 4, 30])
+    np.testing.assert_allclose(measured[:2], exact[:2], rtol=0.05)           # the formula, measured
+    assert 0.45 < exact[1] / exact[0] < 0.5 and exact[2] == 0 and measured[2] == pytest.approx(0, abs=1e-12)
+    x_, y_ = load_study_hours()
+    theta = reg.start
+    each = np.array([regression_gradient(theta, x_[i:i + 1], y_[i:i + 1]) for i in range(x_.size)])
+    sigma = np.sqrt(((each - regression_gradient(theta, x_, y_)) ** 2).sum(axis=1).mean())
+    assert exact[0] == pytest.approx(sigma, rel=1e-12)                   # B = 1: σ itself
 
 
 # ---- §3 momentum, stability, κ, the best μ ----------------------------------------------------------------------
 def test_section_3_momentum_claims():
     ravine, rosen = surfaces.ravine(), surfaces.rosenbrock()
-    gap = {mu: race.gap(surfaces.descend(ravine, SGD(0.03, momentum=mu), 60), ravine)[-1] for mu in (0.0, 0.7, 0.9)}
-    assert gap[0.7] < gap[0.9] < gap[0.0]                         # μ = 0.7 lands, 0.9 circles in, plain creeps
+    gap = {mu: race.gap(surfaces.descend(ravine, SGD(0.03, momentum=mu), 60), ravine)[-1] for mu in (0.0, 0.9)}
+    assert gap[0.9] < gap[0.0] and gap[0.0] > 0.05                # SGD creeps at the shared α, momentum ahead
+    assert race.gap(surfaces.descend(ravine, SGD(0.09), 60), ravine)[-1] < 1e-3 * gap[0.0]   # §1's α got further
+    circling = surfaces.descend(ravine, SGD(0.03, momentum=0.9), 60).theta
+    assert np.any(circling[:, 0] > 0.5) and np.ptp(np.sign(circling[-20:, 1])) == 2        # overshoots, circles
     slide = surfaces.descend(rosen, SGD(0.001, momentum=0.9), 300).theta[-1]
     assert np.linalg.norm(slide - [1, 1]) < 0.4                   # "most of the way to (1, 1)"
     path, _ = race.heavy_ball(lambda th: np.ones(1), np.zeros(1), 0.1, 0.9, 200)
@@ -206,6 +254,8 @@ def test_the_characteristic_equation_gives_the_stability_limit(mu):
     edge = 2 * (1 + mu)
     assert roots(0.98 * edge).max() < 1 < roots(1.02 * edge).max()
     assert min(abs(np.roots([1, -(1 + mu - edge), mu]) + 1)) < 1e-12
+    assert 1 + (1 + mu - edge) + mu == pytest.approx(0)                  # r = −1 put into the equation
+    assert max(np.abs(np.roots([1, -(1 + mu), mu]))) == pytest.approx(1)   # αh = 0: the other edge, r = 1
     if mu:
         complex_ah = (1 + mu) - 0.1 * np.sqrt(mu)                        # inside the oscillating range
         assert roots(complex_ah) == pytest.approx([np.sqrt(mu)] * 2)     # |r| = √μ
@@ -239,12 +289,16 @@ def test_condition_number_claims():
     mu = best["momentum"]["momentum"]                                        # Polyak: both extremes at the double root
     for h in (1.0, 20.0):
         assert (1 + mu - best["momentum"]["lr"] * h) ** 2 == pytest.approx(4 * mu, rel=1e-9)
-    kappas = [1, 10, 100, 1000]
+    assert np.sqrt(mu) == pytest.approx(heavy, rel=1e-12)                    # |r| = √μ = (√κ − 1)/(√κ + 1)
+    kappas = [1, 4, 16, 64, 256]
     steps_gd, steps_heavy = race.kappa_sweep(kappas)
+    assert list(steps_gd) == [1, 28, 111, 443, 1769] and list(steps_heavy) == [1, 15, 34, 71, 147]
     per_kappa = steps_gd / np.array(kappas)
-    assert list(steps_gd) == [1, 69, 691, 6908] and np.ptp(per_kappa[1:]) < 0.05          # "GD ÷ κ is flat"
+    assert np.ptp(per_kappa[1:]) < 0.1                                         # "GD ÷ κ is flat"
+    assert all(3.9 < b / a < 4.05 for a, b in zip(steps_gd[1:], steps_gd[2:]))     # fourfold κ: four times
+    assert all(1.9 < b / a < 2.4 for a, b in zip(steps_heavy[1:], steps_heavy[2:]))  # ... and about two
     per_root = steps_heavy / np.sqrt(kappas)
-    assert np.all(np.diff(per_root[1:]) > 0) and per_root[-1] / per_root[1] < 1.2      # "grows only slowly"
+    assert np.all(np.diff(per_root[1:]) > 0) and per_root[-1] / per_root[1] < 1.3      # "grows only slowly"
     for s_, n in [(surfaces.ravine(k), a) for k, a in zip(kappas, steps_gd)][:2]:
         assert race.steps_to_converge(s_, SGD(**race.best_settings(s_)["gd"])) == n     # same count via lessonlib
 
@@ -259,17 +313,36 @@ def test_standardizing_the_hours_makes_kappa_one():
     assert [n for *_, n in conditioning(x, y)][-1] == 1
 
 
-def test_the_best_mu_search_and_its_formula():
+def test_the_best_mu_search_and_its_answer():
     ravine = surfaces.ravine()
-    mus = np.round(np.arange(0, 0.96, 0.02), 2)
+    h = (1.0, 20.0)
     polyak = race.best_settings(ravine)["momentum"]
-    at_003 = race.best_mu(race.heavy_ball, ravine, 0.03, mus, 100)
-    at_polyak = race.best_mu(race.heavy_ball, ravine, polyak["lr"], mus, 100)
-    assert at_003 == pytest.approx(0.70) and abs(at_003 - (1 - np.sqrt(0.03)) ** 2) < 0.02       # the roots meet
-    assert round(polyak["momentum"], 3) == 0.403 and abs(at_polyak - polyak["momentum"]) < 0.02    # one grid step
-    assert (1 - np.sqrt(polyak["lr"])) ** 2 == pytest.approx(polyak["momentum"], rel=1e-9)
+    found = {lr: race.best_mu(race.heavy_ball, ravine, lr, answers.MUS, 100)
+             for lr in (0.003, 0.01, 0.03, 0.05, 0.1, 0.134, 0.15, 0.18)}
+    for lr, mu in found.items():                                    # the search lands on the formula's grid step
+        assert abs(mu - answers.best_mu_formula(lr, h)) < 0.05, (lr, mu)
+    assert found[0.03] == pytest.approx(0.70) and found[0.003] == pytest.approx(0.9)   # 0.9 only at a small α
+    assert (1 - np.sqrt(0.9)) ** 2 == pytest.approx(0.0026, abs=5e-5)
+    crossover = 4 / (np.sqrt(20) + 1) ** 2                           # Polyak's α: both directions ask for one μ
+    assert crossover == pytest.approx(polyak["lr"], rel=1e-12) and round(crossover, 3) == 0.134
+    assert (1 - np.sqrt(crossover)) ** 2 == pytest.approx((np.sqrt(20 * crossover) - 1) ** 2, rel=1e-9)
+    assert answers.best_mu_formula(crossover, h) == pytest.approx(polyak["momentum"], rel=1e-9)
+    falls = [answers.best_mu_formula(lr, h) for lr in np.linspace(0.001, crossover, 30)]
+    rises = [answers.best_mu_formula(lr, h) for lr in np.linspace(crossover, 0.19, 30)]
+    assert np.all(np.diff(falls) < 0) and np.all(np.diff(rises) > 0)   # falls up to Polyak's α, then rises
     end = lambda mu: np.linalg.norm(race.heavy_ball(ravine.gradient, ravine.start, 0.03, mu, 100)[0][-1])  # noqa
-    assert end(at_003) < 1e-4 * end(0.9)
+    assert end(found[0.03]) < 1e-4 * end(0.9)
+    text = answers.mu_answer({0.03: found[0.03], 0.1: found[0.1]}, ravine)._repr_markdown_()
+    assert "α = 0.030: your search 0.70, the formula 0.684" in text and "0.0026" in text and "0.134" in text
+
+
+def test_the_mu_search_names_what_it_cannot_run(capsys):
+    ravine = surfaces.ravine()
+    found = answers.mu_search(race.best_mu, race.heavy_ball, ravine, [0.03, 0.3, 0.0, -1])
+    out = capsys.readouterr().out
+    assert found == {0.03: 0.7, 0.3: None, 0.0: None, -1.0: None}
+    assert "α = 0.3: every μ of the grid diverges" in out and "below 0.195" in out and "α must be positive" in out
+    assert answers.MUS[-1] == 0.95 and 2 * (1 + 0.95) / 20 == pytest.approx(0.195)
 
 
 # ---- §4 adaptive methods -----------------------------------------------------------------------------------------
@@ -285,15 +358,27 @@ def test_section_4_claims():
                          "Adam": lambda: Adam(0.1)}.items()} for surf, steps in [(ravine, 60), (rosen, 300)]}
     rv, rb = ends["ravine"], ends["rosenbrock"]
     assert race.gap(rv["AdaGrad"], ravine)[-1] > 1 and rosenbrock_gap(rb["AdaGrad"]) > 4      # AdaGrad stalls
+    bound = 2 * 0.1 * np.sqrt(60)                                  # Σ α/√k over 60 steps ≤ 2α√60
+    assert round(bound, 1) == 1.5 and sum(0.1 / np.sqrt(k) for k in range(1, 61)) < bound
+    travelled = abs(rv["AdaGrad"].theta[-1, 0] - ravine.start[0])
+    assert travelled < bound and abs(ravine.start[0]) == 2.8                # short of the 2.8 to go
     assert race.gap(rv["RMSProp"], ravine)[-1] < 1e-12                                        # RMSProp reaches it
     floor = rb["RMSProp"].theta[-50:]
     assert np.all(np.diff(np.sign(floor[:, 1] - floor[:, 0] ** 2)) != 0)                     # wall to wall
     assert rosenbrock_gap(rb["Adam"]) < rosenbrock_gap(rb["RMSProp"]) < rosenbrock_gap(rb["AdaGrad"])   # furthest
     circling = np.linalg.norm(rv["Adam"].theta[-10:], axis=1)
-    assert 1e-3 < race.gap(rv["Adam"], ravine)[-1] < 0.1 and circling.max() < 0.2          # circling into it
+    assert 1e-3 < race.gap(rv["Adam"], ravine)[-1] < 0.1 and circling.max() < 0.2          # far behind, circling
+    assert race.gap(rv["Adam"], ravine)[-1] > 1e9 * race.gap(rv["RMSProp"], ravine)[-1]
+
+
+def test_the_turned_ravine():
+    ravine = surfaces.ravine()
     turned = race.turned(ravine)
-    assert race.gap(surfaces.descend(turned, RMSProp(0.1, rho=0.9), 60), turned)[-1] > 1e6 * race.gap(rv["RMSProp"],
-                                                                                                     ravine)[-1]
+    gap = lambda s, opt: race.gap(surfaces.descend(s, opt, 60), s)[-1]          # noqa: E731
+    sgd, sgd_turned = gap(ravine, SGD(0.09)), gap(turned, SGD(0.09))
+    rms, rms_turned = gap(ravine, RMSProp(0.1, rho=0.9)), gap(turned, RMSProp(0.1, rho=0.9))
+    assert sgd_turned == pytest.approx(sgd, rel=1e-6)                  # plain GD does not care about the turn
+    assert rms < 1e-12 and rms_turned > 1e6 * rms and rms_turned >= sgd_turned    # no better than SGD once turned
 
 
 def test_step_rule_runs_a_step_function_like_adam():
@@ -331,9 +416,9 @@ def test_section_6_claims():
     jump = int(np.argmax(np.abs(np.diff(plain))))
     assert jump + 1 == 7 and round(plain[jump + 1], 1) == 20.1 and round(cliff.J(plain[jump + 1]), 1) == 40.9
     assert round(cliff.J(-2.5), 1) == 6.5 and 5.5 < cliff.J(plain[jump + 1]) / cliff.J(-2.5) < 6.5   # "six times"
-    assert np.abs(np.diff(clipped)).max() == pytest.approx(0.5)                                      # α·c
-    near = lambda path: int(np.flatnonzero(np.abs(path - 2) < 0.01)[0])                         # noqa: E731
-    assert (near(plain), near(clipped)) == (64, 45)
+    assert np.abs(np.diff(clipped)).max() == pytest.approx(0.5)                                      # αG
+    assert (practice.first_within(plain, 2.0), practice.first_within(clipped, 2.0)) == (64, 45)
+    assert practice.first_within(plain, 100.0) is None
 
 
 # ---- §7 schedules -------------------------------------------------------------------------------------------------
@@ -346,18 +431,25 @@ def test_section_7_schedule_claims():
     assert [round(v, 3) for v in spent.values()] == [1.2, 0.563, 0.296, 0.615]      # the issue's in-run sums
     assert 0.45 < spent["exponential"] / spent["cosine"] < 0.55 and 0.5 < spent["exponential"] / spent["step decay"] < 0.55
     assert 1 / 0.9 ** 20 == pytest.approx(8, abs=0.3)                                    # "8 times smaller"
-    sched = practice.schedule_runs(plans, 40, seed=1)
-    for name, plan in plans.items():                       # the lean loop makes notebook 01's very updates
-        direct = minibatch_descent(x, y, 0.03, 40, batch_size=1, seed=1, schedule=plan)
-        np.testing.assert_array_equal(sched.thetas[name], direct.theta[30::30])
-        np.testing.assert_allclose(sched.gaps[name], race.gap(direct, reg)[30::30], rtol=1e-12, atol=1e-15)
-        assert direct.updates_per_epoch == sched.updates_per_epoch == 30                  # α applied 30 times an epoch
-    gaps = {name: g[-10:] for name, g in sched.gaps.items()}
-    median = {name: np.median(g) for name, g in gaps.items()}
-    assert median["cosine"] < median["step decay"] < median["exponential"] < median["constant"]
-    assert gaps["exponential"].max() < 1.2 * gaps["exponential"].min()                 # almost no jitter left
-    dist = {name: np.linalg.norm(th[-1] - reg.minima[0]) for name, th in sched.thetas.items()}
-    assert dist["exponential"] > 5 * max(dist["cosine"], dist["step decay"])          # stopped short
+    sched = practice.schedule_runs(plans, 40, seeds=(0, 1, 2))
+    for i, seed in enumerate(sched.seeds):
+        for name, plan in plans.items():                   # the lean loop makes notebook 01's very updates
+            direct = minibatch_descent(x, y, 0.03, 40, batch_size=1, seed=seed, schedule=plan)
+            np.testing.assert_array_equal(sched.thetas[name][i], direct.theta[30::30])
+            np.testing.assert_allclose(sched.gaps[name][i], race.gap(direct, reg)[30::30], rtol=1e-12, atol=1e-15)
+            assert direct.updates_per_epoch == sched.updates_per_epoch == 30              # α applied 30 times an epoch
+        median = {name: np.median(g[i, -10:]) for name, g in sched.gaps.items()}
+        assert median["cosine"] < median["step decay"] < median["exponential"] < median["constant"], seed
+        last10 = sched.gaps["exponential"][i, -10:]
+        assert last10.max() < 1.2 * last10.min()                                         # almost no jitter left
+        dist = {name: np.linalg.norm(th[i, -1] - reg.minima[0]) for name, th in sched.thetas.items()}
+        assert dist["exponential"] > 5 * max(dist["cosine"], dist["step decay"])          # stopped short
+    constant = sched.gaps["constant"][0]
+    assert constant[-10:].max() > 10 * constant[-10:].min()                              # jumps about (the figure)
+    ends = {name: np.linalg.norm(th[:, -1] - reg.minima[0], axis=1) for name, th in sched.thetas.items()}
+    assert max(ends, key=lambda name: np.ptp(ends[name])) == "constant"                 # varies most over seeds
+    rows = practice.schedule_rows(sched, plans, 40)
+    assert [row[0] for row in rows] == list(plans) and rows[0][3] == "36.0" and rows[2][3] == "8.9"
 
 
 def test_robbins_monro_examples():
@@ -367,38 +459,65 @@ def test_robbins_monro_examples():
 
 
 # ---- §8 the digits network ----------------------------------------------------------------------------------------
-def test_update_watch_leaves_training_unchanged():
+def test_update_ratios_are_one_sgd_step():
+    X, _, Y, _ = practice.digits_split()
+    net = practice.digits_net(0)
+    ratios = practice.update_ratios(net, 0.3, X, Y)
+    before = [W.copy() for W in net.weights]
+    train(net, X[:, :64], Y[:, :64], SGD(0.3), 1, batch_size=64, seed=0)       # one step on those 64 images
+    np.testing.assert_allclose(ratios, [np.linalg.norm(W - W0) / np.linalg.norm(W0)
+                                        for W, W0 in zip(net.weights, before)], rtol=1e-10)
+
+
+def test_lr_regimes_are_the_runs_train_makes():
+    runs = practice.lr_regimes((0.01, 0.3, 2.0, 3.0), epochs=6)
     X, X_val, Y, Y_val = practice.digits_split()
-    watched = practice.UpdateWatch(SGD(0.3))
-    runs = [train(practice.digits_net(0), X, Y, opt, 2, batch_size=64, seed=0) for opt in (watched, SGD(0.3))]
-    np.testing.assert_allclose(runs[0].train_cost, runs[1].train_cost, rtol=1e-12)
-    assert np.array(watched.ratios).shape == (2 * math.ceil(X.shape[1] / 64), 2)
+    for lr, run in runs.items():
+        alone = train(practice.digits_net(0), X, Y, SGD(lr), 6, batch_size=64, X_val=X_val, Y_val=Y_val, seed=0)
+        np.testing.assert_allclose(run.history.train_cost, alone.train_cost, rtol=1e-12)
+        assert run.history.diverged == alone.diverged
 
 
 def test_section_8_regime_claims():
-    regimes = practice.lr_regimes((0.01, 0.3, 2.0, 3.0), epochs=10)
+    regimes = practice.lr_regimes((0.01, 0.3, 2.0, 3.0), epochs=6)
     start = practice.start_cost()
-    (small, r_small), (good, r_good), (large, r_large), (huge, r_huge) = regimes.values()
+    assert abs(start - math.log(10)) < 0.1 and round(start, 2) == 2.35      # near ln 10 = 2.30: a random guess
+    small, good, large, huge = (r.history for r in regimes.values())
     assert small.train_cost[-1] > 0.75 * start and np.all(np.diff(small.train_cost) < 0)       # slow, steady
     drops = -np.diff(small.train_cost)
     assert drops[-1] > 0.6 * drops[0]                                                          # nearly a line
-    assert good.train_cost[-1] < 0.1 * start and good.val_accuracy[-1] > 0.95                  # fast drop, tail
-    assert min(large.train_cost) > 2 * start and not large.diverged                            # up and stays high
-    assert huge.diverged and huge.epochs == 1
-    med = {lr: np.median(r, axis=0) for lr, (_, r) in regimes.items()}
-    assert med[0.01][0] < med[0.3][0] < med[2.0][0]                                             # sorts the runs
-    assert 5e-4 < med[0.01][0] < 2e-3 and 5e-3 < med[0.3][0] < 2e-2                            # ~1e-3, ten times
-    assert 0.25 < med[2.0][1] < 0.45                                                             # "a third" of W²
+    assert good.train_cost[-1] < 0.15 * start and good.val_accuracy[-1] > 0.9                  # fast drop, tail
+    drops = -np.diff(good.train_cost)
+    assert np.all(drops > 0) and np.all(np.diff(drops) < 0)                                   # flattening
+    assert large.train_cost[0] > start and min(large.train_cost) > 3 * start and not large.diverged   # up, high
+    assert huge.diverged and huge.epochs == 1 and huge.train_cost[0] > 10 * start              # stopped by train
+    first = {lr: r.first[0] for lr, r in regimes.items()}
+    assert first[0.01] < first[0.3] < first[2.0] < first[3.0]                                 # sorts the runs
+    assert 5e-4 < first[0.01] < 2e-3 and first[0.3] > 1e-2                                   # ~1e-3; well above
+    assert regimes[0.3].last[0] < 0.5 * first[0.3] and regimes[0.3].last[0] > 2e-3            # falls, still above
+    X = practice.digits_split()[0]
+    assert 6 * math.ceil(X.shape[1] / 64) == 96                                               # "its 96 steps"
+    rows = practice.regime_rows(regimes)
+    assert rows[3][-1] == "stopped" and rows[0][4] == f"{first[0.01]:.1e}"
 
 
 def test_section_8_warmup_claims():
-    warm = practice.warmup_runs(ex.warmup_cosine_reference, lr0=0.3, warmup=2, epochs=6, seeds=(0, 1, 2))
-    for plain, warmed in zip(warm["cosine"], warm["warm-up + cosine"]):
+    warm = practice.warmup_runs(ex.warmup_cosine_reference, lr0=0.3, warmup=2, epochs=6, seeds=(0, 1, 2),
+                                usual=0.003)
+    held, yours, usual = warm.values()
+    for plain, warmed, safe in zip(held, yours, usual):
         assert warmed.train_cost[0] < plain.train_cost[0] and warmed.train_cost[-1] < plain.train_cost[-1]
-    sched = [ex.warmup_cosine_reference(e, 0.3, 2, 6) for e in range(6)]
-    cos = [schedules.cosine(0.3, T=6)(e) for e in range(6)]
-    assert sched[2:] == pytest.approx([0.3 * (1 + math.cos(math.pi * (e - 2) / 4)) / 2 for e in range(2, 6)])
-    assert cos[0] == 0.3 and sched[0] == pytest.approx(0.15)            # the two differ by the warm-up only
+        assert safe.train_cost[-1] > 0.5 and safe.train_cost[-1] > 4 * warmed.train_cost[-1]    # slow, cost high
+    X, X_val, Y, Y_val = practice.digits_split()                 # the batched runs are train's runs
+    alone = train(practice.digits_net(1), X, Y, Adam(0.3), 6, batch_size=64, X_val=X_val, Y_val=Y_val, seed=1,
+                  schedule=lambda e: ex.warmup_cosine_reference(e, 0.3, 2, 6))
+    np.testing.assert_allclose(yours[1].train_cost, alone.train_cost, rtol=1e-12)
+    hold = practice.held_then_cosine(0.3, 2, 6)
+    warmup = [ex.warmup_cosine_reference(e, 0.3, 2, 6) for e in range(6)]
+    assert [hold(e) for e in range(2, 6)] == warmup[2:]                 # the same cosine, to the last bit
+    assert [hold(e) for e in range(2)] == [0.3, 0.3] and warmup[:2] == pytest.approx([0.15, 0.3])  # epochs 0–1
+    assert 0.3 / 0.003 == pytest.approx(100)                                # "a hundred times its usual α"
+    assert list(warm) == ["α₀ = 0.3, held", "α₀ = 0.3, your warm-up", "α₀ = 0.003, held"]
 
 
 # ---- the optional digits comparison --------------------------------------------------------------------------------
@@ -415,6 +534,22 @@ def test_digits_protocol_and_claims():
     assert worst_adaptive < min(table[label, -1.0][0] for label in ("SGD", "momentum", "AdaGrad"))
     assert max(table[label, -1.0][0] for label in practice.DIGIT_RACERS) < min(means) - 0.2      # tens of points
     assert [key for key, (m, _) in table.items() if np.isnan(m)] == [("SGD", 1.0)]
+    assert [label for label in practice.DIGIT_RACERS if practice.best_factor(table, label) == 1.0] == ["Adam"]
+    top, bottom = max(best, key=lambda label: best[label][0]), min(best, key=lambda label: best[label][0])
+    for seed in practice.SEEDS:                                  # paired: the images where the two disagree
+        a, b = practice.disagreements(table, top, bottom, seed)
+        assert 0 < a + b < 30 and abs(a - b) < 2 * np.sqrt(a + b)  # "well within what chance alone produces"
+
+
+def test_digits_runs_are_trains_runs():
+    runs = practice.digits_runs()
+    X, X_val, Y, Y_val = practice.digits_split()
+    for label, e, seed in [("Adam", 0.5, 1), ("SGD", 1.0, 2), ("momentum", -1.0, 0)]:
+        make, lr0 = practice.DIGIT_RACERS[label]
+        alone = train(practice.digits_net(seed), X, Y, make(lr0 * 10 ** e), 5, batch_size=64, X_val=X_val,
+                      Y_val=Y_val, seed=seed)
+        np.testing.assert_allclose(runs[label, e, seed].val_accuracy, alone.val_accuracy, rtol=1e-12)
+        assert runs[label, e, seed].diverged == alone.diverged
 
 
 def test_digits_settings_match_the_markdown():

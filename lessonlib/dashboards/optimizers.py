@@ -35,24 +35,25 @@ def _race(lr, beta, surface, scale, steps, on):
     bases = {name: surfaces.SURFACES[name]() for name in RACE_SURFACES}
     fig, (ax_path, ax_cost) = dash.new_figure(figsize=(11, 4.6), ncols=2)
     fig.set_layout_engine(None)            # fixed margins: a layout engine measures every label at each draw
-    fig.subplots_adjust(left=0.065, right=0.985, bottom=0.13, top=0.92, wspace=0.24)
-    backgrounds = {}
-    for name, surf in bases.items():       # every surface's contours drawn once; only one is visible
-        before = set(ax_path.get_children())
-        plots.plot_contours(surf, ax_path, colors="#a0a0a0")
-        backgrounds[name] = [a for a in ax_path.get_children() if a not in before]
-    start_marker, = ax_path.plot([], [], "s", color="#000000", markersize=8)
+    fig.subplots_adjust(left=0.04, right=0.985, bottom=0.13, top=0.92, wspace=0.3)
+    backgrounds = {}                       # each surface's contours, drawn when it is first shown
+    start_marker, = ax_path.plot([], [], "s", color="#000000", markersize=8, zorder=5)   # over the contours
     lines = {}
     for key, label in TICKS.items():
         color = plots.OPTIMIZER_COLORS[label]
         lines[key] = (ax_path.plot([], [], "-", color=color, linewidth=1.8, animated=True)[0],
                       ax_cost.semilogy([1], [1], color=color, label=label, animated=True)[0])
     ax_cost.set(xlim=(0, MAX_STEPS), xlabel="step k", ylabel="J(θ) − J*  (÷ c)")   # fixed: no redraw per step count
+    ax_path.set(xticks=[], yticks=[])      # a map: the start (square) and the minima (stars) mark it, no coordinates
     race.log_ticks(ax_cost)
     shown = [None]    # the surface whose axes are set up
 
     def set_up(name):
         surf = bases[name]
+        if name not in backgrounds:
+            before = set(ax_path.get_children())
+            plots.plot_contours(surf, ax_path, colors="#a0a0a0")
+            backgrounds[name] = [a for a in ax_path.get_children() if a not in before]
         for other, artists in backgrounds.items():
             for a in artists:
                 a.set_visible(other == name)
@@ -75,14 +76,14 @@ def _race(lr, beta, surface, scale, steps, on):
             cost_line.set_visible(ticks[key])
             if not ticks[key]:
                 continue
-            path = surfaces.descend(surf, opt, steps)
+            path = race.descend(surf, opt, steps)
             path_line.set_data(path.theta[:, 0], path.theta[:, 1])
             gap = np.maximum(path.cost / scale - J_star, 1e-12)
             cost_line.set_data(np.arange(gap.size), gap)
             if path.diverged:
                 diverged.append(f"{TICKS[key]} after {gap.size} steps")
         ticked = [lines[key][1] for key in TICKS if ticks[key]]
-        legend = ax_cost.legend(handles=ticked, loc="upper right", ncol=2, fontsize=11)   # the ticked ones only
+        legend = ax_cost.legend(handles=ticked, loc="upper right", ncol=2)   # the ticked ones only
         legend.set_animated(True)                      # drawn over the curves, with them
         legend.set_visible(bool(ticked))
         if diverged:
@@ -98,8 +99,8 @@ def _race(lr, beta, surface, scale, steps, on):
                 "steps": dash.int_slider("steps", steps, 10, MAX_STEPS, 10)}
     controls.update({key: dash.checkbox(label, key in on) for key, label in TICKS.items()})
     board = dash.Dashboard(controls, update, fig, title="The optimizer race")
-    board.blitter = dash.Blitter(fig, keep=len(RACE_SURFACES))   # one background per surface, drawn when first
-    return board                                                 # shown (building draws only the first one)
+    board.blitter.keep = len(RACE_SURFACES)    # one background per surface, drawn when first shown (the build
+    return board                               # drew the first; the still image reuses it)
 
 
 def optimizer_digits(factor=1.0, **run_kw):
@@ -129,7 +130,7 @@ def _digits(factor=1.0, **run_kw):
                 title="Training cost per epoch")
     ax_acc.set(xlim=(0.5, epochs + 0.5), ylim=(0.5, 1.0), xlabel="epoch", ylabel="validation accuracy",
                title=f"Validation accuracy (mean of {len(seeds)} seeds)")
-    legend = ax_acc.legend(loc="lower right", fontsize=11)
+    legend = ax_acc.legend(loc="lower right")
     legend.set_animated(True)
 
     def update(factor):

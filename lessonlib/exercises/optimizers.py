@@ -182,13 +182,13 @@ _SHIFTED = surfaces.quadratic([[2.0, 0.6], [0.6, 9.0]], theta_star=(1.0, -0.5), 
 
 BEST_MU = Exercise(
     "best_mu", best_mu_reference,
-    cases=[Case("the ravine, α = 0.03, μ = 0, 0.05, …, 0.95, 100 steps",
-                (race.heavy_ball, surfaces.ravine(), 0.03, _MUS, 100)),
+    cases=[Case("the ravine, α = 0.03, μ = 0, 0.05, …, 0.95, 60 steps",
+                (race.heavy_ball, surfaces.ravine(), 0.03, _MUS, 60)),
            Case("a ravine with κ = 100, α = 0.01, 40 steps", (race.heavy_ball, surfaces.ravine(100), 0.01, _MUS, 40)),
            Case("a turned quadratic with its minimum at (1, −0.5), α = 0.05, 60 steps",
                 (race.heavy_ball, _SHIFTED, 0.05, _MUS, 60)),
-           Case("the ravine, α = 0.03, 100 steps, with a Nesterov loop as descent",
-                (_nesterov_loop, surfaces.ravine(), 0.03, _MUS, 100))],
+           Case("the ravine, α = 0.03, 60 steps, with a Nesterov loop as descent",
+                (_nesterov_loop, surfaces.ravine(), 0.03, _MUS, 60))],
     outputs=("μ",),
     mistakes=[
         Mistake("index", "you returned the position of the best μ in mus, not the μ itself: return mus[i].",
