@@ -122,9 +122,9 @@ MOMENTUM = Exercise(
                 "step, at the θ the path has reached.", _momentum(once=True)),
         Mistake("start missing", "the path should begin with the start θ_0: steps + 1 rows, θ_0 … θ_steps.",
                 _momentum(start=False)),
-        Mistake("in place, all rows aliased", ALIASED.format(start=" (the start row too, and the array you were "
+        Mistake("in-place update, the start too", ALIASED.format(start=" (the start row too, and the array you were "
                                                                   "given has changed)"), _in_place(False)),
-        Mistake("in place, later rows aliased", ALIASED.format(start=""), _in_place(True)),
+        Mistake("in-place update", ALIASED.format(start=""), _in_place(True)),
     ],
     off_limits=OffLimits(Mistake("used_library", MOMENTUM_OFF, momentum_by_library), names=OFF_LIMITS),
     fallback=race.heavy_ball,
@@ -290,7 +290,7 @@ ADAM = Exercise(
                 _adam(step=lambda lr, v_hat, s_hat, eps: lr * v_hat / (s_hat + eps))),
         Mistake("sign", "sign error: θ moves uphill. The step is θ ← θ − α v̂ / (√ŝ + ε).",
                 _adam(step=lambda lr, v_hat, s_hat, eps: -lr * v_hat / (np.sqrt(s_hat) + eps))),
-        Mistake("corrected moments returned", "θ is right, but the v and s you return are the bias-corrected v̂ "
+        Mistake("scalar factor", "θ is right, but the v and s you return are the bias-corrected v̂ "
                 "and ŝ: the next step would average and correct them again. Return the running averages v and s; "
                 "v̂ and ŝ only make this step.",
                 lambda *args: _adam_corrected_returned(*args)),
