@@ -119,7 +119,7 @@ def _ravine_answer():
             f"only {abs(last[1, 0] - last[0, 0]):.1e}, far below α = 0.03 (√ŝ₀ = {np.sqrt(s_hat):.2f}).")
 
 
-def _saddle_answer(steps=100):
+def _saddle_answer(steps=200):
     saddle = surfaces.saddle()
     left = {label: steps_off_ridge(descend(saddle, opt, steps)) for label, opt in racers(0.03, 0.8).items()}
     order = sorted((k, label) for label, k in left.items() if k is not None)

@@ -52,7 +52,7 @@ def clip_by_norm(g, max_norm):
 
 def cliff_descent(cost, lr, steps, start, max_norm=None):
     """Gradient descent on a 1-D cost from ``start``; with ``max_norm`` the gradient is clipped first.
-    Returns θ_0 … θ_steps as an array."""
+    Returns θ(0) … θ(steps) as an array."""
     theta, path = float(start), [float(start)]
     for _ in range(steps):
         g = cost.gradient(theta)
@@ -67,7 +67,7 @@ CLIFF_LOOKS = [(plots.BLACK, "o", "-"), (plots.SKY, "s", "--")]      # the plain
 
 
 def plot_cliff(cost, paths, title, lo=-3.0, hi=22.0, figsize=(10, 4.0)):
-    """J(θ) of a 1-D cost and, on it, each path (label → θ_k array); returns (fig, ax)."""
+    """J(θ) of a 1-D cost and, on it, each path (label → the array of θ(k)); returns (fig, ax)."""
     fig, ax = race.figure(figsize=figsize, bottom=0.16, top=0.88, left=0.09)
     grid = np.linspace(lo, hi, 800)
     ax.plot(grid, cost.J(grid), color="#9a9a9a", linewidth=2, label="J(θ)", zorder=1)
@@ -81,7 +81,7 @@ def plot_cliff(cost, paths, title, lo=-3.0, hi=22.0, figsize=(10, 4.0)):
 
 
 def first_within(path, target, tol=0.01):
-    """The first step k at which |θ_k − target| < tol on a 1-D path (None if never)."""
+    """The first step k at which |θ(k) − target| < tol on a 1-D path (None if never)."""
     inside = np.flatnonzero(np.abs(np.asarray(path) - target) < tol)
     return int(inside[0]) if inside.size else None
 

@@ -247,7 +247,7 @@ def gradient_noise_formula(batch_sizes):
 
 # ---- momentum as a loop (Exercise 1's contract) and the search for μ (Exercise 2's) ----------------------
 def heavy_ball(gradient, theta, lr, mu, steps):
-    """``steps`` momentum steps v ← μv + g, θ ← θ − αv from v = 0: (path with rows θ_0 … θ_steps, last v)."""
+    """``steps`` momentum steps v ← μv + g, θ ← θ − αv from v = 0: (path with rows θ(0) … θ(steps), last v)."""
     theta = np.asarray(theta, dtype=np.float64)
     v, path = np.zeros_like(theta), [theta]
     for _ in range(steps):
@@ -265,7 +265,7 @@ def best_mu(descent, surface, lr, mus, steps):
 
 
 def steps_to(path, theta_star, tol=1e-6):
-    """The first step at which |θ_k − θ*| < tol · |θ_0 − θ*| on a path of rows θ_k (None if never)."""
+    """The first step at which |θ(k) − θ*| < tol · |θ(0) − θ*| on a path of rows θ(k) (None if never)."""
     d = np.linalg.norm(np.asarray(path) - theta_star, axis=1)
     below = np.flatnonzero(d < tol * d[0])
     return int(below[0]) if below.size else None
@@ -287,7 +287,7 @@ def best_settings(surface):
 
 
 def measured_rate(path, theta_star, k0=50, k1=150):
-    """(|θ_k1 − θ*| / |θ_k0 − θ*|)^(1 / (k1 − k0)): the distance to θ* shrinks by this factor per step."""
+    """(|θ(k1) − θ*| / |θ(k0) − θ*|)^(1 / (k1 − k0)): the distance to θ* shrinks by this factor per step."""
     d = np.linalg.norm(path.theta - theta_star, axis=1)
     return float((d[k1] / d[k0]) ** (1 / (k1 - k0)))
 

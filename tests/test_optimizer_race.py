@@ -165,7 +165,7 @@ def test_the_race_answers_say_what_the_runs_show():
             for label in ("SGD", "momentum", "Adam")}
     assert ends["momentum"] < ends["SGD"] < ends["Adam"]                         # (1) momentum lowest, Adam last
     saddle = surfaces.saddle()
-    left = {label: answers.steps_off_ridge(surfaces.descend(saddle, opt, 100))
+    left = {label: answers.steps_off_ridge(surfaces.descend(saddle, opt, 200))
             for label, opt in race.racers(0.03, 0.8).items()}
     assert left == {"RMSProp": 7, "Adam": 16, "AdaGrad": 43, "Nesterov": 60, "momentum": 64, "SGD": None}   # (2)
     sgd = [surfaces.descend(race.scaled(ravine, c), SGD(0.05), 100) for c in (0.01, 1, 100)]
@@ -182,7 +182,7 @@ def test_the_race_answers_say_what_the_runs_show():
     assert race.gap(far, bowl)[-1] > 0.4 and np.linalg.norm(far.theta[-1]) > 1          # another dip
     text = answers.race_answers()._repr_markdown_()
     assert "momentum ends lowest, Adam last" in text and "RMSProp 7, Adam 16" in text and text.count("\n1. ") == 1
-    assert "with μ = β₁ = 0.8 none; with 0.9 momentum and Nesterov" in text and "SGD not within 100" in text
+    assert "with μ = β₁ = 0.8 none; with 0.9 momentum and Nesterov" in text and "SGD not within 200" in text
 
 
 def test_the_race_opens_on_sgd_alone_so_its_still_answers_no_question():

@@ -92,7 +92,7 @@ MOMENTUM = Exercise(
                 (lambda th: np.tanh(th) + 0.3, np.array([1.0, -0.5, 2.0]), 0.2, 0.6, 6)),
            Case("4 steps on a 2×3 array, g = θ, α = 0.5, μ = 0.5",
                 (lambda th: th, _T23, 0.5, 0.5, 4))],
-    outputs=("the path θ_0 … θ_steps", "v"),
+    outputs=("the path θ(0) … θ(steps)", "v"),
     mistakes=[
         Mistake("no velocity", "the velocity is not carried over: v is just g each step, so this is plain "
                 "gradient descent. Keep v from step to step: v ← μv + g.",
@@ -120,7 +120,7 @@ MOMENTUM = Exercise(
                 "momentum, θ ← θ − αv.", _momentum(move=lambda theta, v, g, lr, mu: theta - lr * (g + mu * v))),
         Mistake("gradient once", "the gradient is computed once, before the loop: call gradient(θ) at every "
                 "step, at the θ the path has reached.", _momentum(once=True)),
-        Mistake("start missing", "the path should begin with the start θ_0: steps + 1 rows, θ_0 … θ_steps.",
+        Mistake("start missing", "the path should begin with the start θ(0): steps + 1 rows, θ(0) … θ(steps).",
                 _momentum(start=False)),
         Mistake("in-place update, the start too", ALIASED.format(start=" (the start row too, and the array you were "
                                                                   "given has changed)"), _in_place(False)),
@@ -196,7 +196,7 @@ BEST_MU = Exercise(
         Mistake("farthest", "you kept the μ whose path ends farthest from the minimum (argmax): keep the nearest.",
                 _search(lambda path, v, s: -_distance(path, s))),
         Mistake("ranked by J", "you ranked the runs by the cost J at the end; the prompt asks for the distance "
-                "|θ_steps − θ*| to the minimum (on a ravine the two can disagree: J weighs the steep direction "
+                "|θ(steps) − θ*| to the minimum (on a ravine the two can disagree: J weighs the steep direction "
                 "more). Use np.linalg.norm(path[-1] - surface.minima[0]).",
                 _search(lambda path, v, s: s.J(*path[-1]))),
         Mistake("distance to the origin", "you measured the distance to (0, 0); the minimum θ* is "
