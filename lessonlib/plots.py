@@ -113,7 +113,8 @@ def _png_with_alt(fig):
     """The PNG (as the inline backend makes it) with its metadata: the alt text (also inside the PNG), and the
     smallest text's size in the PNG's pixels (tests/test_slides.py checks it is legible on a slide)."""
     from IPython.core.pylabtools import print_figure          # what the inline backend uses, same bytes
-    data = print_figure(fig, "png", bbox_inches="tight")
+    # a figure with a layout engine already fits its canvas: cropping it "tight" would draw it twice
+    data = print_figure(fig, "png", bbox_inches=None if fig.get_layout_engine() is not None else "tight")
     if data is None:
         return None
     meta = {"alt": describe_figure(fig)}
