@@ -3,6 +3,7 @@ predict-first questions; and the library's code shown after a check ("compare yo
 
   Folded, answers, compare     markdown inside <details>: closed in JupyterLab and the handout until opened
   mu_search, mu_answer         Exercise 2: the reader's search at the α they chose, then what it found, explained
+  grid_best_mu                 lessonlib's search, every μ of the grid at once (the answer's other α)
   race_answers                 section 5's four questions
 """
 import numpy as np
@@ -49,20 +50,25 @@ def curvatures(surface):
 
 
 def mu_search(search, descent, surface, lrs, mus=MUS, steps=SEARCH_STEPS):
-    """{α: the μ ``search`` finds (None where every μ of the grid diverges)}, one line printed per α."""
+    """{α: the μ ``search`` finds (None where every μ of the grid diverges)}, one line printed per α; an α left
+    as None is a blank for the reader to fill (named, skipped)."""
     h_max, found = curvatures(surface)[1], {}
+    edge = 2 * (1 + max(mus)) / h_max                   # momentum's stability limit at the grid's largest μ
     end = lambda lr, mu: np.linalg.norm(descent(surface.gradient, surface.start, lr, mu, steps)[0][-1]  # noqa: E731
                                         - surface.minima[0])
     for lr in lrs:
+        if lr is None:
+            print(f"α = ?: replace None with an α of your own, between 0 and {edge:.3f}")
+            continue
         lr = float(lr)
         if not lr > 0:
             found[lr] = None
             print(f"α = {lr:g}: α must be positive")
             continue
-        if lr >= 2 * (1 + max(mus)) / h_max:
+        if lr >= edge:
             found[lr] = None
             print(f"α = {lr:g}: every μ of the grid diverges here (momentum needs 0 < α < 2(1 + μ)/h_max, "
-                  f"below {2 * (1 + max(mus)) / h_max:.3f} for μ ≤ {max(mus)}); try a smaller α")
+                  f"below {edge:.3f} for μ ≤ {max(mus)}); try a smaller α")
             continue
         with np.errstate(all="ignore"):
             found[lr] = mu = float(search(descent, surface, lr, mus, steps))
@@ -71,12 +77,14 @@ def mu_search(search, descent, surface, lrs, mus=MUS, steps=SEARCH_STEPS):
     return found
 
 
-def mu_answer(found, surface):
+def mu_answer(found, surface, ours=(0.01, 0.03, 0.1, 0.15)):
     """What the search found, explained, folded: the best μ is the smallest at which every direction
-    oscillates, max over h of (1 − √(αh))²."""
+    oscillates, max over h of (1 − √(αh))².  Lists the reader's runs (``found``) and lessonlib's search
+    (``grid_best_mu``) at the α of ``ours`` the reader did not try."""
     h_min, h_max = curvatures(surface)
-    rows = [f"α = {lr:.3f}: your search {mu:.2f}, the formula {best_mu_formula(lr, (h_min, h_max)):.3f}"
-            for lr, mu in found.items() if mu is not None]
+    formula = lambda lr: best_mu_formula(lr, (h_min, h_max))            # noqa: E731
+    rows = {lr: f"your search {mu:.2f}" for lr, mu in found.items() if mu is not None}
+    rows.update({lr: f"lessonlib's search {grid_best_mu(surface, lr):.2f}" for lr in ours if lr not in rows})
     crossover = 4 / (np.sqrt(h_max) + np.sqrt(h_min)) ** 2      # where both directions ask for the same μ
     body = (
         f"0.9 is best only near α = {(1 - np.sqrt(0.9)) ** 2 / h_min:.4f}: it is a default, not an optimum. Up "
@@ -85,10 +93,24 @@ def mu_answer(found, surface):
         "direction creeps); above it the direction oscillates and shrinks by √μ per step, slower as μ grows. So the fastest μ is "
         f"the smallest at which *every* direction oscillates: μ = max over h of (1 − √(αh))², with h = {h_min:g} "
         f"and {h_max:g} on this ravine. The flat direction decides below α = {crossover:.3f} (Polyak's α, where "
-        "both ask for the same μ, Polyak's μ), the steep one above it. Your runs against that formula (the grid's "
+        "both ask for the same μ, Polyak's μ), the steep one above it. The searches against that formula (the grid's "
         "step is 0.05, and 100 steps are not yet the long-run rate):\n\n"
-        + "\n".join(f"- {row}" for row in rows))
+        + "\n".join(f"- α = {lr:.3f}: {rows[lr]}, the formula {formula(lr):.3f}" for lr in sorted(rows)))
     return Folded("What the search found", body)
+
+
+def grid_best_mu(surface, lr, mus=MUS, steps=SEARCH_STEPS):
+    """``optimizer_race.best_mu`` with ``heavy_ball`` on a quadratic surface, every μ of the grid run at once
+    (∇J = H(θ − θ*)): the μ ending nearest θ*, first on a tie."""
+    mu = np.asarray(mus, dtype=np.float64)[:, None]
+    theta = np.tile(np.asarray(surface.start, dtype=np.float64) - surface.minima[0], (len(mus), 1))
+    v = np.zeros_like(theta)
+    with np.errstate(all="ignore"):
+        for _ in range(steps):
+            v = mu * v + theta @ surface.hessian          # H is symmetric: each row's gradient
+            theta = theta - lr * v
+        ends = np.linalg.norm(theta, axis=1)
+    return mus[int(np.argmin(np.where(np.isfinite(ends), ends, np.inf)))]
 
 
 def best_mu_formula(lr, hs):
@@ -107,16 +129,22 @@ def steps_off_ridge(path, away=0.5):
     return int(off[0]) if off.size else None
 
 
-def _ravine_answer():
+def _ravine_runs(lr=0.03, beta=0.8, steps=200):
+    """{label: (optimizer, Path)}: the race's six on the ravine at its opening settings (c = 1)."""
     ravine = surfaces.ravine()
-    optimizers = racers(0.03, 0.8)
-    ends = {label: descend(ravine, optimizers[label], 200) for label in ("SGD", "momentum", "Adam")}
+    return {label: (opt, descend(ravine, opt, steps)) for label, opt in racers(lr, beta).items()}
+
+
+def _ravine_answer(runs):
+    ravine = surfaces.ravine()
+    ends = {label: runs[label][1] for label in ("SGD", "momentum", "Adam")}
     last = ends["Adam"].theta[-2:]
-    s_hat = optimizers["Adam"].state[0]["s"][0] / (1 - 0.999 ** 200)      # its state after the 200 steps
+    s_hat = runs["Adam"][0].state[0]["s"][0] / (1 - 0.999 ** 200)      # its state after the 200 steps
     return ("After 200 steps " + ", ".join(f"{label} {_status(p, ravine)}" for label, p in ends.items())
             + f": momentum ends lowest, Adam last. Adam steps about α per coordinate at first; near the minimum "
             f"its ŝ still remembers the large early gradients (β₂ = 0.999), so at step 200 its step along θ₀ is "
-            f"only {abs(last[1, 0] - last[0, 0]):.1e}, far below α = 0.03 (√ŝ₀ = {np.sqrt(s_hat):.2f}).")
+            f"only {abs(last[1, 0] - last[0, 0]):.1e}, far below α = 0.03 (√ŝ₀ = {np.sqrt(s_hat):.2f}). With β₂ = 0.9 "
+            f"instead, Adam ends at J − J* = {gap(descend(ravine, Adam(0.03, beta1=0.8, beta2=0.9), 200), ravine)[-1]:.1e}.")
 
 
 def _saddle_answer(steps=200):
@@ -132,15 +160,23 @@ def _saddle_answer(steps=200):
               "step is α times that tiny gradient.")
 
 
-def _scale_answer():
+def _scale_answer(runs, lr=0.03, beta=0.8, steps=200):
     ravine = surfaces.ravine()
-    ends = {c: (descend(scaled(ravine, c), SGD(0.05), 100), descend(scaled(ravine, c), Adam(0.05), 100))
-            for c in (0.01, 100.0)}
-    where = lambda p: "diverged" if p.diverged else f"({p.theta[-1, 0]:.2f}, {p.theta[-1, 1]:.2f})"  # noqa: E731
-    return ("At α = 0.05, 100 steps (with c = 1 both end near the minimum): " + "; ".join(f"c = {c:g}: SGD ends {where(p)}, Adam {where(q)}"
-                                                   for c, (p, q) in ends.items())
-            + ". SGD's steps scale with c (so do momentum's and Nesterov's); Adam's v̂/√ŝ does not change when "
-              "every g is scaled (until g nears ε), nor do AdaGrad's and RMSProp's steps.")
+    paths = {c: {label: descend(scaled(ravine, c), opt, steps) for label, opt in racers(lr, beta).items()}
+             for c in (0.01, 100.0)}
+    paths[1.0] = {label: path for label, (_, path) in runs.items()}
+    plain = ("SGD", "momentum", "Nesterov")                       # steps αg (and sums of them): they scale with c
+    where = lambda p: "diverges" if p.diverged else f"({p.theta[-1, 0]:.2f}, {p.theta[-1, 1]:.2f})"  # noqa: E731
+    apart = max(np.inf if paths[c][label].diverged else np.abs(paths[c][label].theta - paths[1.0][label].theta).max()
+                for c in (0.01, 100.0) for label in paths[1.0] if label not in plain)
+    return (f"At the dashboard's α = {lr:g}, μ = β₁ = {beta:g}, {steps} steps, from "
+            f"({ravine.start[0]:g}, {ravine.start[1]:g}) to the minimum ({ravine.minima[0][0]:g}, {ravine.minima[0][1]:g}): "
+            + "; ".join(f"c = {c:g}: " + ", ".join(f"{label} {where(paths[c][label])}" for label in plain)
+                        for c in (1.0, 0.01, 100.0))
+            + f". AdaGrad, RMSProp and Adam take the same path for every c: at c = 0.01 and 100 their paths stay "
+              f"within {apart:.1e} of the path at c = 1 (they part only where g nears ε). SGD's step αg scales with "
+              "c, and momentum's sums of such steps too; the adaptive methods divide g by its own size, so c "
+              "cancels.")
 
 
 def _dips_answer(lr=0.1, tol=1e-6):
@@ -152,7 +188,7 @@ def _dips_answer(lr=0.1, tol=1e-6):
                for beta, runs in ends.items()}
     far = descend(bowl, SGD(0.3, momentum=0.9), 200).theta[-1]
     said = lambda labels: " and ".join(labels) if labels else "none"      # noqa: E731
-    return (f"At α = {lr:g}, 200 steps, the optimizers that reach the global minimum at the centre: with "
+    return (f"At α = {lr:g}, 200 steps, the optimizers that reach the global minimum at the center: with "
             f"μ = β₁ = 0.8 {said(reached[0.8])}; with 0.9 {said(reached[0.9])}. The others stop in the first dip "
             "on their way. Momentum's speed can carry it over a low ridge into the next dip, but which dip it "
             f"ends in depends on α and μ: at α = 0.3, μ = 0.9 momentum ends in another dip, at "
@@ -161,5 +197,6 @@ def _dips_answer(lr=0.1, tol=1e-6):
 
 def race_answers():
     """The answers to section 5's four questions, each computed here, folded (``answers``)."""
+    runs = _ravine_runs()
     return answers("Answers to the four questions",
-                   [_ravine_answer(), _saddle_answer(), _scale_answer(), _dips_answer()])
+                   [_ravine_answer(runs), _saddle_answer(), _scale_answer(runs), _dips_answer()])

@@ -3,6 +3,7 @@
   Cliff, clip_by_norm, cliff_descent   a cost that falls off a cliff, and gradient clipping by norm
   budget, schedule_runs, schedule_rows   Σ α over a run's epochs; each schedule driving B = 1 on the study hours
   digits_split, digits_net             the [64, 32, 10] digits network and its training/validation split
+  start_cost, overfit_few              sanity checks: J before training; J on a few images trained alone
   update_ratios, lr_regimes, regime_rows   loss curves and the update-to-weight ratio ‖ΔW‖/‖W‖ of a step
   held_then_cosine, warmup_runs, warmup_rows   Adam with α₀ held or warmed up, then the same cosine, over seeds
   digits_runs, digits_table            five optimizers over α and seeds (the optional comparison)
@@ -250,6 +251,13 @@ def start_cost(seed=0):
     return float(digits_net(seed).data_cost(X, Y))
 
 
+def overfit_few(n=20, lr=0.3, steps=200, seed=0):
+    """J after ``steps`` full-batch plain-SGD steps on the first ``n`` training images alone (a sanity check:
+    a working network drives it near 0)."""
+    X, _, Y, _ = digits_split()
+    return float(train(digits_net(seed), X[:, :n], Y[:, :n], SGD(lr), steps, batch_size=n, seed=seed).train_cost[-1])
+
+
 def plot_regimes(runs, ax, start=None):
     """Training cost per epoch, one line per α (``start``: J before training, dotted); returns the Axes."""
     if start is not None:
@@ -266,7 +274,7 @@ def plot_regimes(runs, ax, start=None):
 
 
 # ---- five optimizers over α and seeds (the optional comparison and its dashboard) ------------------------
-DIGIT_RACERS = {   # label → (make(α), a middle α for this net: the centre of the slider's range)
+DIGIT_RACERS = {   # label → (make(α), a middle α for this net: the center of the slider's range)
     "SGD": (lambda lr: SGD(lr), 0.3),
     "momentum": (lambda lr: SGD(lr, momentum=0.9), 0.03),
     "AdaGrad": (lambda lr: AdaGrad(lr), 0.03),

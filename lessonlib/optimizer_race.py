@@ -1,7 +1,7 @@
 """Lesson 03 (notebooks/03_optimizers.ipynb), sections 1–5: optimizers on 2-D cost surfaces.
 
   descend, racers, plot_paths, end_rows   lessonlib's optimizers side by side on a surface
-  plain_runs, plain_paths, stall_rows, near   section 1: plain gradient descent on the four surfaces
+  plain_runs, plain_paths, stall_rows, near, shown_name   section 1: plain gradient descent on the four surfaces
   gradient_spread, ..._formula      mini-batch noise on notebook 01's study-hours fit, measured and exact
   heavy_ball, best_mu               momentum as a loop (Exercise 1's contract) and the μ search (Exercise 2's)
   rates, best_settings, kappa_sweep conditioning: κ = h_max/h_min, the best rate per step, steps against κ
@@ -10,9 +10,8 @@
   momentum_* / rmsprop_eps_inside   the conventions other texts use (the optional appendix)
 
 Clipping, schedules and the digits network are in ``lessonlib.optimizer_practice``; the folded answers in
-``lessonlib.optimizer_answers``; the dashboards in
-``lessonlib.dashboards.optimizers``; the exercises in ``lessonlib.exercises.optimizers``.
-Plot helpers take ``ax=None`` and return it.
+``lessonlib.optimizer_answers``; the dashboards in ``lessonlib.dashboards.optimizers``; the exercises in
+``lessonlib.exercises.optimizers``.  Plot helpers take ``ax=None`` and return it.
 """
 import matplotlib.pyplot as plt
 import numpy as np
@@ -159,10 +158,15 @@ def plot_paths(surface, optimizers, steps, ax=None, title=None, legend="lower ri
         ax.locator_params(nbins=4)                         # fewer tick labels: lighter to draw
     else:
         ax.set(xticks=[], yticks=[])
-    ax.set_title(title or f"{steps} steps on the {surface.name} surface")
+    ax.set_title(title or f"{steps} steps on the {shown_name(surface.name)} surface")
     if legend:
         ax.legend(loc=legend)
     return ax
+
+
+def shown_name(name):
+    """A surface's name as prose writes it: Rosenbrock is a person's name; the others are common nouns."""
+    return name.replace("rosenbrock", "Rosenbrock")
 
 
 def plain_runs(settings):
@@ -180,7 +184,7 @@ def plain_paths(runs, figsize=(13, 6.8)):
     for ax, (name, (surface, lr, path)) in zip(axes.flat, runs.items()):
         steps = len(path.theta) - 1
         plot_paths(surface, {"SGD": path}, steps, ax=ax, legend=None, ticks=False,   # one path: see the title
-                   title=f"{name.capitalize()}, α = {lr:g}, {steps} steps")
+                   title=f"{shown_name(name).capitalize()}, α = {lr:g}, {steps} steps")
     fig.suptitle("Plain gradient descent (SGD, exact gradients) on four surfaces")
     return fig
 
@@ -190,7 +194,7 @@ def stall_rows(runs):
     rows = []
     for name, (surface, _, path) in runs.items():
         steps = len(path.theta) - 1
-        rows.append([name, steps, f"({path.theta[-1, 0]:.2f}, {path.theta[-1, 1]:.2f})",
+        rows.append([shown_name(name), steps, f"({path.theta[-1, 0]:.2f}, {path.theta[-1, 1]:.2f})",
                      f"{np.linalg.norm(surface.gradient(path.theta[-1])):.1e}", f"{gap(path, surface)[-1]:.2g}"])
     return rows
 
@@ -201,7 +205,7 @@ def end_rows(surface, optimizers, steps):
     for label, opt in optimizers.items():
         path = descend(surface, opt, steps)
         end = "diverged" if path.diverged else f"({path.theta[-1, 0]:5.2f}, {path.theta[-1, 1]:5.2f})"
-        rows.append([f"{surface.name}, {steps} steps", label, end,
+        rows.append([f"{shown_name(surface.name)}, {steps} steps", label, end,
                      "" if path.diverged else f"{gap(path, surface)[-1]:.1e}"])
     return rows
 

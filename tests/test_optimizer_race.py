@@ -3,6 +3,7 @@
 (The dashboards are swept by the shared registry test; only lesson-specific dashboard behaviour is here.)"""
 import math
 
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -168,10 +169,14 @@ def test_the_race_answers_say_what_the_runs_show():
     left = {label: answers.steps_off_ridge(surfaces.descend(saddle, opt, 200))
             for label, opt in race.racers(0.03, 0.8).items()}
     assert left == {"RMSProp": 7, "Adam": 16, "AdaGrad": 43, "Nesterov": 60, "momentum": 64, "SGD": None}   # (2)
-    sgd = [surfaces.descend(race.scaled(ravine, c), SGD(0.05), 100) for c in (0.01, 1, 100)]
-    adam = [surfaces.descend(race.scaled(ravine, c), Adam(0.05), 100) for c in (0.01, 1, 100)]
-    assert sgd[2].diverged and abs(sgd[0].theta[-1, 0]) > 2                            # (3) SGD changes with c
-    assert np.abs(sgd[1].theta[-1]).max() < 0.05 and all(np.abs(p.theta[-1]).max() < 0.05 for p in adam)
+    runs = {c: {label: surfaces.descend(race.scaled(ravine, c), opt, 200) for label, opt in race.racers(0.03, 0.8).items()}
+            for c in (0.01, 1, 100)}                                 # (3) at the dashboard's α, μ = β₁ and steps
+    for label in ("SGD", "momentum", "Nesterov"):                     # diverge at c = 100, barely move at 0.01
+        assert runs[100][label].diverged and abs(runs[0.01][label].theta[-1, 0]) > 2
+        assert np.abs(runs[1][label].theta[-1]).max() < 0.05
+    for label in ("AdaGrad", "RMSProp", "Adam"):                      # the same path for every c
+        for c in (0.01, 100):
+            assert np.abs(runs[c][label].theta - runs[1][label].theta).max() < 2e-4, (label, c)
     bowl = surfaces.local_minima()
     at = lambda lr, beta: {label: race.gap(surfaces.descend(bowl, opt, 200), bowl)[-1]          # noqa: E731
                            for label, opt in race.racers(lr, beta).items()}
@@ -183,6 +188,8 @@ def test_the_race_answers_say_what_the_runs_show():
     text = answers.race_answers()._repr_markdown_()
     assert "momentum ends lowest, Adam last" in text and "RMSProp 7, Adam 16" in text and text.count("\n1. ") == 1
     assert "with μ = β₁ = 0.8 none; with 0.9 momentum and Nesterov" in text and "SGD not within 200" in text
+    assert "c = 100: SGD diverges, momentum diverges, Nesterov diverges" in text and "within 1.1e-04" in text
+    assert "With β₂ = 0.9 instead, Adam ends at J − J* = 1.9e-06" in text and "centre" not in text
 
 
 def test_the_race_opens_on_sgd_alone_so_its_still_answers_no_question():
@@ -216,6 +223,15 @@ def test_section_1_numbers():
     assert np.linalg.norm(rosen.theta[-1] - [1, 1]) > 2          # "barely starts"
 
 
+def test_surface_names_as_the_prose_writes_them():
+    runs = race.plain_runs({"rosenbrock": (0.001, 3), "local minima": (0.1, 3)})
+    assert [row[0] for row in race.stall_rows(runs)] == ["Rosenbrock", "local minima"]
+    assert race.end_rows(surfaces.rosenbrock(), {"SGD": SGD(0.001)}, 3)[0][0] == "Rosenbrock, 3 steps"
+    ax = race.plot_paths(surfaces.rosenbrock(), {"SGD": SGD(0.001)}, 3)
+    assert ax.get_title() == "3 steps on the Rosenbrock surface"
+    plt.close(ax.figure)
+
+
 def test_section_2_minibatch_claims():
     x, y = load_study_hours()
     reg = surfaces.linear_regression(x, y)
@@ -239,6 +255,8 @@ def test_section_3_momentum_claims():
     gap = {mu: race.gap(surfaces.descend(ravine, SGD(0.03, momentum=mu), 60), ravine)[-1] for mu in (0.0, 0.9)}
     assert gap[0.9] < gap[0.0] and gap[0.0] > 0.05                # SGD creeps at the shared α, momentum ahead
     assert race.gap(surfaces.descend(ravine, SGD(0.09), 60), ravine)[-1] < 1e-3 * gap[0.0]   # §1's α got further
+    best = race.best_settings(ravine)["gd"]["lr"]
+    assert best == pytest.approx(2 / (1 + 20)) and round(best, 3) == 0.095 and abs(best - 0.09) < 0.01   # near it
     circling = surfaces.descend(ravine, SGD(0.03, momentum=0.9), 60).theta
     assert np.any(circling[:, 0] > 0.5) and np.ptp(np.sign(circling[-20:, 1])) == 2        # overshoots, circles
     slide = surfaces.descend(rosen, SGD(0.001, momentum=0.9), 300).theta[-1]
@@ -320,6 +338,7 @@ def test_the_best_mu_search_and_its_answer():
     found = {lr: race.best_mu(race.heavy_ball, ravine, lr, answers.MUS, 100)
              for lr in (0.003, 0.01, 0.03, 0.05, 0.1, 0.134, 0.15, 0.18)}
     for lr, mu in found.items():                                    # the search lands on the formula's grid step
+        assert answers.grid_best_mu(ravine, lr) == mu, lr                 # the answer's all-at-once search agrees
         assert abs(mu - answers.best_mu_formula(lr, h)) < 0.05, (lr, mu)
     assert found[0.03] == pytest.approx(0.70) and found[0.003] == pytest.approx(0.9)   # 0.9 only at a small α
     assert (1 - np.sqrt(0.9)) ** 2 == pytest.approx(0.0026, abs=5e-5)
@@ -334,13 +353,18 @@ def test_the_best_mu_search_and_its_answer():
     assert end(found[0.03]) < 1e-4 * end(0.9)
     text = answers.mu_answer({0.03: found[0.03], 0.1: found[0.1]}, ravine)._repr_markdown_()
     assert "α = 0.030: your search 0.70, the formula 0.684" in text and "0.0026" in text and "0.134" in text
+    assert "α = 0.010: lessonlib's search 0.85, the formula 0.810" in text and "α = 0.150: lessonlib's" in text
+    assert "α = 0.100: your search" in text and "α = 0.100: lessonlib's" not in text        # the reader's run, once
+    lines = [line for line in text.splitlines() if line.startswith("- α = ")]
+    assert [line[6:11] for line in lines] == ["0.010", "0.030", "0.100", "0.150"]             # in order of α
 
 
 def test_the_mu_search_names_what_it_cannot_run(capsys):
     ravine = surfaces.ravine()
-    found = answers.mu_search(race.best_mu, race.heavy_ball, ravine, [0.03, 0.3, 0.0, -1])
+    found = answers.mu_search(race.best_mu, race.heavy_ball, ravine, [0.03, 0.3, 0.0, -1, None])
     out = capsys.readouterr().out
-    assert found == {0.03: 0.7, 0.3: None, 0.0: None, -1.0: None}
+    assert found == {0.03: 0.7, 0.3: None, 0.0: None, -1.0: None}                     # a blank is left out
+    assert "α = ?: replace None with an α of your own, between 0 and 0.195" in out
     assert "α = 0.3: every μ of the grid diverges" in out and "below 0.195" in out and "α must be positive" in out
     assert answers.MUS[-1] == 0.95 and 2 * (1 + 0.95) / 20 == pytest.approx(0.195)
 
@@ -363,12 +387,14 @@ def test_section_4_claims():
     travelled = abs(rv["AdaGrad"].theta[-1, 0] - ravine.start[0])
     assert travelled < bound and abs(ravine.start[0]) == 2.8                # short of the 2.8 to go
     assert race.gap(rv["RMSProp"], ravine)[-1] < 1e-12                                        # RMSProp reaches it
-    floor = rb["RMSProp"].theta[-50:]
-    assert np.all(np.diff(np.sign(floor[:, 1] - floor[:, 0] ** 2)) != 0)                     # wall to wall
+    assert rosenbrock_gap(rb["RMSProp"]) < 0.5 * rosenbrock_gap(rb["AdaGrad"])                # much further
     assert rosenbrock_gap(rb["Adam"]) < rosenbrock_gap(rb["RMSProp"]) < rosenbrock_gap(rb["AdaGrad"])   # furthest
     circling = np.linalg.norm(rv["Adam"].theta[-10:], axis=1)
     assert 1e-3 < race.gap(rv["Adam"], ravine)[-1] < 0.1 and circling.max() < 0.2          # far behind, circling
     assert race.gap(rv["Adam"], ravine)[-1] > 1e9 * race.gap(rv["RMSProp"], ravine)[-1]
+    cause = {betas: race.gap(surfaces.descend(ravine, Adam(0.1, beta1=betas[0], beta2=betas[1]), 60), ravine)[-1]
+             for betas in [(0.9, 0.9), (0.0, 0.9)]}                 # its momentum circles; β₂ alone is not why
+    assert f"{cause[0.9, 0.9]:.0e}" == "3e-02" and f"{cause[0.0, 0.9]:.1e}" == "1.5e-07"
 
 
 def test_the_turned_ravine():
@@ -497,6 +523,8 @@ def test_section_8_regime_claims():
     assert regimes[0.3].last[0] < 0.5 * first[0.3] and regimes[0.3].last[0] > 2e-3            # falls, still above
     X = practice.digits_split()[0]
     assert 6 * math.ceil(X.shape[1] / 64) == 96                                               # "its 96 steps"
+    few = practice.overfit_few(n=20, lr=0.3, steps=200)
+    assert few < 0.05 and round(few, 2) == 0.02                      # "near 0": 20 images alone
     rows = practice.regime_rows(regimes)
     assert rows[3][-1] == "stopped" and rows[0][4] == f"{first[0.01]:.1e}"
 
@@ -516,7 +544,9 @@ def test_section_8_warmup_claims():
     warmup = [ex.warmup_cosine_reference(e, 0.3, 2, 6) for e in range(6)]
     assert [hold(e) for e in range(2, 6)] == warmup[2:]                 # the same cosine, to the last bit
     assert [hold(e) for e in range(2)] == [0.3, 0.3] and warmup[:2] == pytest.approx([0.15, 0.3])  # epochs 0–1
-    assert 0.3 / 0.003 == pytest.approx(100)                                # "a hundred times its usual α"
+    assert warmup[1] == hold(1) and warmup[0] == 0.3 / 2                  # so only epoch 0 differs: α₀/2
+    assert 0.3 / 0.003 == pytest.approx(100) and practice.DIGIT_RACERS["Adam"][1] == 0.003    # Adam's middle α
+    assert Adam().lr == 1e-3                                                # its default
     assert list(warm) == ["α₀ = 0.3, held", "α₀ = 0.3, your warm-up", "α₀ = 0.003, held"]
 
 

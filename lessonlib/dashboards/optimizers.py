@@ -59,9 +59,9 @@ def _race(lr, beta, surface, scale, steps, on):
                 a.set_visible(other == name)
         start_marker.set_data([surf.start[0]], [surf.start[1]])
         ax_path.set(xlim=surf.xlim, ylim=surf.ylim, xlabel=surf.labels[0], ylabel=surf.labels[1],
-                    title=f"Paths on the {name} surface")
+                    title=f"Paths on the {race.shown_name(name)} surface")
         gap = float(surf.J(*surf.start)) - race.lowest_cost(surf)
-        ax_cost.set(ylim=(1e-10, gap * 1e2), title=f"Cost per step ({name})")
+        ax_cost.set(ylim=(1e-10, gap * 1e2), title=f"Cost per step ({race.shown_name(name)})")
         shown[0] = name
 
     def update(lr, beta, surface, scale, steps, **ticks):
