@@ -1,11 +1,11 @@
 """Lesson 02 (notebooks/02_backpropagation.ipynb): backpropagation's experiments and figures.
 
-Notation and checking (notation_table, backward_without_f_prime, count_forward_passes), the digits
-network of section 8 (digits, digits_net, lr_grid, plot_history, confusion_matrix) and vanishing
-signals (deep_net, scale_weights, delta_sizes, spreads, train_recording_deltas: the one deep network and
-per-layer statistics, which lessonlib.initialization builds on).  The lesson's loops (the descent
-step, the backward pass, the training loop) are written in the notebook's cells, not here.  Plot
-helpers take ``ax=None`` and return the Axes; they never train.
+Notation (notation_table), gradient checking (one_weight, one_sided_errors, plot_step_errors,
+backward_without_f_prime, count_forward_passes), your backward training the digits network (OwnBackward,
+with_backward), and section 8's digits (digits, lr_grid, edge_runs, plot_history,
+confusion_matrix).  Vanishing signals (§7) live in lessonlib.initialization.  The lesson's loops (the
+backward pass, the difference quotients, the descent step, the training loop) are written in the
+notebook's cells, not here.  Plot helpers take ``ax=None`` and return the Axes; they never train.
 """
 from functools import lru_cache
 
@@ -15,8 +15,35 @@ from matplotlib.ticker import MaxNLocator
 
 from . import data, optimizers, text
 from .network import Gradients, Network
-from .plots import BLACK, SET_COLORS, axes_or_new
+from .plots import BLACK, SET_COLORS, VERMILLION, axes_or_new
 from .training import evaluate, train
+
+# where each name the notebook's cells share is made (sections.explain_missing: run that section first)
+SECTIONS = {
+    "§3 A worked example": ("make_tiny", "tiny", "x", "y", "B", "W1", "b1", "W2", "b2", "z1", "a1", "z2", "a2",
+                            "delta1", "delta2", "dW1", "dW2", "db1", "db2", "grads", "net", "X5", "Y5"),
+    "Exercise 1 (§4)": ("backward", "backprop"),
+    "Exercise 2 (§5)": ("best_step", "find_step"),
+    "Exercise 3 (§5)": ("numerical_gradient", "numgrad"),
+    "§6 Why the cost goes down": ("descent_step", "squared_norm"),
+    "Exercise 4 (§8)": ("delta_softmax_ce", "delta_out"),
+    "Exercise 5 (§8)": ("train_sgd", "train_loop"),
+    "§8 Training on the digits": ("mine", "ours", "history", "start"),
+}
+NAMES_BY_SECTION = {name: section for section, names in SECTIONS.items() for name in names}
+
+
+# ---- the worked example of §3 --------------------------------------------------------------
+W1, B1, W2, B2 = [[0.5, -0.3], [0.2, 0.8]], [[0.1], [-0.2]], [[1.0, -1.5]], [[0.3]]
+X_TINY, Y_TINY = [[1.0], [0.5]], [[0.7]]                    # one example and its target
+
+
+def worked_example():
+    """(net, x, y): the 2–2–1 sigmoid network of §3 with its hand-set weights, and its one example (B = 1)."""
+    net = Network([2, 2, 1], activation="sigmoid", loss="mse", seed=0)
+    net.W[1], net.b[1] = np.array(W1), np.array(B1)
+    net.W[2], net.b[2] = np.array(W2), np.array(B2)
+    return net, np.array(X_TINY), np.array(Y_TINY)
 
 
 # ---- notation ----------------------------------------------------------------------------
@@ -34,7 +61,7 @@ def notation_table(net, X, Y):
                  (f"b^{m}", f"biases of layer {m}", f"net.b[{m}]", shape(net.b[m])),
                  (f"z^{m}", f"weighted sums of layer {m}", f"cache.z[{m}]", shape(cache.z[m])),
                  (f"a^{m}", f"activations of layer {m}", f"cache.a[{m}]", shape(cache.a[m]))]
-    rows += [("f, f'", "activation, its derivative", "net.f.f, net.f.f_prime", "shape of z"),
+    rows += [("f, f'", "layer m's activation, derivative", "net.f_of[m].f, .f_prime", "shape of z^m"),
              ("J", "cost, averaged over the batch", "net.cost(X, Y)", "a number")]
     for m in range(L, 0, -1):
         rows += [(f"δ^{m}", f"error ∂J/∂z^{m}", f"grads.delta[{m}]", shape(grads.delta[m])),
@@ -76,6 +103,35 @@ def count_forward_passes(net, compute):
     finally:
         del net._forward
     return result, calls[0]
+
+
+def one_weight(net, X, Y, m, i, j):
+    """(J_of, w, exact): the cost as a function of the one weight W^m_ij (the others as in ``net``), the
+    weight's value and backprop's ∂J/∂W^m_ij (lessonlib's), for measuring a difference quotient."""
+    w, exact = float(net.W[m][i, j]), float(net.gradients(X, Y).dW[m][i, j])
+    probe = net.copy()
+
+    def J_of(value):
+        probe.W[m][i, j] = value
+        return probe.cost(X, Y)
+    return J_of, w, exact
+
+
+def one_sided_errors(J_of, w, exact, steps):
+    """|(J(w + Δ) − J(w))/Δ − exact| for each step Δ: the one-sided quotient, for comparison."""
+    J = J_of(w)
+    return np.array([abs((J_of(w + step) - J) / step - exact) for step in steps])
+
+
+def plot_step_errors(steps, central, one_sided, ax=None):
+    """Error of the central and the one-sided difference quotient against the step Δ, log–log."""
+    ax = axes_or_new(ax, figsize=(9, 4.6))
+    ax.loglog(steps, central, "o-", color=BLACK, label="central: (J(w + Δ) − J(w − Δ)) / 2Δ")
+    ax.loglog(steps, one_sided, "s--", color=VERMILLION, label="one-sided: (J(w + Δ) − J(w)) / Δ")
+    ax.set(xlabel="step Δ", ylabel="|quotient − backprop's derivative|",
+           title="How far a difference quotient lands from the derivative")
+    ax.legend(loc="upper center")
+    return ax
 
 
 def outer_product_demo():
@@ -135,6 +191,36 @@ def digits_net(hidden=64, activation="relu", seed=0):
     return Network([64, int(hidden), 10], activation=activation, output="softmax", loss="cross_entropy", seed=seed)
 
 
+class OwnBackward(Network):
+    """A Network whose backward pass is yours: ``backward(net, cache, Y, delta_L)`` gives (dW, db), with
+    δ^L = ``delta_L(z^L, Y)`` (e.g. your δ^L for softmax + cross-entropy), or None to let your backward
+    compute it.  ``net.backward``, ``net.gradients`` and ``lessonlib.train`` then all run your code.
+    (No L2 term: keep ``l2 = 0``.)"""
+
+    def __init__(self, sizes, backward, delta_L=None, **network_kw):
+        super().__init__(sizes, **network_kw)
+        if not callable(backward) or (delta_L is not None and not callable(delta_L)):
+            raise TypeError("backward (and delta_L, if given) must be functions, e.g. your backward")
+        self.own_backward, self.own_delta_L = backward, delta_L
+
+    def _backward(self, cache, Y):
+        start = None if self.own_delta_L is None else self.own_delta_L(cache.z[self.L], Y)
+        dW, db = self.own_backward(self, cache, Y, delta_L=start)
+        dW, db = (list(g)[1:] if len(g) == self.L + 1 else list(g) for g in (dW, db))   # dW[m] = ∂J/∂W^m
+        return Gradients(dW, db, [None] * self.L)
+
+
+def with_backward(net, backward, delta_L=None):
+    """A copy of ``net`` (same sizes, functions and parameters) whose backward pass is ``backward``: an
+    OwnBackward network, so its .backward, .gradients and lessonlib.train all run your code."""
+    if net.l2:
+        raise ValueError(f"with_backward needs net.l2 = 0 (your backward has no L2 term); got {net.l2}")
+    own = OwnBackward(net.sizes, backward, delta_L, activation=net.f.name, output=net.f_out.name,
+                      loss=net.loss.name, seed=0)
+    own.weights, own.biases = [W.copy() for W in net.weights], [b.copy() for b in net.biases]
+    return own
+
+
 def before_training(net, X, Y, X_test, Y_test):
     """{"train_cost", "test_cost", "train_accuracy", "test_accuracy"} of ``net`` as it is: epoch 0 of a History."""
     (J, acc), (J_test, acc_test) = evaluate(net, X, Y), evaluate(net, X_test, Y_test)
@@ -187,6 +273,21 @@ def _lr_grid(epochs, batch_size, seed):
     return runs, starts
 
 
+def edge_runs(exponents=(0.0, 0.25, 0.5), seeds=(0, 1, 2), epochs=10, batch_size=128):
+    """{(exponent, hidden): [History per seed]}: the top of lr_grid's α range, trained from each seed
+    (network and shuffles), to tell a limit that depends on n_1 from one that depends on the draw.
+    Seed 0's runs are lr_grid's own (the same runs, not trained twice)."""
+    X, X_test, Y, Y_test, _ = digits()
+    grid = _lr_grid(int(epochs), int(batch_size), 0)[0]
+
+    def run(e, h, s):
+        if s == 0 and (e, h) in grid:
+            return grid[e, h]
+        return train(digits_net(h, seed=s), X, Y, optimizers.SGD(10.0 ** e), epochs, batch_size=batch_size,
+                     X_test=X_test, Y_test=Y_test, seed=s)
+    return {(e, h): [run(e, h, s) for s in seeds] for h in HIDDEN_SIZES for e in exponents}
+
+
 def confusion_matrix(net, X, Y):
     """C[i, j] = how many examples of class i the network calls j (rows: true digit, columns: predicted)."""
     true, pred = data.labels_of(Y), net.predict(X).argmax(axis=0)
@@ -234,98 +335,4 @@ def plot_first_layer(W1, n=32, ncols=8, ax=None,
     ax.set(xticks=[], yticks=[], title=title)
     ax.set_xlabel(f"hidden neurons 1–{n}, left to right and top to bottom")
     ax.grid(False)
-    return ax
-
-
-# ---- vanishing signals, forward and backward ----------------------------------------------
-N_PROBE = 500                                  # training digits every per-layer statistic of §7 is measured on
-INIT_SCHEMES = {                               # name → std of W^m's entries, from (n_in, n_out)
-    "zeros": lambda n_in, n_out: 0.0,
-    "too small": lambda n_in, n_out: 0.01,
-    "Xavier": lambda n_in, n_out: np.sqrt(2.0 / (n_in + n_out)),
-    "He": lambda n_in, n_out: np.sqrt(2.0 / n_in),
-    "too large": lambda n_in, n_out: 1.0,
-}
-
-
-def scale_weights(net, init_std, seed=0):
-    """W^m = s · (standard-normal draws from ``seed``), b^m = 0, for m = 1 … L, in place; s is the number
-    ``init_std`` or, for a scheme name of INIT_SCHEMES, that scheme's std for (n_{m-1}, n_m).  Every
-    scale multiplies the SAME draws, so two choices differ only in the size of the weights."""
-    if isinstance(init_std, str) and init_std not in INIT_SCHEMES:
-        raise ValueError(f"scheme must be one of {list(INIT_SCHEMES)}; got {init_std!r}")
-    rng = np.random.default_rng(seed)
-    for m in range(1, net.L + 1):
-        n_out, n_in = net.W[m].shape
-        s = INIT_SCHEMES[init_std](n_in, n_out) if isinstance(init_std, str) else float(init_std)
-        net.W[m] = s * rng.standard_normal((n_out, n_in))
-        net.b[m] = np.zeros((n_out, 1))
-    return net
-
-
-def deep_net(activation, depth=6, width=32, seed=0, init_std=None):
-    """64 → ``depth`` hidden layers of ``width`` (``activation``) → 10 (softmax), cross-entropy cost.
-    init_std: a scheme name of INIT_SCHEMES ("He", "too small", …) or a number s (every W^m from N(0, s²));
-    None: the default rule, He for ReLU and Xavier otherwise, on every layer.  All from the same draws."""
-    if init_std is None:
-        init_std = "He" if activation in ("relu", "leaky_relu") else "Xavier"
-    net = Network([64] + [width] * depth + [10], activation=activation, output="softmax",
-                  loss="cross_entropy", seed=seed)
-    return scale_weights(net, init_std, seed)
-
-
-def delta_sizes(net, X, Y, grads=None):
-    """The typical size of δ^m in each layer m = 1 … L: the root-mean-square entry of B·δ^m.
-
-    The factor B undoes the batch average inside ∂J/∂a, so this is one neuron's error on one example.
-    ``grads``: net's gradients on (X, Y) if already computed."""
-    grads = net.gradients(X, Y) if grads is None else grads
-    B = X.shape[1]
-    return np.array([float(np.sqrt(np.mean((B * d) ** 2))) for d in grads.delta])
-
-
-def spreads(net, X, cache=None):
-    """How much a^m differs from example to example, layer m = 1 … L: each neuron's std across the
-    columns of X, averaged over the neurons.  Near 0: every example looks the same to that layer.
-    ``cache``: net.forward(X) if already computed."""
-    cache = net.forward(X) if cache is None else cache
-    return np.array([float(cache.a[m].std(axis=1).mean()) for m in range(1, net.L + 1)])
-
-
-@lru_cache(maxsize=None)
-def train_recording_deltas(activation, depth=6, epochs=15, lr=0.3, batch_size=64, n_probe=N_PROBE, seed=0,
-                           init_std=None):
-    """Train deep_net(activation, depth) with plain SGD; (History, sizes), sizes[k] = delta_sizes after
-    k epochs on the first ``n_probe`` training examples (row 0: before training)."""
-    X, X_test, Y, Y_test, _ = digits()
-    Xp, Yp = X[:, :n_probe], Y[:, :n_probe]
-    net = deep_net(activation, depth, seed=seed, init_std=init_std)
-    sizes = [delta_sizes(net, Xp, Yp)]
-
-    def record(epoch, history):
-        sizes.append(delta_sizes(net, Xp, Yp))
-
-    history = train(net, X, Y, optimizers.SGD(lr), epochs, batch_size=batch_size, X_test=X_test,
-                    Y_test=Y_test, seed=seed, callback=record)
-    return history, np.array(sizes)
-
-
-def plot_delta_sizes(sizes, ax=None, label="", color=None, **line_kw):
-    """δ size per layer m = 1 … L on a log scale (the output layer on the right)."""
-    ax = axes_or_new(ax)
-    line_kw = {"marker": "o", "linestyle": "-", **line_kw}
-    ax.semilogy(np.arange(1, len(sizes) + 1), sizes, color=color, label=label, **line_kw)
-    ax.set(xlabel=r"layer $m$ (input side → output side)", ylabel=r"size of $\delta^m$ (rms of $B\,\delta^m$)",
-           title=r"How big the error $\delta^m$ is in each layer")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    return ax
-
-
-def plot_first_to_last(sizes_by_epoch, ax=None, label="", color=None):
-    """size(δ^1) / size(δ^L) from epoch 0 (before training): how much of the output error reaches layer 1."""
-    ax = axes_or_new(ax)
-    ratio = sizes_by_epoch[:, 0] / sizes_by_epoch[:, -1]
-    ax.semilogy(np.arange(len(ratio)), ratio, "o-", color=color, label=label, markersize=4)
-    ax.set(xlabel="epoch", ylabel=r"size($\delta^1$) / size($\delta^L$)", title="Error reaching layer 1, during training")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     return ax

@@ -1,18 +1,20 @@
 """Notebook 02's dashboards: α × hidden size on the digits, and δ per layer against depth.
 
     backprop_learning_rate   sliders for α and n_1; cost and accuracy per epoch (runs precomputed by ``train``)
-    vanishing_gradients      hidden layers and f; the size of δ^m in each layer of a fresh network
+    vanishing_gradients      hidden layers; the size of δ^m in each layer of a fresh network, for sigmoid, tanh, ReLU
 """
 from functools import lru_cache
 
 import numpy as np
 
-from ..backprop_lab import (HIDDEN_SIZES, LR_EXPONENTS, N_PROBE, deep_net, delta_sizes, digits, history_curve,
-                            lr_grid)
+from ..backprop_lab import HIDDEN_SIZES, LR_EXPONENTS, digits, history_curve, lr_grid
+from ..initialization import N_PROBE, deep_net, delta_sizes
 from ..plots import ACTIVATION_COLORS, BLACK, SET_COLORS
 from ..training import one_blas_thread
 from .machinery import Dashboard, dropdown, int_slider, log_slider, new_figure
 from . import diagram, init_scale
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu")
 from .diagram import network_diagram
 from .init_scale import initialization
 
@@ -60,7 +62,8 @@ def backprop_learning_rate(lr=0.1, hidden=32, epochs=10, batch_size=128, seed=0)
 
 
 def vanishing_gradients(depth=6, activation="sigmoid", width=32, n_probe=N_PROBE, seed=0):
-    """A slider for the number of hidden layers and a choice of f: the size of δ^m per layer at initialization."""
+    """A slider for the number of hidden layers: the size of δ^m per layer at initialization for sigmoid,
+    tanh and ReLU together (He/Xavier weights); the dropdown picks the one drawn boldly and read out."""
     X, _, Y, _, _ = digits()
     Xp, Yp = X[:, :n_probe], Y[:, :n_probe]
     max_depth = 12
@@ -68,20 +71,24 @@ def vanishing_gradients(depth=6, activation="sigmoid", width=32, n_probe=N_PROBE
     ax.set(xlim=(0.5, max_depth + 1.5), ylim=(1e-9, 1e1), yscale="log", xticks=range(1, max_depth + 2),
            xlabel=r"layer $m$ (input side → output side)", ylabel=r"size of $\delta^m$ (rms of $B\,\delta^m$)",
            title=r"The error $\delta^m$ in each layer of a fresh network (He/Xavier initialization)")
-    line, = ax.plot([], [], "o-", color=ACTIVATION_COLORS["sigmoid"], animated=True, markersize=7)
+    lines = {f: ax.plot([], [], "o-", color=ACTIVATION_COLORS[f], animated=True, markersize=7, label=f)[0]
+             for f in ACTIVATIONS}
+    ax.legend(loc="lower right", title="hidden f")
     readout = ax.text(0.02, 0.06, "", transform=ax.transAxes, fontsize=13, animated=True)
     sizes_of = lru_cache(maxsize=None)(lambda d, f: delta_sizes(deep_net(f, d, width, seed), Xp, Yp))
 
     def update(depth, activation):
         with one_blas_thread():
-            sizes = sizes_of(depth, activation)
-        line.set_data(np.arange(1, depth + 2), sizes)
-        line.set_color(ACTIVATION_COLORS[activation])
-        readout.set_text(rf"{activation}, $L$ = {depth + 1}: size($\delta^1$) / size($\delta^L$) = {sizes[0] / sizes[-1]:.1e}")
+            sizes = {f: sizes_of(depth, f) for f in ACTIVATIONS}
+        for f, line in lines.items():
+            line.set_data(np.arange(1, depth + 2), sizes[f])
+            line.set(linewidth=3.5 if f == activation else 1.2, alpha=1.0 if f == activation else 0.45)
+        ratio = sizes[activation][0] / sizes[activation][-1]
+        readout.set_text(rf"{activation}, $L$ = {depth + 1}: size($\delta^1$) / size($\delta^L$) = {ratio:.1e}")
         return None
 
     controls = {"depth": int_slider("hidden layers", depth, 1, max_depth),
-                "activation": dropdown("hidden f", ["sigmoid", "tanh", "relu"], activation)}
+                "activation": dropdown("read out", list(ACTIVATIONS), activation)}
     return Dashboard(controls, update, fig, title=f"Vanishing gradients: 64 → {width} × depth → 10, at initialization")
 
 

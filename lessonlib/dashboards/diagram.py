@@ -12,26 +12,12 @@ Every number comes from ``Network.forward`` / ``Network.backward`` (``cache.z[m]
 import ipywidgets as widgets
 import numpy as np
 
-from ..network import Network
+from ..backprop_lab import worked_example
 from ..plots import BLUE, VERMILLION
 from .machinery import Blitter, Dashboard, int_slider, new_figure
 
 TITLES = {"network_diagram": "The 2–2–1 worked example, step by step"}
 
-W1 = [[0.5, -0.3], [0.2, 0.8]]
-B1 = [[0.1], [-0.2]]
-W2 = [[1.0, -1.5]]
-B2 = [[0.3]]
-X = [[1.0], [0.5]]
-Y = [[0.7]]                       # the target of notebook 02 §3
-
-
-def worked_example():
-    """(net, x, y): the 2–2–1 sigmoid network of notebook 02 §3 with its hand-set weights, B = 1."""
-    net = Network([2, 2, 1], activation="sigmoid", loss="mse", seed=0)
-    net.W[1], net.b[1] = np.array(W1), np.array(B1)
-    net.W[2], net.b[2] = np.array(W2), np.array(B2)
-    return net, np.array(X), np.array(Y)
 
 
 def numbers(A):
@@ -225,7 +211,8 @@ def network_diagram(step=0, figsize=(11, 5.2)):
     the figure shows the step's one equation with its numbers, values on the nodes and edges.
 
     Each step is one fixed view: the Blitter keeps one background per step (keyed by a hidden
-    axes title), all twelve drawn at build time, so a step change only restores a cached picture."""
+    axes title), drawn the first time that step is shown (not at build: drawing all twelve took 2 s),
+    so a step already seen only restores a cached picture."""
     n_steps = len(worked_example_steps())
     fig, show = diagram_figure(step, figsize)
     ax = fig.axes[0]
@@ -239,8 +226,6 @@ def network_diagram(step=0, figsize=(11, 5.2)):
     slider = int_slider("step", step, 0, n_steps - 1)
     dash = Dashboard({"step": slider}, update, fig, title=TITLES["network_diagram"])
     dash.blitter = Blitter(fig, keep=n_steps)
-    for k in [*range(n_steps), step]:                 # draw every view once, now
-        slider.value = k
     dash.refresh()
     add_step_buttons(dash, slider)
     return dash

@@ -3,8 +3,8 @@
     initialization()   controls for the init scheme, the hidden activation f and the depth; per layer m,
                        the spread of a^m across examples (forward) and the size of δ^m (backward), log axes
 
-The numbers are ``lessonlib.initialization.layer_statistics``, all computed at build time (5 schemes ×
-3 activations × 10 depths, under a second), so a control change only moves two lines.
+The numbers are ``lessonlib.initialization.layer_statistics`` (one forward and backward pass on the probe
+digits, a few ms), computed the first time a setting is shown and kept, so the build computes one setting.
 """
 import numpy as np
 
@@ -22,14 +22,12 @@ YLIM = (1e-23, 1e7)
 def initialization(scheme="He", activation="relu", depth=6, width=32, seed=0):
     """Dropdowns for the init scheme and f, a slider for the number of hidden layers: the spread of a^m
     and the size of δ^m in each layer of a fresh 64 → width × depth → 10 network on the digits."""
-    stats = {(s, f, d): init.layer_statistics(s, f, d, width, seed)
-             for s in init.SCHEMES for f in init.ACTIVATIONS for d in range(1, MAX_DEPTH + 1)}
     fig, (ax_a, ax_d) = new_figure(figsize=(11, 4.6), ncols=2)
     with presentation_style():
-        return _build(fig, ax_a, ax_d, stats, scheme, activation, depth, width)
+        return _build(fig, ax_a, ax_d, scheme, activation, depth, width, seed)
 
 
-def _build(fig, ax_a, ax_d, stats, scheme, activation, depth, width):
+def _build(fig, ax_a, ax_d, scheme, activation, depth, width, seed):
     for ax, what in ((ax_a, r"spread of $a^m$ across examples"), (ax_d, r"size of $\delta^m$ (rms of $B\,\delta^m$)")):
         ax.set(xlim=(0.5, MAX_DEPTH + 1.5), ylim=YLIM, yscale="log", xlabel=r"layer $m$ (the last: softmax output)",
                ylabel=what, xticks=range(1, MAX_DEPTH + 2))
@@ -45,7 +43,7 @@ def _build(fig, ax_a, ax_d, stats, scheme, activation, depth, width):
                for ax in (ax_a, ax_d)}
 
     def update(scheme, activation, depth):
-        s = stats[scheme, activation, depth]
+        s = init.layer_statistics(scheme, activation, depth, width, seed)       # cached after the first time
         layers = np.arange(1, s.L + 1)
         color = ACTIVATION_COLORS.get(activation, COLORS[0])
         for ax, values in ((ax_a, s.spread), (ax_d, s.delta)):
