@@ -1,6 +1,6 @@
 """Notebook 02's worked 2–2–1 example as a drawn network you step through, one equation per step.
 
-    worked_example()        the network, x and y of notebook 02 §3 (weights set by hand)
+    worked_example()        the network, x and y of notebook 02 §3 (from backprop_lab: weights set by hand)
     worked_example_steps()  the forward then backward pass as a list of Steps (equation, numbers, value)
     steps_text()            the same steps as printable text, one line each
     network_diagram()       the dashboard: a "step" slider (and ◀ ▶ buttons) walks the steps on the drawing
