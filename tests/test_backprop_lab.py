@@ -277,7 +277,9 @@ def test_backward_accepts_tuples_and_lists_without_the_none():
      "one array per layer"),
     (lambda net, cache, Y, delta_L=None: ([g.tolist() for g in loop(net, cache, Y, delta_L)[0]],
                                           loop(net, cache, Y, delta_L)[1]), "should be a numpy array"),
-    (lambda net, cache, Y: loop(net, cache, Y), "delta_L"),
+    (lambda net, cache, Y: loop(net, cache, Y), "def backward(net, cache, Y, delta_L=None)"),
+    (lambda net, cache, Y, delta_L=None: (loop(net, cache, Y, delta_L)[0][:-1] + [None], loop(net, cache, Y, delta_L)[1]),
+     "did your loop reach layer"),
     (lambda net, cache, Y, delta_L=None: 1 / 0, "ZeroDivisionError"),
 ])
 def test_backward_explains_wrong_returns(student, words):
@@ -373,6 +375,17 @@ def backward_variant(net, cache, Y, delta_L=None):
         delta_L = net.f_of[L].f_prime(cache.z[L]) * (cache.a[L] - Y) / Y.shape[1]
     return backward_loop(net, cache, delta_L)
 
+def backward_dls_style(net, cache, Y, delta_L=None):    # the 1/B on dW and db, as the DLS course writes it
+    L, B, A, Z, f = net.L, Y.shape[1], cache.a, cache.z, net.f_of
+    dZ = f[L].f_prime(Z[L]) * (A[L] - Y) if delta_L is None else delta_L * B
+    grads_W, grads_b = {}, {}
+    for m in reversed(range(1, L + 1)):
+        grads_W[m] = (1 / B) * np.dot(dZ, A[m - 1].T)
+        grads_b[m] = (1 / B) * np.sum(dZ, axis=1, keepdims=True)
+        if m > 1:
+            dZ = np.dot(net.W[m].T, dZ) * f[m - 1].f_prime(Z[m - 1])
+    return [None] + [grads_W[m] for m in range(1, L + 1)], [None] + [grads_b[m] for m in range(1, L + 1)]
+
 def loop_by_lab(net, X, Y, lr, epochs, batch_size, seed):
     return lab.train(net, X, Y, SGD(lr), epochs, batch_size=batch_size, seed=seed).train_cost
 
@@ -450,7 +463,7 @@ def test_the_library_is_off_wherever_it_is_reachable(exercise, name):
 
 
 @pytest.mark.parametrize("exercise, name", [
-    ("backward", "backward_variant"), ("train_sgd", "loop_array_split"),
+    ("backward", "backward_variant"), ("backward", "backward_dls_style"), ("train_sgd", "loop_array_split"),
     ("delta_softmax_ce", "delta_with_own_softmax"), ("numerical_gradient", "numgrad_plus_minus"),
     ("numerical_gradient", "numgrad_flat_view"), ("best_step", "best_step_loop")])
 def test_correct_variants_pass(exercise, name):
@@ -575,3 +588,18 @@ def test_divergence_at_the_grids_edge_depends_on_the_draw():
     assert all(diverged[0.5, h] <= 1 for h in lab.HIDDEN_SIZES) and sum(diverged.values()) >= 1
     grid, _ = lab.lr_grid()
     assert all(edge[e, h][0] is grid[e, h] for e, h in edge)                   # seed 0: the grid's own runs
+
+
+def test_a_precedence_slip_gets_a_hint():
+    """f' * W.T @ δ reads as (f' * W.T) @ δ: the broadcasting error comes with a hint about * and @."""
+    def backward(net, cache, Y, delta_L=None):
+        L, W, a, z, f = net.L, net.W, cache.a, cache.z, net.f_of
+        delta = {L: f[L].f_prime(z[L]) * (a[L] - Y) / Y.shape[1] if delta_L is None else delta_L}
+        dW, db = [None] * (L + 1), [None] * (L + 1)
+        for m in range(L, 0, -1):
+            dW[m], db[m] = delta[m] @ a[m - 1].T, delta[m].sum(axis=1, keepdims=True)
+            if m > 1:
+                delta[m - 1] = f[m - 1].f_prime(z[m - 1]) * W[m].T @ delta[m]
+        return dW, db
+    result = ex.BACKWARD.diagnose(backward)
+    assert result.mistake == "error" and "put brackets around the matrix product" in result.message

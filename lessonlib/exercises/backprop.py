@@ -45,8 +45,10 @@ def per_layer(out, L):
             return None, (f"{name} should hold one array per layer with weights ({L} for this network, "
                           f"or {L + 1} with None first); got {len(arrays)}")
         for m, g in enumerate(arrays, start=1):
-            wrong = g is not None and raw_type_error(g, f"{name}[{m}]", "gradient descent subtracts it from a "
-                                                                        "parameter array")
+            if g is None:
+                return None, (f"{name}[{m}] is None: did your loop reach layer {m}? (range(L, 0, -1) visits "
+                              f"L, …, 1)")
+            wrong = raw_type_error(g, f"{name}[{m}]", "gradient descent subtracts it from a parameter array")
             if wrong:
                 return None, wrong
         layers.append(arrays)
@@ -102,6 +104,12 @@ class PerLayerExercise(Exercise):
         named = {m.name: m.message for m in self.mistakes}
         if result.mistake == "mutated" and "mutated" in named:
             return Result(self.name, False, "mutated", named["mutated"])
+        if result.mistake == "error" and ("broadcast" in result.message or "matmul" in result.message):
+            result.message += (". Check each product's shapes against the table of §4: f'(z) ⊙ … is `*` of two "
+                               "(n_m, B) arrays, the others are `@`; and `f * W.T @ d` reads as `(f * W.T) @ d`: "
+                               "put brackets around the matrix product")
+        if result.mistake == "error" and "delta_L" in result.message and "argument" in result.message:
+            result.message += ". Give your function the fourth parameter: def backward(net, cache, Y, delta_L=None)"
         return result
 
 
@@ -136,6 +144,8 @@ def _output_delta(mistake, f, a, z, Y, L, delta_L):
         error = error / Y.shape[1]
     if mistake == "no_f_prime_output":
         return error
+    if mistake == "sigmoid_slope":
+        return a[L] * (1 - a[L]) * error
     slope = (f[1] if mistake == "hidden_f_at_output" else f[L]).f_prime(
         a[L] if mistake in ("f_prime_of_a_output", "f_prime_of_a") else z[L])
     return slope * error
@@ -152,13 +162,26 @@ def wrong_backward(mistake):
             prev = a[m] if mistake == "index_off_by_one" else a[m - 1]
             dW[m] = prev @ d.T if mistake == "outer_transposed" else d @ prev.T
             db[m] = {"db_not_summed": d, "db_mean": d.mean(axis=1, keepdims=True),
-                     "db_wrong_axis": d.sum(axis=0, keepdims=True)}.get(mistake, d.sum(axis=1, keepdims=True))
+                     "db_no_keepdims": "∂J/∂b^m has shape (n_m,); it must be a column like b^m, (n_m, 1): "
+                      "delta[m].sum(axis=1, keepdims=True).",
+    "twice_1_over_B": "∂J/∂W^m and ∂J/∂b^m are B times too small: the 1/B of the average is already inside δ^L, "
+                      "so don't divide by B again.",
+    "swapped_outputs": "dW and db are swapped: return dW, db (weights first).",
+    "reversed_layers": "the layers are in reverse order: dW[m] must be layer m's gradient, dW[1] the first layer's "
+                       "(fill dW[m] while walking m = L, …, 1).",
+    "db_wrong_axis": d.sum(axis=0, keepdims=True), "db_no_keepdims": d.sum(axis=1)}.get(
+                mistake, d.sum(axis=1, keepdims=True))
+            if mistake == "twice_1_over_B":
+                dW[m], db[m] = dW[m] / Y.shape[1], db[m] / Y.shape[1]
             if m > 1:
                 back = W[m] @ d if mistake == "W_not_transposed" else W[m].T @ d
                 at = {"f_prime_of_a_hidden": a[m - 1], "f_prime_of_a": a[m - 1],
                       "f_prime_wrong_layer": z[m]}.get(mistake, z[m - 1])
-                delta[m - 1] = back if mistake == "no_f_prime" else f[m - 1].f_prime(at) * back
-        return dW, db
+                slope = a[m - 1] * (1 - a[m - 1]) if mistake == "sigmoid_slope" else f[m - 1].f_prime(at)
+                delta[m - 1] = back if mistake == "no_f_prime" else slope * back
+        if mistake == "swapped_outputs":
+            return db, dW
+        return (dW[:0:-1], db[:0:-1]) if mistake == "reversed_layers" else (dW, db)
     return backward
 
 
@@ -171,6 +194,8 @@ BACKWARD_MISTAKES = {
                     "in δ^L and in equation (2).",
     "f_prime_wrong_layer": "in equation (2) the slope belongs to the layer the error arrives at: "
                            "f'(z^{m-1}) ⊙ (W^m)^T δ^m, not f'(z^m).",
+    "sigmoid_slope": "the slope is the sigmoid's a(1 − a) in every layer; each layer has its own f: use "
+                     "net.f_of[m].f_prime(z[m]), which is a(1 − a) only for the sigmoid.",
     "hidden_f_at_output": "δ^L uses the hidden layers' f'; the output layer has its own activation: "
                           "net.f_of[L].f_prime(z[L]).",
     "no_f_prime_output": "δ^L is missing the output layer's slope: equation (1) is f'(z^L) ⊙ (a^L − y)/B.",
@@ -183,6 +208,13 @@ BACKWARD_MISTAKES = {
                      "delta[m].sum(axis=1, keepdims=True).",
     "db_mean": "∂J/∂b^m is B times too small: the 1/B is already inside δ, so sum δ^m over the batch, "
                "don't average it.",
+    "db_no_keepdims": "∂J/∂b^m has shape (n_m,); it must be a column like b^m, (n_m, 1): "
+                      "delta[m].sum(axis=1, keepdims=True).",
+    "twice_1_over_B": "∂J/∂W^m and ∂J/∂b^m are B times too small: the 1/B of the average is already inside δ^L, "
+                      "so don't divide by B again.",
+    "swapped_outputs": "dW and db are swapped: return dW, db (weights first).",
+    "reversed_layers": "the layers are in reverse order: dW[m] must be layer m's gradient, dW[1] the first layer's "
+                       "(fill dW[m] while walking m = L, …, 1).",
     "db_wrong_axis": "∂J/∂b^m is summed over the neurons (axis 0); sum over the batch, the columns: "
                      "delta[m].sum(axis=1, keepdims=True).",
     "outer_transposed": "∂J/∂W^m is transposed: it is δ^m (a^{m-1})^T, a column of errors times a row of "
@@ -282,6 +314,16 @@ SOFTMAX_MISTAKES = [
             lambda z, Y: (sigmoid(z) - Y) / z.shape[1]),
     Mistake("rows", "the softmax normalizes along the wrong axis: each column (one example) must sum to 1 (axis=0).",
             lambda z, Y: (_unshifted_softmax(z - z.max(axis=1, keepdims=True), axis=1) - Y) / z.shape[1]),
+    Mistake("divided_by_classes", "δ^L is divided by the number of outputs (z.shape[0]); the average is over the "
+            "examples, the columns: divide by B = z.shape[1].",
+            lambda z, Y: (_softmax(z) - Y) / z.shape[0]),
+    Mistake("whole_batch", "the softmax is normalized over the whole batch: each column (one example) must sum "
+            "to 1 on its own, e.sum(axis=0, keepdims=True).",
+            lambda z, Y: (_unshifted_softmax((z - z.max(axis=0, keepdims=True)).ravel(), axis=0).reshape(z.shape)
+                          - Y) / z.shape[1]),
+    Mistake("global_max", "you subtracted the largest entry of the whole batch: a column far below it underflows "
+            "to 0/0. Subtract each column's own max, z.max(axis=0, keepdims=True).",
+            lambda z, Y: (_unshifted_softmax(z - z.max()) - Y) / z.shape[1]),
     Mistake("overflow", "right on small numbers, but e^z overflows when z^L is large (z = 1000): subtract each "
             "column's max from z before exponentiating; the softmax does not change.",
             lambda z, Y: (_unshifted_softmax(z) - Y) / z.shape[1]),

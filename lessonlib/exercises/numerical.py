@@ -51,6 +51,9 @@ STEP_MISTAKES = [
             _best_of(lambda J, w, g, s: abs((J(w + s) - J(w - s)) / s - g))),
     Mistake("swapped", "the quotient has the wrong sign: it is (J(w + Δ) − J(w − Δ))/(2Δ), the plus side first.",
             _best_of(lambda J, w, g, s: abs((J(w - s) - J(w + s)) / (2 * s) - g))),
+    Mistake("backward_one_sided", "those are the errors of the one-sided quotient (J(w) − J(w − Δ))/Δ: use both "
+            "nudges, (J(w + Δ) − J(w − Δ))/(2Δ).",
+            _best_of(lambda J, w, g, s: abs((J(w) - J(w - s)) / s - g))),
     Mistake("no_abs", "an error is a distance, |quotient − exact|: without abs() the most negative difference "
             "looks best.",
             _best_of(lambda J, w, g, s: (J(w + s) - J(w - s)) / (2 * s) - g)),
@@ -164,6 +167,20 @@ def _nudged_all(cost, theta, step):
     return np.full(theta.shape, (plus - minus) / (2 * step))
 
 
+def _rows(cost, theta, step):
+    """for i in range(theta.shape[0]): theta[i] is a whole row of a 2-D theta (nudged together)."""
+    grad = np.zeros(theta.shape)
+    for i in range(theta.shape[0]):
+        old = theta[i].copy()
+        theta[i] = old + step
+        plus = cost()
+        theta[i] = old - step
+        minus = cost()
+        theta[i] = old
+        grad[i] = (plus - minus) / (2 * step)
+    return grad
+
+
 def _library(cost, theta, step):
     return gradcheck.numerical_gradient(cost, theta, step)
 
@@ -185,6 +202,8 @@ NUMGRAD_MISTAKES = [
             _per_entry(_central, restore=False)),
     Mistake("nudged_a_copy", "every entry is 0: you nudged a copy of theta, which cost() never reads. Change "
             "theta itself, in place, and put the value back afterwards.", _per_entry(_central, on_copy=True)),
+    Mistake("rows", "with one index, theta[i] is a whole row of a 2-D array, so each row was nudged at once: walk "
+            "every entry with np.ndindex(theta.shape) (or theta.flat).", _rows),
     Mistake("nudged_all", "you moved every entry of theta at once, so each entry got the slope along all of "
             "them together; nudge one entry at a time (np.ndindex(theta.shape)).", _nudged_all),
 ]

@@ -38,13 +38,14 @@ def wrong_train_sgd(mistake):
             if mistake == "same_order":
                 rng = np.random.default_rng(seed)                    # the same shuffle every epoch
             order = np.arange(N) if mistake == "no_shuffle" else rng.permutation(N)
+            order_y = rng.permutation(N) if mistake == "two_permutations" else order
             last = N - batch_size + 1 if mistake == "last_batch_dropped" else N
             if mistake == "cost_before_epoch":
                 costs.append(net.cost(X, Y))
             batch_costs = []
             for i in range(0, last, batch_size):
                 batch = order[i:i + batch_size]
-                rows = slice(i, i + batch_size) if mistake == "y_by_position" else batch
+                rows = slice(i, i + batch_size) if mistake == "y_by_position" else order_y[i:i + batch_size]
                 grads = net.backward(net.forward(X[:, batch]), Y[:, rows])
                 batch_costs.append(net.cost(X[:, batch], Y[:, batch]))
                 for m in range(1, net.L + 1):
@@ -60,6 +61,8 @@ def wrong_train_sgd(mistake):
                     costs.append(net.cost(X, Y))
             if mistake == "batch_cost_average":
                 costs.append(float(np.mean(batch_costs)))
+            elif mistake == "last_batch_cost":
+                costs.append(net.cost(X[:, batch], Y[:, batch]))     # the epoch's last batch, after its step
             elif mistake not in ("cost_before_epoch", "cost_every_batch"):
                 costs.append(net.cost(X, Y))
         return costs
@@ -76,6 +79,10 @@ TRAIN_MISTAKES = {
                           "(order[i:i + batch_size] stops at N by itself).",
     "y_by_position": "the targets don't belong to the inputs: X is taken by the shuffled batch but Y by "
                      "position. Slice both with the same indices, X[:, batch] and Y[:, batch].",
+    "two_permutations": "X and Y are shuffled by two different permutations, so the targets no longer belong to "
+                        "the inputs: draw one order per epoch and slice both with it.",
+    "last_batch_cost": "you recorded the cost of the epoch's last mini-batch; record J on the whole training set "
+                       "after the epoch (net.cost(X, Y)).",
     "cost_before_epoch": "the costs are one epoch late: record J on the whole training set after each epoch's "
                          "updates, not before.",
     "cost_every_batch": "one cost per batch: record J once per epoch, after the epoch's last update.",
