@@ -2,7 +2,7 @@
 
 Notation (notation_table), gradient checking (one_weight, one_sided_errors, plot_step_errors,
 backward_without_f_prime, count_forward_passes), your backward training the digits network (OwnBackward,
-with_backward), and section 8's digits (digits, lr_grid, edge_runs, plot_history,
+with_backward), and section 8's digits (digits, lr_grid, edge_runs, plot_costs,
 confusion_matrix).  Vanishing signals (§7) live in lessonlib.initialization.  The lesson's loops (the
 backward pass, the difference quotients, the descent step, the training loop) are written in the
 notebook's cells, not here.  Plot helpers take ``ax=None`` and return the Axes; they never train.
@@ -233,23 +233,16 @@ def history_curve(history, start, key):
     return np.arange(len(values)), np.asarray(values, dtype=float)
 
 
-def plot_history(history, start, target=0.97, axes=None):
-    """Cost (log scale) and accuracy per epoch, train and test, from epoch 0 (``start``), with the target line."""
-    if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(13, 4.5))
-    ax_cost, ax_acc = axes
-    for ax, key, name in ((ax_cost, "cost", "cost J"), (ax_acc, "accuracy", "accuracy")):
-        for part, style in (("train", "o-"), ("test", "s--")):
-            ax.plot(*history_curve(history, start, f"{part}_{key}"), style, color=SET_COLORS[part],
-                    markersize=4, label=part)
-        ax.set(xlabel="epoch", ylabel=name, title=f"{name.split()[0].capitalize()} per epoch")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax_cost.set_yscale("log")
-    ax_acc.axhline(target, color=BLACK, linewidth=1.2, linestyle=":", label=f"{target:.0%}")
-    ax_acc.set_ylim(0.0, 1.02)
-    ax_cost.legend(loc="upper right")
-    ax_acc.legend(loc="lower right")
-    return axes
+def plot_costs(history, start, ax=None):
+    """Train and test cost per epoch (log scale), from epoch 0 (``start``, see before_training)."""
+    ax = axes_or_new(ax, figsize=(9, 4.2))
+    for part, style in (("train", "o-"), ("test", "s--")):
+        ax.plot(*history_curve(history, start, f"{part}_cost"), style, color=SET_COLORS[part], markersize=4,
+                label=part)
+    ax.set(yscale="log", xlabel="epoch", ylabel="cost J", title="Cost per epoch, train and test")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="upper right")
+    return ax
 
 
 LR_EXPONENTS = tuple(np.round(np.arange(-3.0, 0.5 + 1e-9, 0.25), 2))

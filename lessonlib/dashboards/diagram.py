@@ -14,7 +14,7 @@ import numpy as np
 
 from ..backprop_lab import worked_example
 from ..plots import BLUE, VERMILLION
-from .machinery import Blitter, Dashboard, int_slider, new_figure
+from .machinery import Dashboard, int_slider, new_figure
 
 TITLES = {"network_diagram": "The 2–2–1 worked example, step by step"}
 
@@ -224,9 +224,8 @@ def network_diagram(step=0, figsize=(11, 5.2)):
         return None
 
     slider = int_slider("step", step, 0, n_steps - 1)
-    dash = Dashboard({"step": slider}, update, fig, title=TITLES["network_diagram"])
-    dash.blitter = Blitter(fig, keep=n_steps)
-    dash.refresh()
+    dash = Dashboard({"step": slider}, update, fig, title=TITLES["network_diagram"])   # draws the first view
+    dash.blitter.keep = n_steps                      # and keeps one background per step from now on
     add_step_buttons(dash, slider)
     return dash
 
