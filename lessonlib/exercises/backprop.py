@@ -162,14 +162,7 @@ def wrong_backward(mistake):
             prev = a[m] if mistake == "index_off_by_one" else a[m - 1]
             dW[m] = prev @ d.T if mistake == "outer_transposed" else d @ prev.T
             db[m] = {"db_not_summed": d, "db_mean": d.mean(axis=1, keepdims=True),
-                     "db_no_keepdims": "∂J/∂b^m has shape (n_m,); it must be a column like b^m, (n_m, 1): "
-                      "delta[m].sum(axis=1, keepdims=True).",
-    "twice_1_over_B": "∂J/∂W^m and ∂J/∂b^m are B times too small: the 1/B of the average is already inside δ^L, "
-                      "so don't divide by B again.",
-    "swapped_outputs": "dW and db are swapped: return dW, db (weights first).",
-    "reversed_layers": "the layers are in reverse order: dW[m] must be layer m's gradient, dW[1] the first layer's "
-                       "(fill dW[m] while walking m = L, …, 1).",
-    "db_wrong_axis": d.sum(axis=0, keepdims=True), "db_no_keepdims": d.sum(axis=1)}.get(
+                     "db_wrong_axis": d.sum(axis=0, keepdims=True)}.get(
                 mistake, d.sum(axis=1, keepdims=True))
             if mistake == "twice_1_over_B":
                 dW[m], db[m] = dW[m] / Y.shape[1], db[m] / Y.shape[1]
@@ -179,8 +172,6 @@ def wrong_backward(mistake):
                       "f_prime_wrong_layer": z[m]}.get(mistake, z[m - 1])
                 slope = a[m - 1] * (1 - a[m - 1]) if mistake == "sigmoid_slope" else f[m - 1].f_prime(at)
                 delta[m - 1] = back if mistake == "no_f_prime" else slope * back
-        if mistake == "swapped_outputs":
-            return db, dW
         return (dW[:0:-1], db[:0:-1]) if mistake == "reversed_layers" else (dW, db)
     return backward
 
@@ -208,11 +199,8 @@ BACKWARD_MISTAKES = {
                      "delta[m].sum(axis=1, keepdims=True).",
     "db_mean": "∂J/∂b^m is B times too small: the 1/B is already inside δ, so sum δ^m over the batch, "
                "don't average it.",
-    "db_no_keepdims": "∂J/∂b^m has shape (n_m,); it must be a column like b^m, (n_m, 1): "
-                      "delta[m].sum(axis=1, keepdims=True).",
     "twice_1_over_B": "∂J/∂W^m and ∂J/∂b^m are B times too small: the 1/B of the average is already inside δ^L, "
                       "so don't divide by B again.",
-    "swapped_outputs": "dW and db are swapped: return dW, db (weights first).",
     "reversed_layers": "the layers are in reverse order: dW[m] must be layer m's gradient, dW[1] the first layer's "
                        "(fill dW[m] while walking m = L, …, 1).",
     "db_wrong_axis": "∂J/∂b^m is summed over the neurons (axis 0); sum over the batch, the columns: "
@@ -314,9 +302,6 @@ SOFTMAX_MISTAKES = [
             lambda z, Y: (sigmoid(z) - Y) / z.shape[1]),
     Mistake("rows", "the softmax normalizes along the wrong axis: each column (one example) must sum to 1 (axis=0).",
             lambda z, Y: (_unshifted_softmax(z - z.max(axis=1, keepdims=True), axis=1) - Y) / z.shape[1]),
-    Mistake("divided_by_classes", "δ^L is divided by the number of outputs (z.shape[0]); the average is over the "
-            "examples, the columns: divide by B = z.shape[1].",
-            lambda z, Y: (_softmax(z) - Y) / z.shape[0]),
     Mistake("whole_batch", "the softmax is normalized over the whole batch: each column (one example) must sum "
             "to 1 on its own, e.sum(axis=0, keepdims=True).",
             lambda z, Y: (_unshifted_softmax((z - z.max(axis=0, keepdims=True)).ravel(), axis=0).reshape(z.shape)

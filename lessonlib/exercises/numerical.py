@@ -13,7 +13,7 @@ import numpy as np
 from .. import gradcheck
 from ..backprop_lab import one_weight, worked_example
 from ..network import Network
-from .harness import Case, Exercise, Mistake, OffLimits, Outcome, Result, as_outputs, call_guarded
+from .harness import Case, Exercise, Mistake, OffLimits, Outcome, Result, Values, as_outputs, call_guarded
 
 U = np.finfo(np.float64).eps
 
@@ -98,8 +98,9 @@ class StepExercise(Exercise):
             return outcome
         want = best_step_reference(J_of, w, exact, steps)[1]
         level = 64 * U * np.array([max(abs(J_of(w + s)), abs(J_of(w - s)), 1e-300) for s in steps]) / steps
-        errors = np.where(np.abs(errors - want) <= 1e-6 * want + level, want, errors)
-        outcome.values = (best, errors)
+        snapped = Values((best, np.where(np.abs(errors - want) <= 1e-6 * want + level, want, errors)))
+        snapped.items = outcome.values.items                   # the objects returned (a list stays a list)
+        outcome.values = snapped
         return outcome
 
 
