@@ -16,6 +16,7 @@ from matplotlib.ticker import MaxNLocator
 from . import data, optimizers, text
 from .network import Gradients, Network
 from .plots import BLACK, SET_COLORS, VERMILLION, axes_or_new
+from .batched import train_many
 from .training import evaluate, train
 
 # where each name the notebook's cells share is made (sections.explain_missing: run that section first)
@@ -259,9 +260,12 @@ def lr_grid(epochs=10, batch_size=128, seed=0):
 @lru_cache(maxsize=None)
 def _lr_grid(epochs, batch_size, seed):
     X, X_test, Y, Y_test, _ = digits()
-    runs = {(e, h): train(digits_net(h, seed=seed), X, Y, optimizers.SGD(10.0 ** e), epochs,
-                          batch_size=batch_size, X_test=X_test, Y_test=Y_test, seed=seed)
-            for h in HIDDEN_SIZES for e in LR_EXPONENTS}
+    runs = {}
+    for h in HIDDEN_SIZES:                          # one batch of networks per size (train_many: = train's runs)
+        histories = train_many([digits_net(h, seed=seed) for _ in LR_EXPONENTS], X, Y,
+                               [optimizers.SGD(10.0 ** e) for e in LR_EXPONENTS], epochs, batch_size=batch_size,
+                               X_test=X_test, Y_test=Y_test, seed=seed)
+        runs.update({(e, h): history for e, history in zip(LR_EXPONENTS, histories)})
     starts = {h: before_training(digits_net(h, seed=seed), X, Y, X_test, Y_test) for h in HIDDEN_SIZES}
     return runs, starts
 
@@ -269,16 +273,18 @@ def _lr_grid(epochs, batch_size, seed):
 def edge_runs(exponents=(0.0, 0.25, 0.5), seeds=(0, 1, 2), epochs=10, batch_size=128):
     """{(exponent, hidden): [History per seed]}: the top of lr_grid's α range, trained from each seed
     (network and shuffles), to tell a limit that depends on n_1 from one that depends on the draw.
-    Seed 0's runs are lr_grid's own (the same runs, not trained twice)."""
+    Seed 0's runs are lr_grid's own (the same runs, not trained twice); the others, one batch per size."""
     X, X_test, Y, Y_test, _ = digits()
     grid = _lr_grid(int(epochs), int(batch_size), 0)[0]
-
-    def run(e, h, s):
-        if s == 0 and (e, h) in grid:
-            return grid[e, h]
-        return train(digits_net(h, seed=s), X, Y, optimizers.SGD(10.0 ** e), epochs, batch_size=batch_size,
-                     X_test=X_test, Y_test=Y_test, seed=s)
-    return {(e, h): [run(e, h, s) for s in seeds] for h in HIDDEN_SIZES for e in exponents}
+    runs = {}
+    for h in HIDDEN_SIZES:
+        todo = [(e, s) for e in exponents for s in seeds if not (s == 0 and (e, h) in grid)]
+        histories = train_many([digits_net(h, seed=s) for _, s in todo], X, Y,
+                               [optimizers.SGD(10.0 ** e) for e, _ in todo], epochs, batch_size=batch_size,
+                               X_test=X_test, Y_test=Y_test, seed=[s for _, s in todo]) if todo else []
+        runs.update(dict(zip(((e, h, s) for e, s in todo), histories)))
+    return {(e, h): [grid[e, h] if (e, h, s) not in runs else runs[e, h, s] for s in seeds]
+            for h in HIDDEN_SIZES for e in exponents}
 
 
 def confusion_matrix(net, X, Y):

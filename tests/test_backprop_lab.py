@@ -216,6 +216,13 @@ def test_lr_grid_starts_and_divergence():
     assert set(starts) == set(lab.HIDDEN_SIZES)
     assert grid[-1.0, 32].test_accuracy[-1] > 0.9 and not grid[-3.0, 128].diverged
     assert any(h.diverged for h in grid.values())
+    X, X_test, Y, Y_test, _ = lab.digits()              # trained as batches: the same runs as train's
+    for e, h in [(-1.0, 32), (0.5, 32), (0.25, 8), (-3.0, 128)]:
+        one = train(lab.digits_net(h, seed=0), X, Y, optimizers.SGD(10.0 ** e), 10, batch_size=128,
+                    X_test=X_test, Y_test=Y_test, seed=0)
+        assert one.diverged == grid[e, h].diverged and one.epochs == grid[e, h].epochs
+        assert np.allclose(one.train_cost, grid[e, h].train_cost, rtol=1e-12, atol=0, equal_nan=True)
+        assert one.test_accuracy == grid[e, h].test_accuracy
 
 
 def test_plot_costs_starts_at_epoch_0():
