@@ -1,8 +1,9 @@
 """Lesson 02 (notebooks/02_backpropagation.ipynb): backpropagation's experiments and figures.
 
-Notation (notation_table), gradient checking (one_weight, one_sided_errors, plot_step_errors,
-backward_without_f_prime, count_forward_passes), your backward training the digits network (OwnBackward,
-with_backward), and section 8's digits (digits, lr_grid, edge_runs, plot_costs,
+Notation (shape_table, notation_table), the graph of §4 (plot_neuron_graph, from backprop_graph), gradient
+checking (one_weight, one_sided_errors, plot_step_errors, plot_shifted, backward_without_f_prime,
+count_forward_passes, from gradcheck_lab), your backward training the digits network (OwnBackward,
+with_backward), and section 8's digits (digits, split_validation, lr_grid, edge_runs, plot_costs,
 confusion_matrix).  Vanishing signals (§7) live in lessonlib.initialization.  The lesson's loops (the
 backward pass, the difference quotients, the descent step, the training loop) are written in the
 notebook's cells, not here.  Plot helpers take ``ax=None`` and return the Axes; they never train.
@@ -14,22 +15,25 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from . import data, optimizers, text
+from .backprop_graph import neuron_graph, plot_neuron_graph  # noqa: F401  (the notebook reaches them here)
+from .gradcheck_lab import (backward_without_f_prime, count_forward_passes, one_sided_errors,  # noqa: F401
+                            one_weight, plot_shifted, plot_step_errors)
 from .network import Gradients, Network
-from .plots import BLACK, SET_COLORS, VERMILLION, axes_or_new
+from .plots import MIN_TEXT_PT, SET_COLORS, axes_or_new
 from .batched import train_many
-from .training import evaluate, train
+from .training import evaluate
 
 # where each name the notebook's cells share is made (sections.explain_missing: run that section first)
 SECTIONS = {
     "§3 A worked example": ("make_tiny", "tiny", "x", "y", "B", "W1", "b1", "W2", "b2", "z1", "a1", "z2", "a2",
                             "delta1", "delta2", "dW1", "dW2", "db1", "db2", "grads", "net", "X5", "Y5"),
     "Exercise 1 (§4)": ("backward", "backprop"),
-    "Exercise 2 (§5)": ("best_step", "find_step"),
+    "Exercise 2 (§5)": ("best_step", "find_step", "steps", "J_of", "w0", "exact", "best", "deviations"),
     "Exercise 3 (§5)": ("numerical_gradient", "numgrad"),
     "§6 Why the cost goes down": ("descent_step", "squared_norm"),
     "Exercise 4 (§8)": ("delta_softmax_ce", "delta_out"),
-    "Exercise 5 (§8)": ("train_sgd", "train_loop"),
-    "§8 Training on the digits": ("mine", "ours", "history", "start"),
+    "§8 Training on the digits": ("X_fit", "X_val", "Y_fit", "Y_val", "mine", "ours", "runs", "history", "start"),
+    "Exercise 5 (§8, optional)": ("train_sgd", "train_loop"),
 }
 NAMES_BY_SECTION = {name: section for section, names in SECTIONS.items() for name in names}
 
@@ -48,6 +52,32 @@ def worked_example():
 
 
 # ---- notation ----------------------------------------------------------------------------
+def shape_table(net, X, Y):
+    """The symbols of the backward pass, their code and their shapes (read off one forward and backward pass
+    of ``net`` on (X, Y), layers m = 1 … L in order): a short table that shows each gradient shaped like its
+    parameter.  Raises if a gradient's shape is not its parameter's (it never is, for a lessonlib Network)."""
+    cache = net.forward(X)
+    grads = net.backward(cache, Y)
+    layers = range(1, net.L + 1)
+
+    def shapes(*arrays_by_layer):
+        per_layer = []
+        for m in layers:
+            found = {tuple(arrays[m].shape) for arrays in arrays_by_layer}
+            if len(found) != 1:
+                raise ValueError(f"layer {m}: these arrays should share a shape; got {sorted(found)}")
+            per_layer.append(str(found.pop()))
+        return ", ".join(per_layer)
+
+    rows = [("a^0 = x", "cache.a[0]", str(tuple(cache.a[0].shape))),
+            ("W^m, ∂J/∂W^m", "net.W[m], grads.dW[m]", shapes(net.W, grads.dW)),
+            ("b^m, ∂J/∂b^m", "net.b[m], grads.db[m]", shapes(net.b, grads.db)),
+            ("z^m, a^m, δ^m", "cache.z[m], cache.a[m], grads.delta[m]", shapes(cache.z, cache.a, grads.delta)),
+            ("f, f'", "net.f_of[m].f, net.f_of[m].f_prime", "those of z^m"),
+            ("B", "X.shape[1]", str(X.shape[1]))]
+    return text.table(rows, ("symbol", "code", f"shape, m = {', '.join(map(str, layers))}"))
+
+
 def notation_table(net, X, Y):
     """symbol → meaning → code → shape, the shapes read off one forward and backward pass of ``net`` on
     (X, Y).  Everything is indexed by the layer number m, as in the lesson."""
@@ -74,67 +104,6 @@ def notation_table(net, X, Y):
     return text.table(rows, ("symbol", "meaning", "code", "shape"))
 
 
-# ---- gradient checking: a broken backward, and what the check costs ---------------------------
-def backward_without_f_prime(net, X, Y):
-    """Backprop with a classic bug: δ^m = (W^{m+1})^T δ^{m+1}, the factor f'(z^m) forgotten in hidden layers."""
-    cache = net.forward(X)
-    right = net.backward(cache, Y)                  # δ^L and everything in layer L are still right
-    L, W, a = net.L, net.W, cache.a
-    delta, dW, db = {L: right.delta[L]}, {L: right.dW[L]}, {L: right.db[L]}
-    for m in range(L - 1, 0, -1):
-        delta[m] = W[m + 1].T @ delta[m + 1]        # BUG: should be f'(z^m) ⊙ (W^{m+1})^T δ^{m+1}
-        dW[m] = delta[m] @ a[m - 1].T
-        db[m] = delta[m].sum(axis=1, keepdims=True)
-    layers = range(1, L + 1)
-    return Gradients([dW[m] for m in layers], [db[m] for m in layers], [delta[m] for m in layers])
-
-
-def count_forward_passes(net, compute):
-    """(result of compute(), number of forward passes through ``net`` it made)."""
-    calls = [0]
-    inner = net._forward
-
-    def counted(X):
-        calls[0] += 1
-        return inner(X)
-
-    net._forward = counted                          # the instance's own attribute shadows the method
-    try:
-        result = compute()
-    finally:
-        del net._forward
-    return result, calls[0]
-
-
-def one_weight(net, X, Y, m, i, j):
-    """(J_of, w, exact): the cost as a function of the one weight W^m_ij (the others as in ``net``), the
-    weight's value and backprop's ∂J/∂W^m_ij (lessonlib's), for measuring a difference quotient."""
-    w, exact = float(net.W[m][i, j]), float(net.gradients(X, Y).dW[m][i, j])
-    probe = net.copy()
-
-    def J_of(value):
-        probe.W[m][i, j] = value
-        return probe.cost(X, Y)
-    return J_of, w, exact
-
-
-def one_sided_errors(J_of, w, exact, steps):
-    """|(J(w + Δ) − J(w))/Δ − exact| for each step Δ: the one-sided quotient, for comparison."""
-    J = J_of(w)
-    return np.array([abs((J_of(w + step) - J) / step - exact) for step in steps])
-
-
-def plot_step_errors(steps, central, one_sided, ax=None):
-    """Error of the central and the one-sided difference quotient against the step Δ, log–log."""
-    ax = axes_or_new(ax, figsize=(9, 4.6))
-    ax.loglog(steps, central, "o-", color=BLACK, label="central: (J(w + Δ) − J(w − Δ)) / 2Δ")
-    ax.loglog(steps, one_sided, "s--", color=VERMILLION, label="one-sided: (J(w + Δ) − J(w)) / Δ")
-    ax.set(xlabel="step Δ", ylabel="|quotient − backprop's derivative|",
-           title="How far a difference quotient lands from the derivative")
-    ax.legend(loc="upper center")
-    return ax
-
-
 def outer_product_demo():
     """A small δ (3 neurons) and a^{m-1} (4 inputs) for the picture of ∂J/∂W^m = δ^m (a^{m-1})^T."""
     return np.array([[0.5], [-0.25], [1.0]]), np.array([[1.0], [0.0], [0.5], [0.8]])
@@ -150,7 +119,7 @@ def plot_outer_product(delta, a_prev, ax=None):
         ax.imshow(A, cmap="PuOr_r", vmin=-lim, vmax=lim, extent=extent)      # orange: positive, purple: negative
 
     def write(x, y, v, fmt):
-        ax.text(x, y, format(v, fmt), ha="center", va="center", fontsize=13,
+        ax.text(x, y, format(v, fmt), ha="center", va="center", fontsize=MIN_TEXT_PT,
                 color="white" if abs(v) > 0.6 * lim else "black")
 
     for i in range(n_out):
@@ -159,7 +128,7 @@ def plot_outer_product(delta, a_prev, ax=None):
             write(j + 0.5, i + 0.5, D[i, j], "+.2f")
     for j in range(n_in):
         write(j + 0.5, -0.9, a_prev[j, 0], ".2f")
-    ax.text(-0.9, -0.9, "×", ha="center", va="center", fontsize=22)
+    ax.text(-0.9, -0.9, "×", ha="center", va="center", fontsize=MIN_TEXT_PT + 6)
     ax.set(xlim=(-1.5, n_in), ylim=(n_out, -1.5), xticks=[], yticks=[],
            title=(rf"$\delta^m (a^{{m-1}})^T$: a {n_out}×1 column times a 1×{n_in} row"
                   rf" = a {n_out}×{n_in} grid, the shape of $W^m$"))
@@ -172,6 +141,7 @@ def plot_outer_product(delta, a_prev, ax=None):
 
 
 # ---- the digits --------------------------------------------------------------------------
+VALIDATION_SHARE, SPLIT_SEED = 0.2, 1
 def standardize(X_train, X_test, eps=0.1):
     """Each pixel shifted by its training mean and divided by (its training std + eps): inputs of size ~1."""
     mu = X_train.mean(axis=1, keepdims=True)
@@ -185,6 +155,20 @@ def digits():
     X_train, X_test, Y_train, Y_test = data.load_digits()
     Xs_train, Xs_test = standardize(X_train, X_test)
     return Xs_train, Xs_test, Y_train, Y_test, X_test
+
+
+def split_validation(X, Y):
+    """(X_fit, X_val, Y_fit, Y_val): the training set split once more, stratified, VALIDATION_SHARE of each
+    digit held out as the validation set (to watch during training and to choose settings by; the test set
+    is for the finished network only)."""
+    return data.train_test_split(X, Y, test_size=VALIDATION_SHARE, seed=SPLIT_SEED)
+
+
+@lru_cache(maxsize=None)
+def digits_split():
+    """(X_fit, X_val, Y_fit, Y_val) of ``digits()``'s training set (cached)."""
+    X, _, Y, _, _ = digits()
+    return split_validation(X, Y)
 
 
 def digits_net(hidden=64, activation="relu", seed=0):
@@ -223,7 +207,8 @@ def with_backward(net, backward, delta_L=None):
 
 
 def before_training(net, X, Y, X_test, Y_test):
-    """{"train_cost", "test_cost", "train_accuracy", "test_accuracy"} of ``net`` as it is: epoch 0 of a History."""
+    """{"train_cost", "test_cost", "train_accuracy", "test_accuracy"} of ``net`` as it is: epoch 0 of a History
+    (like a History, "test" names the set watched during training, e.g. the validation set)."""
     (J, acc), (J_test, acc_test) = evaluate(net, X, Y), evaluate(net, X_test, Y_test)
     return {"train_cost": J, "test_cost": J_test, "train_accuracy": acc, "test_accuracy": acc_test}
 
@@ -234,32 +219,34 @@ def history_curve(history, start, key):
     return np.arange(len(values)), np.asarray(values, dtype=float)
 
 
-def plot_costs(history, start, ax=None):
-    """Train and test cost per epoch (log scale), from epoch 0 (``start``, see before_training)."""
+def plot_costs(history, start, ax=None, watched="validation"):
+    """Train cost and the watched set's (History's "test_cost": ``watched`` names it) per epoch, log scale,
+    from epoch 0 (``start``, see before_training)."""
     ax = axes_or_new(ax, figsize=(9, 4.2))
-    for part, style in (("train", "o-"), ("test", "s--")):
-        ax.plot(*history_curve(history, start, f"{part}_cost"), style, color=SET_COLORS[part], markersize=4,
-                label=part)
-    ax.set(yscale="log", xlabel="epoch", ylabel="cost J", title="Cost per epoch, train and test")
+    for part, name, style in (("train", "train", "o-"), ("test", watched, "s--")):
+        ax.plot(*history_curve(history, start, f"{part}_cost"), style, color=SET_COLORS[name], markersize=4,
+                label=name)
+    ax.set(yscale="log", xlabel="epoch", ylabel="cost J", title=f"Cost per epoch, train and {watched}")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper right")
     return ax
 
 
-LR_EXPONENTS = tuple(np.round(np.arange(-3.0, 0.5 + 1e-9, 0.25), 2))
+LR_EXPONENTS = tuple(np.round(np.arange(-3.0, 0.75 + 1e-9, 0.25), 2))     # α = 0.001 … 5.62
 HIDDEN_SIZES = (8, 32, 128)
 
 
 def lr_grid(epochs=10, batch_size=128, seed=0):
     """{(exponent, hidden): History} for plain SGD with α = 10^exponent on LR_EXPONENTS and n_1 in
-    HIDDEN_SIZES, each a fresh digits_net trained ``epochs`` epochs, plus {hidden: before_training}
+    HIDDEN_SIZES, each a fresh digits_net trained ``epochs`` epochs on digits_split()'s training part and
+    watched on its validation part (the History's "test" entries), plus {hidden: before_training}
     (cached: the dashboard's slider is a lookup)."""
     return _lr_grid(int(epochs), int(batch_size), int(seed))
 
 
 @lru_cache(maxsize=None)
 def _lr_grid(epochs, batch_size, seed):
-    X, X_test, Y, Y_test, _ = digits()
+    X, X_test, Y, Y_test = digits_split()                # X_test, Y_test: the validation part
     runs = {}
     for h in HIDDEN_SIZES:                          # one batch of networks per size (train_many: = train's runs)
         histories = train_many([digits_net(h, seed=seed) for _ in LR_EXPONENTS], X, Y,
@@ -270,11 +257,12 @@ def _lr_grid(epochs, batch_size, seed):
     return runs, starts
 
 
-def edge_runs(exponents=(0.0, 0.25, 0.5), seeds=(0, 1, 2), epochs=10, batch_size=128):
+def edge_runs(exponents=(0.25, 0.5, 0.75), seeds=(0, 1, 2), epochs=10, batch_size=128):
     """{(exponent, hidden): [History per seed]}: the top of lr_grid's α range, trained from each seed
     (network and shuffles), to tell a limit that depends on n_1 from one that depends on the draw.
-    Seed 0's runs are lr_grid's own (the same runs, not trained twice); the others, one batch per size."""
-    X, X_test, Y, Y_test, _ = digits()
+    Seed 0's runs are lr_grid's own (the same runs, not trained twice); the others, one batch per size.
+    Like lr_grid, on digits_split(): the "test" entries are the validation part's."""
+    X, X_test, Y, Y_test = digits_split()
     grid = _lr_grid(int(epochs), int(batch_size), 0)[0]
     runs = {}
     for h in HIDDEN_SIZES:
@@ -288,7 +276,7 @@ def edge_runs(exponents=(0.0, 0.25, 0.5), seeds=(0, 1, 2), epochs=10, batch_size
 
 
 def confusion_matrix(net, X, Y):
-    """C[i, j] = how many examples of class i the network calls j (rows: true digit, columns: predicted)."""
+    """C[r, c] = how many examples of class r the network calls c (rows: true digit, columns: predicted)."""
     true, pred = data.labels_of(Y), net.predict(X).argmax(axis=0)
     K = Y.shape[0]
     return np.bincount(true * K + pred, minlength=K * K).reshape(K, K)
@@ -309,7 +297,7 @@ def plot_confusion(C, ax=None):
     for i in range(K):
         for j in range(K):
             if C[i, j]:
-                ax.text(j, i, str(C[i, j]), ha="center", va="center", fontsize=11,
+                ax.text(j, i, str(C[i, j]), ha="center", va="center", fontsize=MIN_TEXT_PT,
                         color="white" if C[i, j] > C.max() / 3 else ("#D55E00" if i != j else "black"))
     ax.set(xticks=range(K), yticks=range(K), xlabel="predicted digit", ylabel="true digit",
            title=f"Confusion matrix: {np.trace(C)} of {C.sum()} right")

@@ -9,7 +9,7 @@ digits, a few ms), computed the first time a setting is shown and kept, so the b
 import numpy as np
 
 from .. import initialization as init
-from ..plots import ACTIVATION_COLORS, COLORS, presentation_style
+from ..plots import ACTIVATION_COLORS, COLORS, MIN_TEXT_PT, presentation_style
 from .machinery import Dashboard, dropdown, int_slider, new_figure
 
 TITLES = {"initialization": "Initialization: the signal forward and the error backward, layer by layer"}
@@ -33,13 +33,13 @@ def _build(fig, ax_a, ax_d, scheme, activation, depth, width, seed):
                ylabel=what, xticks=range(1, MAX_DEPTH + 2))
         ax.set_yticks([10.0 ** e for e in range(-20, 7, 4)])
         ax.axhspan(YLIM[0], 3 * FLOOR, color="0.9", zorder=0)
-        ax.text(MAX_DEPTH + 1.4, 1.6 * FLOOR, "exactly 0", ha="right", va="center", fontsize=11, color="0.4")
+        ax.text(MAX_DEPTH + 1.4, 1.6 * FLOOR, "exactly 0", ha="right", va="center", fontsize=MIN_TEXT_PT, color="0.4")
     ax_a.set_title(r"Forward: does $a^m$ still vary with the input?")
     ax_d.set_title(r"Backward: does $\delta^m$ reach layer 1?")
     animated = dict(animated=True, markersize=7)
     lines = {ax: ax.plot([], [], "o-", **animated)[0] for ax in (ax_a, ax_d)}
     zeros = {ax: ax.plot([], [], "X", markersize=11, animated=True)[0] for ax in (ax_a, ax_d)}
-    readout = {ax: ax.text(0.03, 0.95, "", transform=ax.transAxes, va="top", fontsize=13, animated=True)
+    readout = {ax: ax.text(0.03, 0.95, "", transform=ax.transAxes, va="top", fontsize=MIN_TEXT_PT, animated=True)
                for ax in (ax_a, ax_d)}
 
     def update(scheme, activation, depth):

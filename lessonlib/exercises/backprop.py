@@ -77,8 +77,8 @@ def own_deltas_off():
 class PerLayerExercise(Exercise):
     """The student returns lists of per-layer arrays; the harness compares them one array at a time.
     A case is (net, X, Y, delta_L): the student's function gets (a copy of net, net.forward(X), Y) and,
-    when delta_L is not None, ``delta_L=`` too.  A cache changed in place (e.g. ``a[L] -= Y``) counts as
-    changing the caller's arrays."""
+    when delta_L is not None, ``delta_L=`` too.  A cache changed in place (e.g. ``a[L] -= Y`` or
+    ``z[m] *= …``) counts as changing the caller's arrays."""
 
     def run(self, fn, case):
         net, X, Y, delta_L = case.args                     # the student's function gets copies
@@ -93,7 +93,9 @@ class PerLayerExercise(Exercise):
         if error:
             return Outcome(error=error)
         values, error = as_outputs(flat, self.outputs)
-        changed = any(not np.array_equal(before, after) for before, after in zip(net.forward(X).a, args[1].a))
+        fresh, used = net.forward(X), args[1]                # every a^m and z^m must be as forward left them
+        changed = any(not np.array_equal(before, after)
+                      for before, after in zip([*fresh.a, *fresh.z], [*used.a, *used.z]))
         return Outcome(values=values, error=error, raw=out, mutated=[1] if changed else [])
 
     def expected(self, case):
@@ -213,8 +215,8 @@ BACKWARD_MISTAKES = {
                    "use it for layer m − 1 (delta[m - 1] = …, then dW[m - 1] from delta[m - 1]).",
     "ignored_delta_L": "on the softmax networks δ^L is not the delta_L you were given: when delta_L is passed, "
                        "start from it as it is (don't recompute it, and don't multiply it by f'(z^L)).",
-    "mutated": "right values, but your backward changed cache.a[L] in place (e.g. a[L] -= Y): the caller's "
-               "cache is spoiled. Compute a new array: error = a[L] - Y.",
+    "mutated": "right values, but your backward changed the cache's arrays in place (e.g. a[L] -= Y, or z[m] "
+               "*= …): the caller's cache is spoiled. Compute new arrays: error = a[L] - Y.",
 }
 
 
