@@ -122,18 +122,18 @@ def plot_outer_product(delta, a_prev, ax=None):
         ax.text(x, y, format(v, fmt), ha="center", va="center", fontsize=MIN_TEXT_PT,
                 color="white" if abs(v) > 0.6 * lim else "black")
 
-    for i in range(n_out):
-        write(-0.9, i + 0.5, delta[i, 0], "+.2f")
-        for j in range(n_in):
-            write(j + 0.5, i + 0.5, D[i, j], "+.2f")
-    for j in range(n_in):
-        write(j + 0.5, -0.9, a_prev[j, 0], ".2f")
+    for r in range(n_out):
+        write(-0.9, r + 0.5, delta[r, 0], "+.2f")
+        for c in range(n_in):
+            write(c + 0.5, r + 0.5, D[r, c], "+.2f")
+    for c in range(n_in):
+        write(c + 0.5, -0.9, a_prev[c, 0], ".2f")
     ax.text(-0.9, -0.9, "×", ha="center", va="center", fontsize=MIN_TEXT_PT + 6)
     ax.set(xlim=(-1.5, n_in), ylim=(n_out, -1.5), xticks=[], yticks=[],
            title=(rf"$\delta^m (a^{{m-1}})^T$: a {n_out}×1 column times a 1×{n_in} row"
                   rf" = a {n_out}×{n_in} grid, the shape of $W^m$"))
-    ax.set_xlabel(r"top row: $(a^{m-1})^T$, input $j$;   cell $(i, j)$: $\delta_i\, a_j$")
-    ax.set_ylabel(r"left column: $\delta^m$, neuron $i$")
+    ax.set_xlabel(r"top row: $(a^{m-1})^T$, input $c$;   cell $(r, c)$: $\delta_r\, a_c$")
+    ax.set_ylabel(r"left column: $\delta^m$, neuron $r$")
     ax.grid(False)
     for side in ax.spines.values():
         side.set_visible(False)

@@ -40,14 +40,14 @@ def count_forward_passes(net, compute):
     return result, calls[0]
 
 
-def one_weight(net, X, Y, m, i, j):
-    """(J_of, w, exact): the cost as a function of the one weight W^m_ij (the others as in ``net``), the
-    weight's value and backprop's ∂J/∂W^m_ij (lessonlib's), for measuring a difference quotient."""
-    w, exact = float(net.W[m][i, j]), float(net.gradients(X, Y).dW[m][i, j])
+def one_weight(net, X, Y, m, r, c):
+    """(J_of, w, exact): the cost as a function of the one weight W^m_rc (row r, column c; the others as in
+    ``net``), the weight's value and backprop's ∂J/∂W^m_rc (lessonlib's), for measuring a difference quotient."""
+    w, exact = float(net.W[m][r, c]), float(net.gradients(X, Y).dW[m][r, c])
     probe = net.copy()
 
     def J_of(value):
-        probe.W[m][i, j] = value
+        probe.W[m][r, c] = value
         return probe.cost(X, Y)
     return J_of, w, exact
 
