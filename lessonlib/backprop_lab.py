@@ -21,7 +21,7 @@ from .gradcheck_lab import (backward_without_f_prime, count_forward_passes, one_
 from .network import Gradients, Network
 from .plots import MIN_TEXT_PT, SET_COLORS, axes_or_new
 from .batched import train_many
-from .training import evaluate
+from .training import evaluate, train  # noqa: F401  (train: reachable here, so Exercise 5 switches it off here too)
 
 # where each name the notebook's cells share is made (sections.explain_missing: run that section first)
 SECTIONS = {

@@ -444,8 +444,7 @@ def backward_dls_style(net, cache, Y, delta_L=None):    # the 1/B on dW and db, 
     return [None] + [grads_W[m] for m in range(1, L + 1)], [None] + [grads_b[m] for m in range(1, L + 1)]
 
 def loop_by_lab(net, X, Y, lr, epochs, batch_size, seed):
-    from lessonlib import training
-    return training.train(net, X, Y, SGD(lr), epochs, batch_size=batch_size, seed=seed).train_cost
+    return lab.train(net, X, Y, SGD(lr), epochs, batch_size=batch_size, seed=seed).train_cost
 
 def loop_by_package(net, X, Y, lr, epochs, batch_size, seed):
     return lessonlib.train(net, X, Y, SGD(lr), epochs, batch_size=batch_size, seed=seed).train_cost
@@ -519,8 +518,7 @@ def test_the_library_is_off_wherever_it_is_reachable(exercise, name):
     assert not result.passed and result.mistake == "used_library", result.message
     import lessonlib
     from lessonlib.network import Network as N
-    from lessonlib import training
-    assert training.train is train and lessonlib.train is train and callable(N.backward)   # all back afterwards
+    assert lab.train is train and lessonlib.train is train and callable(N.backward)     # all back afterwards
 
 
 @pytest.mark.parametrize("exercise, name", [

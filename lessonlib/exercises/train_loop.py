@@ -4,13 +4,13 @@
 
 The student's loop trains a copy of each case's network; compared are the per-epoch costs and the
 parameters it ends with.  ``train`` is switched off wherever it is reachable (the notebook's own name
-for it, ``lessonlib.train``, ``lessonlib.training.train``).
+for it, ``lessonlib.train``, ``lessonlib.training.train``, ``backprop_lab.train``).
 """
 import numpy as np
 
 import lessonlib
 
-from .. import training
+from .. import backprop_lab, training
 from ..data import one_hot
 from ..network import Network
 from ..optimizers import SGD
@@ -132,6 +132,6 @@ TRAIN_SGD = TrainingExercise(
     "train_sgd", train_sgd_reference, _train_cases(), ("costs", "W^1", "b^1", "W^2", "b^2"),
     mistakes=[Mistake(name, message, wrong_train_sgd(name)) for name, message in TRAIN_MISTAKES.items()],
     off_limits=OffLimits(Mistake("used_library", TRAIN_OFF, train_by_library), objects=(training.train,),
-                         attributes=((training, "train"), (lessonlib, "train"))),
+                         attributes=((training, "train"), (backprop_lab, "train"), (lessonlib, "train"))),
     rtol=1e-9, atol=1e-12,
     success="your loop gives lessonlib.train's costs and weights on both cases (same seed, same shuffles).")
