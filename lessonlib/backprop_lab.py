@@ -73,9 +73,15 @@ def shape_table(net, X, Y):
             ("W^m, ∂J/∂W^m", "net.W[m], grads.dW[m]", shapes(net.W, grads.dW)),
             ("b^m, ∂J/∂b^m", "net.b[m], grads.db[m]", shapes(net.b, grads.db)),
             ("z^m, a^m, δ^m", "cache.z[m], cache.a[m], grads.delta[m]", shapes(cache.z, cache.a, grads.delta)),
-            ("f, f'", "net.f_of[m].f, net.f_of[m].f_prime", "those of z^m"),
-            ("B", "X.shape[1]", str(X.shape[1]))]
+            ("f, f'", "net.f_of[m].f, net.f_of[m].f_prime", "those of z^m")]
     return text.table(rows, ("symbol", "code", f"shape, m = {', '.join(map(str, layers))}"))
+
+
+def named_params(net, grads):
+    """[(name, parameter array, its gradient)] for W^1, b^1, …, W^L, b^L of ``net`` and ``grads`` (anything with
+    layer-numbered ``dW`` and ``db``, like net.gradients(X, Y))."""
+    return [(f"{kind}^{m}", param, grad) for m in range(1, net.L + 1)
+            for kind, param, grad in (("W", net.W[m], grads.dW[m]), ("b", net.b[m], grads.db[m]))]
 
 
 def notation_table(net, X, Y):
@@ -222,7 +228,7 @@ def history_curve(history, start, key):
 def plot_costs(history, start, ax=None, watched="validation"):
     """Train cost and the watched set's (History's "test_cost": ``watched`` names it) per epoch, log scale,
     from epoch 0 (``start``, see before_training)."""
-    ax = axes_or_new(ax, figsize=(9, 4.2))
+    ax = axes_or_new(ax, figsize=(9, 3.7))
     for part, name, style in (("train", "train", "o-"), ("test", watched, "s--")):
         ax.plot(*history_curve(history, start, f"{part}_cost"), style, color=SET_COLORS[name], markersize=4,
                 label=name)

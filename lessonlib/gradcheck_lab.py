@@ -60,9 +60,9 @@ def one_sided_errors(J_of, w, exact, steps):
 
 def plot_step_errors(steps, central, one_sided, ax=None):
     """The deviation |quotient − exact| of the central and the one-sided quotient against the step Δ, log–log."""
-    ax = axes_or_new(ax, figsize=(9, 4.6))
-    ax.loglog(steps, central, "o-", color=BLACK, label="central: (J(w + Δ) − J(w − Δ)) / 2Δ")
-    ax.loglog(steps, one_sided, "s--", color=VERMILLION, label="one-sided: (J(w + Δ) − J(w)) / Δ")
+    ax = axes_or_new(ax, figsize=(9, 3.5))
+    ax.loglog(steps, central, "o-", color=BLACK, label="central quotient")
+    ax.loglog(steps, one_sided, "s--", color=VERMILLION, label="one-sided quotient")
     ax.set(xlabel="step Δ", ylabel="deviation |quotient − exact|",
            title="How far a difference quotient lands from the derivative")
     ax.legend(loc="upper center")
@@ -71,7 +71,7 @@ def plot_step_errors(steps, central, one_sided, ax=None):
 
 def plot_shifted(steps, central, shifted, shift=1000, ax=None):
     """The central quotient's deviation against Δ for J and for J + ``shift`` (the same slopes), log–log."""
-    ax = axes_or_new(ax, figsize=(9, 4.6))
+    ax = axes_or_new(ax, figsize=(9, 3.5))
     ax.loglog(steps, central, "o-", color=BLACK, label="J")
     ax.loglog(steps, shifted, "^-", color=BLUE, label=f"J + {shift:g}")
     for deviations, color in ((central, BLACK), (shifted, BLUE)):
