@@ -53,10 +53,15 @@ def presentation_style():
 
 
 def use_presentation_style():
-    """Apply STYLE for the rest of the session (the first cell of every notebook calls this), and give every
-    figure a notebook shows its alt text (``alt_text``)."""
+    """Apply STYLE for the rest of the session (the first cell of every notebook calls this, after its
+    imports), give every figure a notebook shows its alt text (``alt_text``), and keep the imported modules
+    out of the garbage collector's later walks."""
     mpl.rcParams.update(STYLE)
     show_alt_text()
+    # Everything imported so far lives as long as the kernel: out of the collector's way, so the full
+    # collections later (each dashboard's build runs one) walk only what the lesson itself creates.
+    import gc
+    gc.freeze()
 
 
 # ---- alt text: what a figure shows, for screen readers, the handout and anyone who cannot see it ----------
@@ -113,7 +118,8 @@ def _png_with_alt(fig):
     """The PNG (as the inline backend makes it) with its metadata: the alt text (also inside the PNG), and the
     smallest text's size in the PNG's pixels (tests/test_slides.py checks it is legible on a slide)."""
     from IPython.core.pylabtools import print_figure          # what the inline backend uses, same bytes
-    data = print_figure(fig, "png", bbox_inches="tight")
+    # a figure with a layout engine already fits its canvas: cropping it "tight" would draw it twice
+    data = print_figure(fig, "png", bbox_inches=None if fig.get_layout_engine() is not None else "tight")
     if data is None:
         return None
     meta = {"alt": describe_figure(fig)}
