@@ -28,7 +28,7 @@ SECTIONS = {
     "§3 A worked example": ("make_tiny", "tiny", "x", "y", "B", "W1", "b1", "W2", "b2", "z1", "a1", "z2", "a2",
                             "delta1", "delta2", "dW1", "dW2", "db1", "db2", "grads", "net", "X5", "Y5"),
     "Exercise 1 (§4)": ("backward", "backprop"),
-    "Exercise 2 (§5)": ("best_step", "find_step", "steps", "J_of", "w0", "exact", "best", "deviations"),
+    "Exercise 2 (§5)": ("best_step", "find_step", "steps", "J_of", "w0", "exact", "best", "discrepancies"),
     "Exercise 3 (§5)": ("numerical_gradient", "numgrad"),
     "§6 Why the cost goes down": ("descent_step", "squared_norm"),
     "Exercise 4 (§8)": ("delta_softmax_ce", "delta_out"),
@@ -212,11 +212,11 @@ def with_backward(net, backward, delta_L=None):
     return own
 
 
-def before_training(net, X, Y, X_test, Y_test):
-    """{"train_cost", "test_cost", "train_accuracy", "test_accuracy"} of ``net`` as it is: epoch 0 of a History
-    (like a History, "test" names the set watched during training, e.g. the validation set)."""
-    (J, acc), (J_test, acc_test) = evaluate(net, X, Y), evaluate(net, X_test, Y_test)
-    return {"train_cost": J, "test_cost": J_test, "train_accuracy": acc, "test_accuracy": acc_test}
+def before_training(net, X, Y, X_val, Y_val):
+    """{"train_cost", "val_cost", "train_accuracy", "val_accuracy"} of ``net`` as it is: epoch 0 of a History
+    trained with X_val, Y_val."""
+    (J, acc), (J_val, acc_val) = evaluate(net, X, Y), evaluate(net, X_val, Y_val)
+    return {"train_cost": J, "val_cost": J_val, "train_accuracy": acc, "val_accuracy": acc_val}
 
 
 def history_curve(history, start, key):
@@ -225,14 +225,14 @@ def history_curve(history, start, key):
     return np.arange(len(values)), np.asarray(values, dtype=float)
 
 
-def plot_costs(history, start, ax=None, watched="validation"):
-    """Train cost and the watched set's (History's "test_cost": ``watched`` names it) per epoch, log scale,
-    from epoch 0 (``start``, see before_training)."""
+def plot_costs(history, start, ax=None):
+    """Train and validation cost per epoch (History's train_cost, val_cost), log scale, from epoch 0
+    (``start``, see before_training)."""
     ax = axes_or_new(ax, figsize=(9, 3.7))
-    for part, name, style in (("train", "train", "o-"), ("test", watched, "s--")):
+    for part, name, style in (("train", "train", "o-"), ("val", "validation", "s--")):
         ax.plot(*history_curve(history, start, f"{part}_cost"), style, color=SET_COLORS[name], markersize=4,
                 label=name)
-    ax.set(yscale="log", xlabel="epoch", ylabel="cost J", title=f"Cost per epoch, train and {watched}")
+    ax.set(yscale="log", xlabel="epoch", ylabel="cost J", title="Cost per epoch, train and validation")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper right")
     return ax
@@ -245,21 +245,21 @@ HIDDEN_SIZES = (8, 32, 128)
 def lr_grid(epochs=10, batch_size=128, seed=0):
     """{(exponent, hidden): History} for plain SGD with α = 10^exponent on LR_EXPONENTS and n_1 in
     HIDDEN_SIZES, each a fresh digits_net trained ``epochs`` epochs on digits_split()'s training part and
-    watched on its validation part (the History's "test" entries), plus {hidden: before_training}
+    watched on its validation part (the History's "val" entries), plus {hidden: before_training}
     (cached: the dashboard's slider is a lookup)."""
     return _lr_grid(int(epochs), int(batch_size), int(seed))
 
 
 @lru_cache(maxsize=None)
 def _lr_grid(epochs, batch_size, seed):
-    X, X_test, Y, Y_test = digits_split()                # X_test, Y_test: the validation part
+    X, X_val, Y, Y_val = digits_split()
     runs = {}
     for h in HIDDEN_SIZES:                          # one batch of networks per size (train_many: = train's runs)
         histories = train_many([digits_net(h, seed=seed) for _ in LR_EXPONENTS], X, Y,
                                [optimizers.SGD(10.0 ** e) for e in LR_EXPONENTS], epochs, batch_size=batch_size,
-                               X_test=X_test, Y_test=Y_test, seed=seed)
+                               X_val=X_val, Y_val=Y_val, seed=seed)
         runs.update({(e, h): history for e, history in zip(LR_EXPONENTS, histories)})
-    starts = {h: before_training(digits_net(h, seed=seed), X, Y, X_test, Y_test) for h in HIDDEN_SIZES}
+    starts = {h: before_training(digits_net(h, seed=seed), X, Y, X_val, Y_val) for h in HIDDEN_SIZES}
     return runs, starts
 
 
@@ -267,15 +267,15 @@ def edge_runs(exponents=(0.25, 0.5, 0.75), seeds=(0, 1, 2), epochs=10, batch_siz
     """{(exponent, hidden): [History per seed]}: the top of lr_grid's α range, trained from each seed
     (network and shuffles), to tell a limit that depends on n_1 from one that depends on the draw.
     Seed 0's runs are lr_grid's own (the same runs, not trained twice); the others, one batch per size.
-    Like lr_grid, on digits_split(): the "test" entries are the validation part's."""
-    X, X_test, Y, Y_test = digits_split()
+    Like lr_grid, on digits_split(): the "val" entries are the validation part's."""
+    X, X_val, Y, Y_val = digits_split()
     grid = _lr_grid(int(epochs), int(batch_size), 0)[0]
     runs = {}
     for h in HIDDEN_SIZES:
         todo = [(e, s) for e in exponents for s in seeds if not (s == 0 and (e, h) in grid)]
         histories = train_many([digits_net(h, seed=s) for _, s in todo], X, Y,
                                [optimizers.SGD(10.0 ** e) for e, _ in todo], epochs, batch_size=batch_size,
-                               X_test=X_test, Y_test=Y_test, seed=[s for _, s in todo]) if todo else []
+                               X_val=X_val, Y_val=Y_val, seed=[s for _, s in todo]) if todo else []
         runs.update(dict(zip(((e, h, s) for e, s in todo), histories)))
     return {(e, h): [grid[e, h] if (e, h, s) not in runs else runs[e, h, s] for s in seeds]
             for h in HIDDEN_SIZES for e in exponents}

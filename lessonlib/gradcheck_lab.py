@@ -53,32 +53,32 @@ def one_weight(net, X, Y, m, r, c):
 
 
 def one_sided_errors(J_of, w, exact, steps):
-    """The deviation |(J(w + Δ) − J(w))/Δ − exact| for each step Δ: the one-sided quotient, for comparison."""
+    """The discrepancy |(J(w + Δ) − J(w))/Δ − exact| for each step Δ: the one-sided quotient, for comparison."""
     J = J_of(w)
     return np.array([abs((J_of(w + step) - J) / step - exact) for step in steps])
 
 
 def plot_step_errors(steps, central, one_sided, ax=None):
-    """The deviation |quotient − exact| of the central and the one-sided quotient against the step Δ, log–log."""
-    ax = axes_or_new(ax, figsize=(9, 3.5))
+    """The discrepancy |quotient − exact| of the central and the one-sided quotient against the step Δ, log–log."""
+    ax = axes_or_new(ax, figsize=(9, 3.0))
     ax.loglog(steps, central, "o-", color=BLACK, label="central quotient")
     ax.loglog(steps, one_sided, "s--", color=VERMILLION, label="one-sided quotient")
-    ax.set(xlabel="step Δ", ylabel="deviation |quotient − exact|",
+    ax.set(xlabel="step Δ", ylabel="discrepancy |quotient − exact|",
            title="How far a difference quotient lands from the derivative")
     ax.legend(loc="upper center")
     return ax
 
 
 def plot_shifted(steps, central, shifted, shift=1000, ax=None):
-    """The central quotient's deviation against Δ for J and for J + ``shift`` (the same slopes), log–log."""
-    ax = axes_or_new(ax, figsize=(9, 3.5))
+    """The central quotient's discrepancy against Δ for J and for J + ``shift`` (the same slopes), log–log."""
+    ax = axes_or_new(ax, figsize=(9, 3.0))
     ax.loglog(steps, central, "o-", color=BLACK, label="J")
     ax.loglog(steps, shifted, "^-", color=BLUE, label=f"J + {shift:g}")
-    for deviations, color in ((central, BLACK), (shifted, BLUE)):
-        best = int(np.argmin(deviations))
-        ax.plot(steps[best], deviations[best], "o", markersize=16, markerfacecolor="none", markeredgecolor=color,
+    for discrepancies, color in ((central, BLACK), (shifted, BLUE)):
+        best = int(np.argmin(discrepancies))
+        ax.plot(steps[best], discrepancies[best], "o", markersize=16, markerfacecolor="none", markeredgecolor=color,
                 markeredgewidth=2)
-    ax.set(xlabel="step Δ", ylabel="deviation |quotient − exact|",
+    ax.set(xlabel="step Δ", ylabel="discrepancy |quotient − exact|",
            title="The central quotient for J and for J + 1000 (circled: the best Δ)")
     ax.legend(loc="upper center")
     return ax

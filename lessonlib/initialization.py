@@ -17,7 +17,7 @@ from matplotlib.ticker import MaxNLocator
 
 from . import optimizers
 from .activations import get_activation
-from .backprop_lab import digits
+from .backprop_lab import digits, digits_split
 from .network import Network
 from .plots import axes_or_new
 from .training import one_blas_thread, train
@@ -79,18 +79,20 @@ def spreads(net, X, cache=None):
 @lru_cache(maxsize=None)
 def train_recording_deltas(activation, depth=6, epochs=15, lr=0.3, batch_size=64, n_probe=N_PROBE, seed=0,
                            init_std=None):
-    """Train deep_net(activation, depth) with plain SGD; (History, sizes), sizes[k] = delta_sizes after
-    k epochs on the first ``n_probe`` training examples (row 0: before training)."""
-    X, X_test, Y, Y_test, _ = digits()
-    Xp, Yp = X[:, :n_probe], Y[:, :n_probe]
+    """Train deep_net(activation, depth) with plain SGD on digits_split()'s training part, watched on its
+    validation part (the History's "val" entries: the test digits stay unused); (History, sizes),
+    sizes[k] = delta_sizes after k epochs on the first ``n_probe`` training examples (row 0: before training)."""
+    X_all, _, Y_all, _, _ = digits()
+    Xp, Yp = X_all[:, :n_probe], Y_all[:, :n_probe]          # §7's probe, as the dashboards measure it
+    X, X_val, Y, Y_val = digits_split()
     net = deep_net(activation, depth, seed=seed, init_std=init_std)
     sizes = [delta_sizes(net, Xp, Yp)]
 
     def record(epoch, history):
         sizes.append(delta_sizes(net, Xp, Yp))
 
-    history = train(net, X, Y, optimizers.SGD(lr), epochs, batch_size=batch_size, X_test=X_test,
-                    Y_test=Y_test, seed=seed, callback=record)
+    history = train(net, X, Y, optimizers.SGD(lr), epochs, batch_size=batch_size, X_val=X_val,
+                    Y_val=Y_val, seed=seed, callback=record)
     return history, np.array(sizes)
 
 
@@ -221,23 +223,25 @@ def verdict(stats):
 
 
 def symmetry_after_training(scheme="zeros", activation="sigmoid", epochs=100, lr=0.5, depth=2, width=16, seed=0):
-    """Full-batch SGD (``lessonlib.train``) on the standardized digits from ``scheme``'s weights.
-    Returns (history, distinct, largest): for each hidden layer m = 1 … L−1, distinct[m] = how many
-    different rows (units) W^m has after training (1: all alike) and largest[m] = its largest |entry|."""
-    X, X_test, Y, Y_test, _ = digits()
+    """Full-batch SGD (``lessonlib.train``) from ``scheme``'s weights on digits_split()'s training part, watched
+    on its validation part. Returns (history, distinct, largest): for each hidden layer m = 1 … L−1,
+    distinct[m] = how many different rows (units) W^m has after training (1: all alike) and largest[m] = its
+    largest |entry|."""
+    X, X_val, Y, Y_val = digits_split()
     net = deep_net(activation, depth, width, seed, init_std=scheme)
-    history = train(net, X, Y, optimizers.SGD(lr), epochs, X_test=X_test, Y_test=Y_test, seed=seed)
+    history = train(net, X, Y, optimizers.SGD(lr), epochs, X_val=X_val, Y_val=Y_val, seed=seed)
     distinct = {m: len(np.unique(net.W[m], axis=0)) for m in range(1, net.L)}
     largest = {m: float(np.abs(net.W[m]).max()) for m in range(1, net.L)}
     return history, distinct, largest
 
 
 def symmetry_table(schemes=("zeros", "Xavier"), activation="sigmoid", width=16, **kwargs):
-    """Per scheme and hidden layer: distinct units after training, the largest |weight|; and the test accuracy."""
+    """Per scheme and hidden layer: distinct units after training, the largest |weight|; and the validation
+    accuracy."""
     lines = []
     for scheme in schemes:
         history, distinct, largest = symmetry_after_training(scheme, activation, width=width, **kwargs)
         units = "; ".join(f"W^{m}: {distinct[m]} distinct of {width} units, largest |w| {largest[m]:.1e}"
                           for m in distinct)
-        lines.append(f"{scheme}: {units}; test accuracy {history.test_accuracy[-1]:.1%}")
+        lines.append(f"{scheme}: {units}; validation accuracy {history.val_accuracy[-1]:.1%}")
     return "\n".join(lines)

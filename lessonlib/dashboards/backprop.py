@@ -32,9 +32,9 @@ def backprop_learning_rate(lr=0.1, hidden=32, epochs=10, batch_size=128, seed=0)
     ax_acc.axhline(0.97, color=BLACK, linewidth=1.2, linestyle=":", label="97%")
     lines = {}
     for ax, key in ((ax_cost, "cost"), (ax_acc, "accuracy")):
-        for part, name, style in (("train", "train", "o-"), ("test", "validation", "s--")):
+        for part, name, style in (("train", "train", "o-"), ("val", "validation", "s--")):
             lines[key, part], = ax.plot([], [], style, color=SET_COLORS[name], markersize=4, animated=True,
-                                        label=name)         # the grid's "test" entries are the validation set's
+                                        label=name)
         ax.legend(loc="upper right" if key == "cost" else "center right")
     readout = ax_acc.text(0.03, 0.05, "", transform=ax_acc.transAxes, fontsize=MIN_TEXT_PT, animated=True)
 
@@ -50,7 +50,7 @@ def backprop_learning_rate(lr=0.1, hidden=32, epochs=10, batch_size=128, seed=0)
             if key == "cost":
                 y = np.clip(np.nan_to_num(y, nan=1e3, posinf=1e3), 1e-6, 1e3)
             line.set_data(x, y)
-        readout.set_text(rf"$\alpha$ = {10.0 ** e:.3g}, $n_1$ = {hidden}: {history.test_accuracy[-1]:.1%} "
+        readout.set_text(rf"$\alpha$ = {10.0 ** e:.3g}, $n_1$ = {hidden}: {history.val_accuracy[-1]:.1%} "
                          "(validation)")
         if history.diverged:
             return (f"α = {10.0 ** e:.3g} diverged at epoch {history.epochs}: the cost blew up. "

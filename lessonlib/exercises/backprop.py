@@ -18,7 +18,7 @@ import numpy as np
 from .. import activations
 from ..activations import sigmoid, softmax
 from ..data import one_hot
-from ..losses import LOSSES, Loss
+from ..losses import LOSSES, Loss, softmax_cross_entropy_delta
 from ..network import Network
 from .harness import Case, Exercise, Mistake, OffLimits, Outcome, Result, Stub, as_outputs, call_guarded
 from .numerical import BEST_STEP, NUMERICAL_GRADIENT, raw_type_error
@@ -107,7 +107,7 @@ class PerLayerExercise(Exercise):
         if result.mistake == "mutated" and "mutated" in named:
             return Result(self.name, False, "mutated", named["mutated"])
         if result.mistake == "error" and ("broadcast" in result.message or "matmul" in result.message):
-            result.message += (". Check each product's shapes against the table of §4: f'(z) ⊙ … is `*` of two "
+            result.message += (". Check each product's shapes against the table of §3: f'(z) ⊙ … is `*` of two "
                                "(n_m, B) arrays, the others are `@`; and `f * W.T @ d` reads as `(f * W.T) @ d`: "
                                "put brackets around the matrix product")
         if result.mistake == "error" and "delta_L" in result.message and "argument" in result.message:
@@ -279,8 +279,9 @@ def delta_softmax_ce_reference(z, Y):
     return (_softmax(z) - Y) / z.shape[1]
 
 
-SOFTMAX_OFF = ("Exercise 4 asks you to compute the softmax yourself: lessonlib's softmax is off limits here. "
-               "Exponentiate each column (minus its max) and divide by the column's sum.")
+SOFTMAX_OFF = ("Exercise 4 asks you to write δ^L yourself: lessonlib's softmax and its cross-entropy δ^L "
+               "(net.loss.delta) are off limits here. The cell's first two lines already compute a = a^L, "
+               "column by column.")
 
 
 def _jacobian_diagonal(z, Y):
@@ -295,11 +296,11 @@ SOFTMAX_MISTAKES = [
             lambda z, Y: (Y - _softmax(z)) / z.shape[1]),
     Mistake("z_not_a", "you used z^L where you need a^L = softmax(z^L).", lambda z, Y: (z - Y) / z.shape[1]),
     Mistake("extra_f_prime", "there is an extra factor a ⊙ (1 − a): the Jacobian diag(a) − a aᵀ is already used "
-            "up in step 3 of the derivation; nothing is left to multiply.",
+            "up in the product (diag(a) − a aᵀ) ∂J/∂a; nothing is left to multiply.",
             lambda z, Y: _softmax(z) * (1 - _softmax(z)) * (_softmax(z) - Y) / z.shape[1]),
     Mistake("jacobian_diagonal_only", "that is a ⊙ (1 − a) ⊙ ∂J/∂a, the Jacobian's diagonal only: softmax "
             "mixes the column, so the product needs the whole diag(a) − a aᵀ, whose −a aᵀ part reaches every "
-            "entry (step 3).", _jacobian_diagonal),
+            "entry.", _jacobian_diagonal),
     Mistake("sigmoid", "a^L came from a sigmoid; this layer's f is softmax (each column sums to 1).",
             lambda z, Y: (sigmoid(z) - Y) / z.shape[1]),
     Mistake("rows", "the softmax normalizes along the wrong axis: each column (one example) must sum to 1 (axis=0).",
@@ -326,18 +327,21 @@ def _softmax_cases():
 
 
 class ArrayExercise(Exercise):
-    """One output that must be a numpy array (the next cells compute with it)."""
+    """One output that must be a numpy array (the next cells compute with it); the cross-entropy's own
+    ``delta`` (an instance attribute, which OffLimits cannot reach) is off while the student's code runs."""
 
     def run(self, fn, case):
-        outcome = super().run(fn, case)
+        with own_deltas_off() if fn is not self.reference else _nothing():
+            outcome = super().run(fn, case)
         wrong = outcome.error is None and raw_type_error(outcome.raw, self.outputs[0], "shaped like z")
         return Outcome(error=wrong) if wrong else outcome
 
 
 DELTA_SOFTMAX_CE = ArrayExercise(
     "delta_softmax_ce", delta_softmax_ce_reference, _softmax_cases(), ("δ^L",), mistakes=SOFTMAX_MISTAKES,
-    off_limits=OffLimits(Mistake("used_library", SOFTMAX_OFF, lambda z, Y: (softmax(z) - Y) / z.shape[1]),
-                         objects=(softmax,), attributes=((activations, "softmax"),)),
+    off_limits=OffLimits(Mistake("used_library", SOFTMAX_OFF,
+                                 lambda z, Y: softmax_cross_entropy_delta(z, _softmax(z), Y, None)),
+                         objects=(softmax, softmax_cross_entropy_delta), attributes=((activations, "softmax"),)),
     success="your δ^L matches the reference on every case, also for huge z^L.")
 
 

@@ -1,13 +1,13 @@
 """Notebook 02's gradient-checking exercises (§5), on the one harness (``harness.Exercise``).
 
-    check_best_step(best_step)                    Exercise 2 (discovery): the central quotient's deviation
+    check_best_step(best_step)                    Exercise 2 (discovery): the central quotient's discrepancy
                                                   |quotient − exact| against the step Δ, and the Δ where it is
                                                   smallest
     check_numerical_gradient(numerical_gradient)  Exercise 3: central differences for every entry of an array
 
 Each catalogued mistake is a wrong implementation with the student's signature.  Differences below
 the rounding level of a difference quotient (about u·|J|/Δ) are not differences: there, correct
-variants (÷ 2Δ or ÷ 2 ÷ Δ) already differ, so the check compares the deviations above that level only.
+variants (÷ 2Δ or ÷ 2 ÷ Δ) already differ, so the check compares the discrepancies above that level only.
 """
 import numpy as np
 
@@ -45,30 +45,31 @@ def _best_of(error, pick=lambda steps, errors: steps[int(np.argmin(errors))]):
 
 
 STEP_MISTAKES = [
-    Mistake("one_sided", "those are the deviations of the one-sided quotient (J(w + Δ) − J(w))/Δ: nudge both ways, "
-            "(J(w + Δ) − J(w − Δ))/(2Δ).",
+    Mistake("one_sided", "those are the discrepancies of the one-sided quotient (J(w + Δ) − J(w))/Δ: nudge "
+            "both ways, (J(w + Δ) − J(w − Δ))/(2Δ).",
             _best_of(lambda J, w, g, s: abs((J(w + s) - J(w)) / s - g))),
     Mistake("no_factor_2", "the quotient is twice the slope: the two nudges are 2Δ apart, so divide by 2Δ.",
             _best_of(lambda J, w, g, s: abs((J(w + s) - J(w - s)) / s - g))),
     Mistake("swapped", "the quotient has the wrong sign: it is (J(w + Δ) − J(w − Δ))/(2Δ), the plus side first.",
             _best_of(lambda J, w, g, s: abs((J(w - s) - J(w + s)) / (2 * s) - g))),
-    Mistake("backward_one_sided", "those are the deviations of the one-sided quotient (J(w) − J(w − Δ))/Δ: use both "
-            "nudges, (J(w + Δ) − J(w − Δ))/(2Δ).",
+    Mistake("backward_one_sided", "those are the discrepancies of the one-sided quotient (J(w) − J(w − Δ))/Δ: "
+            "use both nudges, (J(w + Δ) − J(w − Δ))/(2Δ).",
             _best_of(lambda J, w, g, s: abs((J(w) - J(w - s)) / s - g))),
-    Mistake("no_abs", "a deviation is a distance, |quotient − exact|: without abs() the most negative difference "
+    Mistake("no_abs", "a discrepancy is a distance, |quotient − exact|: without abs() the most negative difference "
             "looks best.",
             _best_of(lambda J, w, g, s: (J(w + s) - J(w - s)) / (2 * s) - g)),
-    Mistake("relative", "asked for is the plain deviation |quotient − exact|; you divided it by |exact|.",
+    Mistake("relative", "asked for is the plain discrepancy |quotient − exact|; you divided it by |exact|.",
             _best_of(lambda J, w, g, s: central_error(J, w, g, s) / abs(g))),
-    Mistake("squared", "asked for is the deviation |quotient − exact|, not its square.",
+    Mistake("squared", "asked for is the discrepancy |quotient − exact|, not its square.",
             _best_of(lambda J, w, g, s: central_error(J, w, g, s) ** 2)),
-    Mistake("largest", "the deviations are right, but the best step is where the deviation is SMALLEST (np.argmin).",
+    Mistake("largest", "the discrepancies are right, but the best step is where the discrepancy is SMALLEST "
+            "(np.argmin).",
             _best_of(central_error, lambda steps, errors: steps[int(np.argmax(errors))])),
-    Mistake("position", "the deviations are right; return the step itself, steps[position], not its position "
+    Mistake("position", "the discrepancies are right; return the step itself, steps[position], not its position "
             "(what np.argmin gives).",
             _best_of(central_error, lambda steps, errors: float(np.argmin(errors)))),
-    Mistake("smallest_step", "the deviations are right, but the best step is not simply the smallest one: pick the "
-            "step whose deviation is smallest.",
+    Mistake("smallest_step", "the discrepancies are right, but the best step is not simply the smallest one: pick the "
+            "step whose discrepancy is smallest.",
             _best_of(central_error, lambda steps, errors: float(np.min(steps)))),
 ]
 
@@ -87,7 +88,7 @@ def _step_cases():
 
 
 class StepExercise(Exercise):
-    """best_step's outputs, with each deviation below the rounding level of its quotient taken as the reference's."""
+    """best_step's outputs, with each discrepancy below the rounding level of its quotient taken as the reference's."""
 
     def run(self, fn, case):
         outcome = super().run(fn, case)
@@ -106,9 +107,9 @@ class StepExercise(Exercise):
 
 
 BEST_STEP = StepExercise(
-    "best_step", best_step_reference, _step_cases(), ("best Δ", "deviations"),
+    "best_step", best_step_reference, _step_cases(), ("best Δ", "discrepancies"),
     mistakes=STEP_MISTAKES,
-    success="your deviations are right on every case, and so is the step you picked.")
+    success="your discrepancies are right on every case, and so is the step you picked.")
 
 
 # ---- Exercise 3: the numerical gradient of a whole array ------------------------------------------
