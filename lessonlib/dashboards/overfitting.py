@@ -2,14 +2,16 @@
 
 Both take a precomputed sweep (``overfitting_lab.size_sweep`` / ``lambda_sweep``): every network is
 trained before the dashboard opens, and a slider move only looks up arrays and redraws the animated
-artists (a few ms kernel-side).
+artists (a few ms kernel-side).  Neither shows the test set: these are the views we choose with.
 """
 import numpy as np
 
 from .. import data
 from .. import overfitting_lab as lab
-from ..plots import SET_COLORS, presentation_style
+from ..plots import COLORS, SET_COLORS, presentation_style
 from .machinery import Dashboard, checkbox, log_slider, new_figure
+
+SHOWN = ("train", "validation")
 
 
 def _text(ax, x=0.03, y=0.97, ha="left", **kw):
@@ -17,28 +19,34 @@ def _text(ax, x=0.03, y=0.97, ha="left", **kw):
                    animated=True, bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.85}, **kw)
 
 
-def _cost_panel(ax, x, sweep, markersize=6):
-    """Training and test cost against the swept value, with a marker per set for the current value."""
-    for name in ("train", "test"):
-        ax.plot(x, sweep.cost[name], lab.SET_STYLES[name], marker="o", markersize=markersize,
+def _curve_panel(ax, x, sweep, metric, markersize=6):
+    """Training and validation ``metric`` against the swept value, with a marker per set for the current value."""
+    values = sweep.data_cost if metric == "cost" else sweep.accuracy
+    for name in SHOWN:
+        ax.plot(x, values[name], lab.SET_STYLES[name], marker="o", markersize=markersize,
                 color=SET_COLORS[name], label=lab.SET_LABELS[name])
     ax.set_xscale("log")
     return [ax.plot([], [], "o", markersize=13, color=SET_COLORS[n], markeredgecolor="black",
-                    animated=True)[0] for n in ("train", "test")]
+                    animated=True)[0] for n in SHOWN]
 
 
 def _scores(sweep, k, head):
-    return (f"{head}\ntraining: J {sweep.cost['train'][k]:.3f}, accuracy {sweep.accuracy['train'][k]:.0%}\n"
-            f"test: J {sweep.cost['test'][k]:.3f}, accuracy {sweep.accuracy['test'][k]:.1%}")
+    return (f"{head}\ntraining: J {sweep.data_cost['train'][k]:.3f}, accuracy {sweep.accuracy['train'][k]:.1%}\n"
+            f"validation: J {sweep.data_cost['validation'][k]:.3f}, accuracy {sweep.accuracy['validation'][k]:.1%}")
+
+
+def _only_shown(sets):
+    return {name: sets[name] for name in SHOWN}
 
 
 def training_size(sweep=None, sets=None):
-    """More data: the same network (λ = 0) trained on N examples; boundary and train/test cost against N.
+    """More data: the same network (λ = 0) trained on N examples for the same number of epochs; the
+    boundary, and the learning curve (training and validation accuracy against N, the Bayes line).
 
     ``sweep``: a ``size_sweep`` of ``sets`` (computed here when not given)."""
     with presentation_style():
         sets = lab.moons_sets() if sets is None else sets
-        sweep = lab.size_sweep(sets) if sweep is None else sweep
+        sweep = lab.size_sweep(_only_shown(sets)) if sweep is None else sweep
         X, Y = sets["train"]
         images = sweep.images
         lines = [lab.boundary_line(im) for im in images]
@@ -48,12 +56,14 @@ def training_size(sweep=None, sets=None):
         dots = ax_b.scatter(X[0], X[1], s=22, edgecolors="black", linewidths=0.5, zorder=3, animated=True)
         ax_b.set(xlim=lab.XLIM, ylim=lab.YLIM, xlabel="$x_1$", ylabel="$x_2$", title="Decision boundary, λ = 0")
         ax_b.grid(False)
-        marks = _cost_panel(ax_c, sweep.values, sweep, markersize=6)
+        marks = _curve_panel(ax_c, sweep.values, sweep, "accuracy")
+        bayes = lab.expected_bayes_accuracy()
+        ax_c.axhline(bayes, color=COLORS[3], linestyle="--", linewidth=2, label=f"Bayes classifier ({bayes:.1%})")
         ax_c.set_xticks(sweep.values, [str(n) for n in sweep.values])
         ax_c.minorticks_off()
-        ax_c.set(xlabel="training examples N", ylabel="cost J", title="Cost after training",
-                 ylim=(-0.05, 1.45 * sweep.cost["test"].max()))     # room for the numbers above the curves
-        ax_c.legend(loc="center right")
+        ax_c.set(xlabel="training examples N", ylabel="accuracy", ylim=(0.5, 1.12),
+                 title=f"Learning curve ({lab.EPOCHS} epochs each)")
+        ax_c.legend(loc="lower right")
         text = _text(ax_c, x=0.97, ha="right")
 
     def update(N):
@@ -63,8 +73,8 @@ def training_size(sweep=None, sets=None):
         n = int(sweep.values[k])
         dots.set_offsets(X[:, :n].T)
         dots.set_facecolor(colors[:n])
-        for mark, name in zip(marks, ("train", "test")):
-            mark.set_data([sweep.values[k]], [sweep.cost[name][k]])
+        for mark, name in zip(marks, SHOWN):
+            mark.set_data([sweep.values[k]], [sweep.accuracy[name][k]])
         text.set_text(_scores(sweep, k, f"N = {n}"))
 
     lo, hi = np.log10(sweep.values[0]), np.log10(sweep.values[-1])
@@ -74,12 +84,12 @@ def training_size(sweep=None, sets=None):
 
 
 def l2_regularization(sweep=None, sets=None):
-    """L2 regularization: λ redraws the boundary, the train/test cost against λ, Ω and the weights.
+    """L2 regularization: λ redraws the boundary, the training and validation cost against λ, Ω and the weights.
 
     ``sweep``: a ``lambda_sweep`` of ``sets`` over LAMBDAS (computed here when not given)."""
     with presentation_style():
         sets = lab.moons_sets() if sets is None else sets
-        sweep = lab.lambda_sweep(sets) if sweep is None else sweep
+        sweep = lab.lambda_sweep(_only_shown(sets)) if sweep is None else sweep
         X, Y = sets["train"][0][:, :lab.N_SMALL], sets["train"][1][:, :lab.N_SMALL]
         images = sweep.images
         lines = [lab.boundary_line(im) for im in images]
@@ -90,9 +100,9 @@ def l2_regularization(sweep=None, sets=None):
         ax_b.set_title(f"Decision boundary at the slider's λ, N = {lab.N_SMALL}")
         ax_b.grid(False)
         x, zero_at = lab.sweep_x(sweep.values)
-        marks = _cost_panel(ax_c, x, sweep, markersize=4)
+        marks = _curve_panel(ax_c, x, sweep, "cost", markersize=4)
         lab.label_zero(ax_c, zero_at, sweep.values)
-        top = 1.45 * sweep.cost["test"].max()                   # room for the numbers above the curves
+        top = 1.45 * sweep.data_cost["validation"].max()             # room for the numbers above the curves
         ax_c.set(xlabel="λ", ylabel="cost J (penalty not included)", title="Cost after training", ylim=(-0.05, top))
         ax_c.legend(loc="center left")
         text = _text(ax_c, x=0.97, ha="right")
@@ -108,18 +118,18 @@ def l2_regularization(sweep=None, sets=None):
         line.set_data(*lines[k])
         stairs.set_data(counts[k])
         stairs.set_facecolor(lab.WEIGHT_COLORS["no penalty" if k == 0 else "penalty"])
-        for mark, name in zip(marks, ("train", "test")):
-            mark.set_data([x[k]], [sweep.cost[name][k]])
+        for mark, name in zip(marks, SHOWN):
+            mark.set_data([x[k]], [sweep.data_cost[name][k]])
         value = "0" if k == 0 else f"{sweep.values[k]:.2g}"
         text.set_text(_scores(sweep, k, f"λ = {value}"))
         omega_text.set_text(f"Ω = Σ w² = {sweep.omega[k]:.1f}")
         if sweep.accuracy["train"][k] < 0.7:
             return (f"λ = {value} is so large that the penalty wins: the weights shrink to about 0 and the "
-                    f"network predicts the same for every point (underfitting). Try λ below 0.06.")
+                    f"network predicts the same for every point (underfitting). Try a smaller λ.")
         return None
 
     lo, hi, step = lab.LAM_EXP
-    controls = {"λ": log_slider("λ", 10 ** -2.4, lo, hi, step=step, fmt=".2g"),
+    controls = {"λ": log_slider("λ", 10 ** -2.5, lo, hi, step=step, fmt=".2g"),
                 "no penalty": checkbox("λ = 0 (no penalty)", value=False)}
     return Dashboard(controls, lambda **v: update(v["λ"], v["no penalty"]), fig,
                      title="Remedy two: L2 regularization")
