@@ -41,7 +41,7 @@ def fresh_draws(seeds, n=N_SMALL):
     return [data.make_moons(n, seed=s, **MOONS) for s in seeds]
 
 
-def new_points(n=5000):
+def new_points(n=2000):
     """Points never used anywhere else, for scoring a procedure on fresh draws (not the test set)."""
     return data.make_moons(n, seed=SEEDS["new points"], **MOONS)
 
@@ -90,7 +90,14 @@ def bayes_probability(X, sigma=MOONS["noise"], n_t=400):
 
 
 def bayes_labels(X):
-    """The Bayes classifier's class for each column of X."""
+    """The Bayes classifier's class for each column of X (remembered for the last few sets asked about)."""
+    X = np.ascontiguousarray(X, dtype=np.float64)
+    return _bayes_labels(X.tobytes(), X.shape[1]).copy()
+
+
+@functools.lru_cache(maxsize=8)
+def _bayes_labels(raw, n):
+    X = np.frombuffer(raw).reshape(2, n)
     return (bayes_probability(X) > 0.5).astype(int)
 
 

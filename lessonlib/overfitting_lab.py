@@ -23,7 +23,7 @@ from .overfitting_data import (MOONS, N_SMALL, SEEDS, bayes_accuracy, bayes_cost
                                fresh_draws, moons_sets, new_points, noisy_digits_sets, true_labels, versus_bayes)
 from .overfitting_plots import (CLASS_COLORS, SET_LABELS, SET_STYLES, WEIGHT_BINS, WEIGHT_COLORS, XLIM,  # noqa: F401
                                 YLIM, bayes_boundary, boundary_grid, boundary_line, class1_probability,
-                                draw_boundary, label_zero, plot_boundary, plot_points, plot_signal, plot_sweep,
+                                draw_boundary, label_zero, plane, plot_boundary, plot_points, plot_signal, plot_sweep,
                                 plot_training_curves, plot_weight_histogram, sweep_x, weight_counts)
 from .overfitting_runs import Stack, train_stack
 from .training import evaluate, train
@@ -42,7 +42,7 @@ def log_grid(lo, hi, step):
 
 
 LAMBDAS = np.concatenate([[0.0], log_grid(*LAM_EXP)])     # λ = 0 first, then the log grid
-CV_LAMBDAS = LAMBDAS[[0, 1, 3, 5, 7, 9, 11]]              # every other λ > 0 up to 10^-1.5, and 0: for K folds
+CV_LAMBDAS = LAMBDAS[[0, 3, 5, 7, 9, 11]]                 # 0 and 10^-3.5 … 10^-1.5 by half decades: for K folds
 SIZES_N = np.rint(log_grid(*SIZE_EXP)).astype(int)        # 15, 30, 60, 120, 240, 480, 960
 
 

@@ -21,7 +21,7 @@ SET_STYLES = {"train": "-", "validation": "-.", "test": "--"}
 SET_LABELS = {"train": "training set", "validation": "validation set", "test": "test set"}
 
 
-def boundary_grid(n_x=90, n_y=60):
+def boundary_grid(n_x=75, n_y=50):
     """The grid the decision boundaries are drawn on: (xs, ys, G) with G of shape (2, n_x n_y)."""
     xs, ys = np.linspace(*XLIM, n_x), np.linspace(*YLIM, n_y)
     gx, gy = np.meshgrid(xs, ys)
@@ -34,7 +34,6 @@ def class1_probability(net, grid=None):
     return net.predict(G)[1].reshape(ys.size, xs.size)
 
 
-@functools.cache
 @functools.cache
 def bayes_boundary():
     """The Bayes classifier's boundary P(class 1 | x) = 0.5 as (x, y) arrays; computed once (it never changes)."""
@@ -51,8 +50,14 @@ def plot_points(X, Y, ax=None, size=28, animated=False):
     colors = np.array(CLASS_COLORS)[data.labels_of(Y)]
     dots = ax.scatter(X[0], X[1], c=list(colors), s=size, edgecolors="black", linewidths=0.6,
                       zorder=3, animated=animated)
-    ax.set(xlim=XLIM, ylim=YLIM, xlabel="$x_1$", ylabel="$x_2$")
+    plane(ax)
     return ax, dots
+
+
+def plane(ax):
+    """The moons' window, axes labeled x₁, x₂ without tick numbers (a picture, not a chart to read off)."""
+    ax.set(xlim=XLIM, ylim=YLIM, xlabel="$x_1$", ylabel="$x_2$", xticks=[], yticks=[])
+    return ax
 
 
 def plot_signal(ax=None):
@@ -84,15 +89,16 @@ def draw_boundary(ax, image, animated=False):
     return im, line
 
 
-def plot_boundary(net_or_image, X, Y, ax=None, title="Decision boundary", bayes=False):
+def plot_boundary(net_or_image, X, Y, ax=None, title="Decision boundary", bayes=False, legend=True):
     """The regions a network gives each class (shaded), its boundary a^L = 0.5, and the examples;
-    ``bayes=True`` adds the Bayes classifier's boundary, dashed."""
+    ``bayes=True`` adds the Bayes classifier's boundary, dashed (named in a legend unless ``legend=False``)."""
     ax = axes_or_new(ax)
     image = net_or_image if isinstance(net_or_image, np.ndarray) else class1_probability(net_or_image)
     draw_boundary(ax, image)
     if bayes:
         ax.plot(*bayes_boundary(), "--", color=COLORS[3], linewidth=2, label="Bayes boundary")
-        ax.legend(loc="lower left")
+        if legend:
+            ax.legend(loc="lower left")
     plot_points(X, Y, ax)
     ax.set_title(title)
     ax.grid(False)

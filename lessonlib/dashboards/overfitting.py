@@ -54,7 +54,7 @@ def training_size(sweep=None, sets=None):
         im, line = lab.draw_boundary(ax_b, images[0], animated=True)
         colors = np.array(lab.CLASS_COLORS)[data.labels_of(Y)]
         dots = ax_b.scatter(X[0], X[1], s=22, edgecolors="black", linewidths=0.5, zorder=3, animated=True)
-        ax_b.set(xlim=lab.XLIM, ylim=lab.YLIM, xlabel="$x_1$", ylabel="$x_2$", title="Decision boundary, λ = 0")
+        lab.plane(ax_b).set_title("Decision boundary, λ = 0")
         ax_b.grid(False)
         marks = _curve_panel(ax_c, sweep.values, sweep, "accuracy")
         bayes = lab.expected_bayes_accuracy()
