@@ -210,6 +210,8 @@ def cross_validate(lam_values, X, Y, K, train=train_lambdas):
 
     Fold k is the k-th of K consecutive blocks of columns (``np.array_split``); row k holds, for each λ,
     the J on fold k of the networks ``train(lam_values, X_rest, Y_rest)`` trained on the other K − 1 folds."""
+    if isinstance(K, bool) or not isinstance(K, (int, np.integer)) or not 2 <= K <= X.shape[1]:
+        raise ValueError(f"K must be a whole number of folds from 2 to the number of examples, {X.shape[1]}; got {K!r}")
     folds = np.array_split(np.arange(X.shape[1]), K)
     rows = []
     for fold in folds:

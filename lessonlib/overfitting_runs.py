@@ -4,7 +4,7 @@ A ``Stack`` holds G networks of one shape (tanh hidden layers, softmax output, c
 parameters stacked on a leading axis: W^m has shape (G, n_m, n_{m-1}), b^m (G, n_m, 1), λ (G, 1, 1).
 ``train_stack`` runs full-batch Adam on all of them together: one Python step per epoch for the
 whole sweep instead of one per network, the same arithmetic as ``lessonlib.train`` with
-``optimizers.Adam`` on each network alone (tests/test_overfitting_runs.py: equal to 1e-12).
+``optimizers.Adam`` on each network alone (tests/test_overfitting_lab.py: equal to 1e-12).
 
 Each network may have its own training set (folds, fresh draws: X of shape (G, n_0, N)), and
 training may switch hidden units off at random (dropout, with the student's functions) or move the
@@ -59,7 +59,7 @@ class Stack:
         """∂Ĵ/∂W^m and ∂Ĵ/∂b^m of every network, laid end to end like ``theta``."""
         h, a, masks, _ = self.forward(X, drop)
         grad = np.empty_like(self.theta)
-        g = self._views(grad)
+        g = self.split(grad)
         delta = (a[-1] - Y) / Y.shape[-1]                                 # δ^L = (a^L − y)/B
         for m in range(self.L, 0, -1):
             np.matmul(delta, np.swapaxes(a[m - 1], -1, -2), out=g[2 * m - 2])   # δ^m (a^{m-1})^T
@@ -74,7 +74,8 @@ class Stack:
                 delta *= d_a                                                # temporaries this size are slow)
         return grad
 
-    def _views(self, flat):
+    def split(self, flat):
+        """A vector laid out like ``theta`` (a gradient) as arrays shaped like ``params``."""
         ends = np.cumsum([0] + [p.size for p in self.params]).tolist()
         return [flat[i:j].reshape(p.shape) for i, j, p in zip(ends[:-1], ends[1:], self.params)]
 
@@ -101,16 +102,16 @@ class Stack:
 
 
 def train_stack(stack, X, Y, epochs, lr, beta1=0.9, beta2=0.999, eps=1e-8, drop=None, undrop=None,
-                augment=None, watch=None, seed=0):
+                augment=None, seed=0):
     """Full-batch Adam on every network of ``stack`` for ``epochs`` steps (in place).
 
     X, Y: one training set (n_0, N) for all, or one per network (G, n_0, N).
     drop(h, m, rng) → (a, mask), undrop(d_a, mask) → d_h: dropout in the hidden layers while training.
     augment(X, rng) → X': the inputs each epoch sees (e.g. jittered copies).
-    watch: {name: (X, Y)} held-out sets; returns {name: (epochs, G) array of J after each epoch}."""
+    Random draws (masks, jitter) come from one generator seeded with ``seed``."""
+    X, Y = checked_data(stack, X, Y)
     rng = np.random.default_rng(seed)
     v, s = np.zeros_like(stack.theta), np.zeros_like(stack.theta)
-    curves = {name: np.empty((epochs, stack.G)) for name in (watch or {})}
     layer_drop = None if drop is None else (lambda h, m: drop(h, m, rng))
     with one_blas_thread(), np.errstate(all="ignore"):
         for t in range(1, epochs + 1):
@@ -123,6 +124,22 @@ def train_stack(stack, X, Y, epochs, lr, beta1=0.9, beta2=0.999, eps=1e-8, drop=
             v_hat = v / (1.0 - beta1 ** t)
             s_hat = s / (1.0 - beta2 ** t)
             stack.theta -= lr * v_hat / (np.sqrt(s_hat) + eps)      # θ ← θ − α v̂ / (√ŝ + ε)
-            for name, (X_h, Y_h) in (watch or {}).items():
-                curves[name][t - 1] = stack.evaluate(X_h, Y_h)[0]
-    return curves
+    diverged = [g for g in range(stack.G) if not all(np.isfinite(p[g]).all() for p in stack.params)]
+    if diverged:
+        raise FloatingPointError(f"training diverged (parameters became NaN or inf) for network(s) {diverged} "
+                                 f"of the stack: lower the learning rate α = {lr:g}")
+    return stack
+
+
+def checked_data(stack, X, Y, name="the training set"):
+    """X, Y as float64 arrays of shape (n_0, N) and (n_L, N), or one per network (G, ·, N); else a ValueError."""
+    X, Y = np.asarray(X, dtype=np.float64), np.asarray(Y, dtype=np.float64)
+    n_0, n_L, G = stack.sizes[0], stack.sizes[-1], stack.G
+    good = (X.ndim == Y.ndim and X.ndim in (2, 3) and X.shape[-2:-1] == (n_0,) and Y.shape[-2:-1] == (n_L,)
+            and X.shape[-1] == Y.shape[-1] and (X.ndim == 2 or X.shape[0] == Y.shape[0] == G))
+    if not good:
+        raise ValueError(f"{name}: expected X of shape ({n_0}, N) and Y of shape ({n_L}, N), or one per network, "
+                         f"({G}, {n_0}, N) and ({G}, {n_L}, N); got X {X.shape} and Y {Y.shape}")
+    if not (np.isfinite(X).all() and np.isfinite(Y).all()):
+        raise ValueError(f"{name} holds NaN or inf")
+    return X, Y

@@ -59,7 +59,7 @@ def jitter(X, sigma, rng):
 
 # ---- one comparison: every remedy on the same draws ----------------------------------------------
 def train_remedies(draws, remedies, epochs=lab.EPOCHS, lr=lab.LR, seed=0):
-    """{name: (nets, …)}: for each remedy, one network per draw (same initial weights), trained together.
+    """{name: [network per draw]}: for each remedy, one network per draw (same initial weights), trained together.
 
     ``remedies``: {name: dict(l2=λ, dropout=(forward, backward, keep), jitter=σ, mirror=mirror_fn)}, any
     of them or none.  Random draws (masks, jitter) come from ``seed`` for each remedy's stack."""
@@ -100,7 +100,7 @@ def adamw_sweep(lam_values, X, Y, step=adamw_step, epochs=lab.EPOCHS, lr=lab.LR)
     lam = np.asarray(lam_values, dtype=np.float64).reshape(-1, 1, 1)
     state = [(np.zeros_like(p), np.zeros_like(p)) for p in stack.params]
     for t in range(1, epochs + 1):
-        grads = stack._views(stack.gradients(X, Y))               # λ = 0 in the stack: the data gradient
+        grads = stack.split(stack.gradients(X, Y))               # λ = 0 in the stack: the data gradient
         for k, (p, g) in enumerate(zip(stack.params, grads)):
             decay = lam if k % 2 == 0 else 0.0                    # weights decay, biases do not
             W_new, v, s = step(p, g, *state[k], t, lr, decay)

@@ -77,7 +77,7 @@ def test_the_stacks_gradient_is_the_networks_and_matches_finite_differences():
     X, Y = data.make_moons(12, seed=2, **lab.MOONS)
     nets = [lab.classifier([2, 4, 3, 2], l2=lam, seed=s) for lam, s in [(0.0, 1), (0.3, 2)]]
     stack = Stack(nets)
-    grads = stack._views(stack.gradients(X, Y))
+    grads = stack.split(stack.gradients(X, Y))
     for g, net in enumerate(nets):
         mine = net.gradients(X, Y)
         for k, (dW, db) in enumerate(zip(mine.dW, mine.db)):
@@ -116,11 +116,20 @@ def test_dropout_with_keep_1_and_jitter_0_change_nothing():
         np.testing.assert_array_equal(p, r)
 
 
-def test_a_stack_refuses_networks_it_cannot_train():
+def test_a_stack_refuses_networks_and_data_it_cannot_train():
     with pytest.raises(ValueError, match="tanh hidden layers"):
         Stack([lab.classifier([2, 4, 2]), lab.classifier([2, 5, 2])])
     with pytest.raises(TypeError, match="non-empty list"):
         Stack([])
+    X, Y = data.make_moons(10, seed=1)
+    stack = Stack([lab.classifier([2, 4, 2])] * 2)
+    for bad in [(X.T, Y), (X, Y[:, :9]), (np.stack([X] * 3), np.stack([Y] * 3)), (X * np.nan, Y)]:
+        with pytest.raises(ValueError, match="expected X of shape|NaN"):
+            train_stack(stack, *bad, epochs=1, lr=0.1)
+    with pytest.raises(ValueError, match="K must be"):
+        lab.cross_validate([0.0], X, Y, 11)
+    with pytest.raises(FloatingPointError, match=r"diverged .* network\(s\) \[0, 1\]"):
+        train_stack(Stack([lab.classifier([2, 4, 2])] * 2), X, Y, epochs=3, lr=np.inf)
 
 
 def test_the_lambda_sweep_is_lessonlib_train_per_lambda():
