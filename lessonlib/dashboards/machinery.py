@@ -9,11 +9,14 @@ Figure itself: show it in an ordinary cell for a static copy that reads well on 
 """
 import gc
 import io
+import json
+import os
 import warnings
 
 import ipywidgets as widgets
 import numpy as np
 from PIL import Image
+from PIL.PngImagePlugin import PngInfo
 
 from ..plots import new_figure, presentation_style  # noqa: F401  (new_figure: for the dashboards)
 
@@ -53,15 +56,60 @@ class Blitter:
                 artist.axes.draw_artist(artist)
 
 
-def png_bytes(fig, blitter=None):
-    """Render the figure with Agg (blitting when a Blitter is given) and encode it as a PNG."""
+# ---- frames: what the kernel sends for every move of a control --------------------------------------------
+# A frame is JPEG at quality 90 with full-resolution colour (4:4:4: thin coloured lines and text stay crisp):
+# 2–7 ms to encode where a PNG took 16–64 ms (the picture is drawn at the size the browser shows it at, up to
+# 1320 px wide and more), and no more bytes.  Stills (``snapshot``) stay lossless PNG.  benchmarks/README.md
+# has the measurements.
+FRAME_FORMAT = os.environ.get("LESSONLIB_FRAME_FORMAT", "jpeg")   # "png" to compare (browser_latency.py --format)
+JPEG_QUALITY = 90
+
+
+def render(fig, blitter=None):
+    """Draw the figure with Agg (blitting when a Blitter is given): its pixels, (height, width, 4) RGBA."""
     if blitter is None:
         fig.canvas.draw()
     else:
         blitter.draw()
+    return np.asarray(fig.canvas.buffer_rgba())
+
+
+def encode(rgba, fmt="png", note=None):
+    """Pixels as PNG (lossless) or JPEG; ``note``: a line of text kept in the file (what the frame shows).
+    A picture with transparent pixels stays PNG (JPEG has no alpha)."""
+    height, width, _ = rgba.shape
     buf = io.BytesIO()
-    Image.fromarray(np.asarray(fig.canvas.buffer_rgba())).save(buf, format="png", compress_level=1)
+    if fmt == "jpeg" and rgba[..., 3].min() == 255:
+        image = Image.frombuffer("RGBX", (width, height), rgba, "raw", "RGBX", 0, 1)    # no copy: A is padding
+        image.save(buf, format="jpeg", quality=JPEG_QUALITY, subsampling=0, comment=note or "")
+    else:
+        info = PngInfo()
+        if note:
+            info.add_itxt("Comment", note)
+        Image.fromarray(rgba).save(buf, format="png", compress_level=1, pnginfo=info)
     return buf.getvalue()
+
+
+def image_format(data):
+    """"jpeg" or "png", from the file's first bytes."""
+    return "jpeg" if data[:2] == b"\xff\xd8" else "png"
+
+
+def png_bytes(fig, blitter=None):
+    """Render the figure (blitting when a Blitter is given) and encode it as a lossless PNG."""
+    return encode(render(fig, blitter))
+
+
+FRAME_TAG = "lessonlib-frame "
+
+
+def frame_note(controls):
+    """What a frame shows, kept in it: the sliders' positions, in the order they appear, as their handles in
+    the browser report them (a log slider's exponent); benchmarks/browser_latency.py reads it back."""
+    sliders = [float(np.log(c.value) / np.log(c.base)) if isinstance(c, widgets.FloatLogSlider) else c.value
+               for c in controls.values() if isinstance(c, (widgets.FloatSlider, widgets.IntSlider,
+                                                            widgets.FloatLogSlider))]
+    return FRAME_TAG + json.dumps({"sliders": sliders})
 
 
 def log_slider(description, value, min_exp, max_exp, step=0.05, fmt=".3g"):
@@ -189,7 +237,9 @@ class Dashboard:
                 self.last_error = err
                 message = f"Could not redraw: {type(err).__name__}: {err}"
             self.show_message(message)
-            self.image.value = png_bytes(self.figure, self.blitter)
+            frame = encode(render(self.figure, self.blitter), FRAME_FORMAT, frame_note(self.controls))
+            self.image.format = image_format(frame)
+            self.image.value = frame
 
     def show_message(self, message):
         if message:
@@ -201,7 +251,12 @@ class Dashboard:
         """A static copy of the current figure, captioned with the controls' values."""
         plain = self.message.value.split(">", 1)[-1].rsplit("<", 1)[0] if self.message.value else ""
         caption = f"{self.title or 'Dashboard'} at {describe(self.values)}" + (f" ({plain})" if plain else "")
-        return Snapshot(bytes(self.image.value), caption)
+        return Snapshot(self.still_png(), caption)
+
+    def still_png(self):
+        """The picture as it is now, as a lossless PNG (the live frames are JPEG)."""
+        with presentation_style():
+            return png_bytes(self.figure, self.blitter)
 
     def _repr_mimebundle_(self, **kwargs):
         """The live widget; where no kernel draws it, one sentence instead of the widget's repr."""
