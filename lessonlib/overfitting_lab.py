@@ -8,7 +8,7 @@
               and the figures (overfitting_plots)
 
 Every network here is tanh hidden layers + softmax output + cross-entropy, trained full batch with Adam.
-A sweep trains its networks together (overfitting_runs.Stack: the same numbers as one ``lessonlib.train``
+A sweep trains its networks together (``lessonlib.batched``: the same numbers as one ``lessonlib.train``
 per network); a dashboard's slider only looks up the precomputed arrays.
 """
 import copy
@@ -16,7 +16,7 @@ import hashlib
 
 import numpy as np
 
-from . import optimizers, regularization
+from . import batched, optimizers, regularization
 from .network import Network
 from .overfitting_data import (MOONS, N_SMALL, SEEDS, bayes_accuracy, bayes_cost, bayes_labels,  # noqa: F401
                                bayes_probability, expected_bayes_accuracy, extra_pool, flip_labels,
@@ -100,13 +100,17 @@ def train_with_snapshots(net, X, Y, snapshot_epochs, epochs=EPOCHS, lr=LR, **tra
 def train_many(nets, X, Y, epochs=EPOCHS, lr=LR, **stack_kw):
     """Train the Networks ``nets`` together (in place) as ``fit`` would train each; returns them.
 
-    X, Y: one training set for all, or a list with one per network.  ``stack_kw``: dropout or
-    augmentation (overfitting_runs.train_stack)."""
-    if isinstance(X, (list, tuple)):
-        X, Y = np.stack(X), np.stack(Y)
-    stack = Stack(nets)
-    train_stack(stack, X, Y, epochs, lr, **stack_kw)
-    return stack.copy_into(nets)
+    X, Y: one training set for all, or a list with one per network (sizes may differ).  Plain training is
+    ``lessonlib.batched.train_many``; dropout or augmentation (``stack_kw``) go through
+    overfitting_runs.train_stack, which has those hooks."""
+    if stack_kw:
+        if isinstance(X, (list, tuple)):
+            X, Y = np.stack(X), np.stack(Y)
+        stack = Stack(nets)
+        train_stack(stack, X, Y, epochs, lr, **stack_kw)
+        return stack.copy_into(nets)
+    batched.train_many(nets, X, Y, [optimizers.Adam(lr) for _ in nets], epochs)
+    return nets
 
 
 def train_lambdas(lam_values, X, Y, sizes=MOONS_SIZES, epochs=EPOCHS, lr=LR, seed=0):
@@ -193,7 +197,8 @@ def size_sweep(sets, sizes_n=SIZES_N, sizes=MOONS_SIZES, epochs=EPOCHS, lr=LR, s
     every one for the same ``epochs`` full-batch steps.  ``data_cost["train"]`` is each network's cost on
     its own N examples; the other sets of ``sets`` are evaluated as given."""
     X, Y = sets["train"]
-    nets = [train_many([classifier(sizes, seed=seed)], X[:, :n], Y[:, :n], epochs, lr)[0] for n in sizes_n]
+    nets = train_many([classifier(sizes, seed=seed) for _ in sizes_n], [X[:, :n] for n in sizes_n],
+                      [Y[:, :n] for n in sizes_n], epochs, lr)
     sweep = Sweep(sizes_n, nets, {k: v for k, v in sets.items() if k != "train"})
     own = [evaluate(net, X[:, :n], Y[:, :n]) for net, n in zip(nets, sizes_n)]
     sweep.data_cost["train"], sweep.accuracy["train"] = (np.array(v) for v in zip(*own))

@@ -73,6 +73,17 @@ def test_a_stack_trains_exactly_as_lessonlib_train_does_each_network(per_network
             np.testing.assert_allclose(p, q, rtol=0, atol=1e-12)
 
 
+def test_the_stack_without_hooks_trains_exactly_as_lessonlib_train():
+    X, Y = data.make_moons(40, noise=0.2, seed=3)
+    nets = [lab.classifier([2, 8, 6, 2], l2=lam, seed=4) for lam in (0.0, 0.02)]
+    stack = train_stack(Stack(nets), X, Y, 60, lab.LR)
+    for g, lam in enumerate((0.0, 0.02)):
+        ref = reference_net([2, 8, 6, 2], lam, 4)
+        lessonlib.train(ref, X, Y, optimizers.Adam(lab.LR), 60)
+        for p, q in zip(stack.params, ref.params):
+            np.testing.assert_array_equal(p[g], q)
+
+
 def test_the_stacks_gradient_is_the_networks_and_matches_finite_differences():
     X, Y = data.make_moons(12, seed=2, **lab.MOONS)
     nets = [lab.classifier([2, 4, 3, 2], l2=lam, seed=s) for lam, s in [(0.0, 1), (0.3, 2)]]
@@ -687,9 +698,10 @@ def test_the_early_stop_reference_is_the_rule_of_lessonlib_train():
         assert early_stop(history.val_cost, patience) == (history.best_epoch, history.epochs)
 
 
-def test_a_list_where_an_array_is_asked_is_accepted_only_in_the_right_shape():
+def test_a_list_where_an_array_is_asked_and_a_wrong_shape_are_named():
     from lessonlib.exercises.overfitting import CV, L2
     as_lists = functools.partial(lambda f, *a: f(*a).tolist(), lab.cross_validate)
-    assert CV.diagnose(as_lists).passed                                       # numbers in the right shape
+    result = CV.diagnose(as_lists)
+    assert result.mistake == "list, not array" and "λ in (0, 0.001, 0.03)" in result.message
     result = L2.diagnose(lambda W, b, dW, db, lam: (lam * np.sum(W * W), dW[:1] + 2 * lam * W[:1], db))
     assert not result.passed and "has shape" in result.message

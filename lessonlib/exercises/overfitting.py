@@ -117,7 +117,7 @@ CV_TRAIN = functools.partial(lab.train_lambdas, sizes=[2, 6, 2], epochs=40)   # 
 
 def _cv_case(n, K, seed):
     X, Y = data.make_moons(n, seed=seed, **lab.MOONS)
-    return Case(f"{n} moons points (data seed {seed}), K = {K}, λ in {list(CV_LAMBDAS)}",
+    return Case(f"{n} moons points (data seed {seed}), K = {K}, λ in ({', '.join(f'{v:g}' for v in CV_LAMBDAS)})",
                 (CV_LAMBDAS, X, Y, K, CV_TRAIN))
 
 
