@@ -3,7 +3,8 @@
   sets        moons_sets (training / validation / test, kept apart), extra_pool, fresh_draws,
               noisy_digits_sets, flip_labels, true_labels
   the truth   bayes_probability, bayes_accuracy, bayes_cost (on given points), expected_bayes_accuracy
-              (on the whole process, exactly), versus_bayes (a paired comparison on the same points)
+              (on the whole process, by numerical integration), versus_bayes
+  comparing   paired (two classifiers on the same points), paired_text (with its luck, ±√disagreements)
 
 The moons are drawn by ``data.make_moons``: class 0 on (cos t, sin t), class 1 on (1 − cos t, 0.5 − sin t),
 t uniform on [0, π], plus N(0, σ²) noise on each coordinate and 5 % of the labels flipped.
@@ -126,12 +127,26 @@ def expected_bayes_accuracy(sigma=MOONS["noise"], label_noise=MOONS["label_noise
     return (1 - label_noise) * clean + label_noise * (1 - clean)
 
 
-def versus_bayes(labels, X, Y):
-    """A paired comparison with the Bayes classifier on the same points.
+def paired(labels_a, labels_b, Y):
+    """A paired comparison of two classifiers on the same points: (disagree, a right, b right).
 
-    Returns (disagree, mine, bayes): the points where the two classify differently, and how many of those
-    each gets right.  The accuracies differ by exactly (mine − bayes)/N; with few disagreements that
-    difference is a handful of coin flips, however many points there are."""
-    truth, bayes = data.labels_of(Y), bayes_labels(X)
-    differ = np.asarray(labels) != bayes
-    return int(differ.sum()), int(np.sum(differ & (labels == truth))), int(np.sum(differ & (bayes == truth)))
+    Only the points where they disagree can tell them apart: their accuracies differ by exactly
+    (a right − b right)/N.  If the two were equally good, each disagreement would be a coin flip, so
+    a right − b right would be 0 give or take √disagree (the sign test; McNemar's test is its square)."""
+    truth = data.labels_of(Y)
+    labels_a, labels_b = np.asarray(labels_a), np.asarray(labels_b)
+    differ = labels_a != labels_b
+    return int(differ.sum()), int(np.sum(differ & (labels_a == truth))), int(np.sum(differ & (labels_b == truth)))
+
+
+def versus_bayes(labels, X, Y):
+    """``paired`` against the Bayes classifier: (disagree, mine, bayes) on the points (X, Y)."""
+    return paired(labels, bayes_labels(X), Y)
+
+
+def paired_text(name, other, counts):
+    """Two lines saying a paired comparison and its luck: ±√(disagreements) if the two were equally good."""
+    n, mine, theirs = counts
+    return (f"{name} vs {other}: they disagree on {n} points\n"
+            f"  right there: {name} {mine}, {other} {theirs}; difference {mine - theirs:+d}, "
+            f"luck alone ±{np.sqrt(n):.1f}")

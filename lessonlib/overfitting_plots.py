@@ -6,12 +6,16 @@ The dashboards in lessonlib/dashboards/overfitting.py reuse them.
 import functools
 
 import contourpy
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from . import data
 from .overfitting_data import bayes_probability
 from .plots import BLACK, COLORS, ORANGE, SET_COLORS, SKY, TRAIN_COLOR, YELLOW, axes_or_new
+from .training import one_blas_thread
 
 XLIM, YLIM = (-1.75, 2.75), (-1.25, 1.75)        # the plotting window of the moons
 CLASS_COLORS = (ORANGE, SKY)                     # class 0 orange, class 1 sky blue: apart from the set colors
@@ -19,6 +23,18 @@ BOUNDARY_CMAP = LinearSegmentedColormap.from_list("moons", ["#F5D59A", "#FFFFFF"
 WEIGHT_COLORS = {"no penalty": BLACK, "penalty": YELLOW}   # the weight histograms: λ = 0, λ > 0
 SET_STYLES = {"train": "-", "validation": "-.", "test": "--"}
 SET_LABELS = {"train": "training set", "validation": "validation set", "test": "test set"}
+
+
+def figure(ncols=1, figsize=(8, 4.6), **margins):
+    """A pyplot figure of ``ncols`` panels side by side with fixed margins (fractions of the figure): shown
+    as drawn, in one draw, with no layout pass (a layout engine that does nothing; see plots._png_with_alt).
+    ``margins``: subplots_adjust's left, right, bottom, top, wspace, to change the defaults."""
+    fig, axes = plt.subplots(1, ncols, figsize=figsize)
+    width, height = figsize
+    fig.subplots_adjust(**{"left": 0.9 / width, "right": 1 - 0.15 / width, "bottom": 0.75 / height,
+                           "top": 1 - 0.45 / height, "wspace": 0.2, **margins})
+    fig.set_layout_engine(PlaceHolderLayoutEngine(adjust_compatible=True, colorbar_gridspec=True))
+    return fig, axes
 
 
 def boundary_grid(n_x=75, n_y=50):
@@ -29,9 +45,10 @@ def boundary_grid(n_x=75, n_y=50):
 
 
 def class1_probability(net, grid=None):
-    """a^L for class 1 over the boundary grid, as an image (n_y, n_x)."""
+    """a^L for class 1 over the boundary grid, as an image (n_y, n_x) (BLAS on one thread: faster here)."""
     xs, ys, G = boundary_grid() if grid is None else grid
-    return net.predict(G)[1].reshape(ys.size, xs.size)
+    with one_blas_thread():
+        return net.predict(G)[1].reshape(ys.size, xs.size)
 
 
 @functools.cache
@@ -56,7 +73,7 @@ def plot_points(X, Y, ax=None, size=28, animated=False):
 
 def plane(ax):
     """The moons' window, axes labeled x₁, x₂ without tick numbers (a picture, not a chart to read off)."""
-    ax.set(xlim=XLIM, ylim=YLIM, xlabel="$x_1$", ylabel="$x_2$", xticks=[], yticks=[])
+    ax.set(xlim=XLIM, ylim=YLIM, xlabel="x₁", ylabel="x₂", xticks=[], yticks=[])
     return ax
 
 
@@ -66,7 +83,7 @@ def plot_signal(ax=None):
     t = np.linspace(0, np.pi, 200)
     ax.plot(np.cos(t), np.sin(t), color=CLASS_COLORS[0], label="class 0")
     ax.plot(1 - np.cos(t), 0.5 - np.sin(t), color=CLASS_COLORS[1], label="class 1")
-    ax.set(xlim=XLIM, ylim=YLIM, xlabel="$x_1$", ylabel="$x_2$", title="The signal")
+    ax.set(xlim=XLIM, ylim=YLIM, xlabel="x₁", ylabel="x₂", title="The signal")
     ax.legend(loc="lower left")
     return ax
 
@@ -105,7 +122,7 @@ def plot_boundary(net_or_image, X, Y, ax=None, title="Decision boundary", bayes=
     return ax
 
 
-def plot_training_curves(history, ax=None, held_out="validation", title="Cost per epoch", log=True):
+def plot_training_curves(history, ax=None, held_out="validation", title="Cost per epoch", log=True, legend="best"):
     """Training cost and held-out cost J per epoch (log scale unless ``log=False``); marks the kept
     epoch of early stopping.  ``held_out``: "validation" (history.val_cost) or "test" (history.test_cost)."""
     ax = axes_or_new(ax)
@@ -119,19 +136,24 @@ def plot_training_curves(history, ax=None, held_out="validation", title="Cost pe
                    label=f"kept: epoch {history.best_epoch}")
     ax.set(xlabel="epoch", ylabel="cost J (log scale)" if log else "cost J", title=title,
            yscale="log" if log else "linear")
-    ax.legend()
+    if log:
+        plain_log_axis(ax)
+    ax.legend(loc=legend)
     return ax
 
 
 def plot_sweep(sweep, ax=None, sets=("train", "validation"), metric="cost", best=None, xlabel="λ",
-               title="Validation curve", bayes=None):
-    """Cost or accuracy against the swept value on a log axis (λ = 0 drawn at the left edge);
-    ``bayes``: the Bayes classifier's accuracy, drawn as a line (metric="accuracy")."""
+               title="Validation curve", bayes=None, legend="best"):
+    """Cost or accuracy against the swept value on a log axis (λ = 0 drawn at the left edge): the mean over
+    the sweep's draws (its rows), with their range shaded; ``bayes``: the Bayes classifier's accuracy as a
+    line (metric="accuracy"); ``best``: a dotted line at the chosen value."""
     ax = axes_or_new(ax)
     x, zero_at = sweep_x(sweep.values)
     for name in sets:
-        y = sweep.data_cost[name] if metric == "cost" else sweep.accuracy[name]
-        ax.plot(x, y, SET_STYLES[name], marker="o", markersize=4, color=SET_COLORS[name], label=SET_LABELS[name])
+        table = sweep.data_cost[name] if metric == "cost" else sweep.accuracy[name]
+        ax.fill_between(x, table.min(axis=0), table.max(axis=0), color=SET_COLORS[name], alpha=0.2, linewidth=0)
+        ax.plot(x, table.mean(axis=0), SET_STYLES[name], marker="o", markersize=5, color=SET_COLORS[name],
+                label=SET_LABELS[name])
     if bayes is not None:
         ax.axhline(bayes, color=COLORS[3], linestyle="--", linewidth=2, label=f"Bayes classifier ({bayes:.1%})")
     if best is not None:
@@ -144,7 +166,7 @@ def plot_sweep(sweep, ax=None, sets=("train", "validation"), metric="cost", best
         ax.set_xticks(sweep.values, [str(v) for v in sweep.values])
         ax.minorticks_off()
     ax.set(xlabel=xlabel, ylabel="cost J" if metric == "cost" else "accuracy", title=title)
-    ax.legend()
+    ax.legend(loc=legend)
     return ax
 
 
@@ -160,9 +182,24 @@ def sweep_x(values):
 def label_zero(ax, zero_at, values):
     """Ticks at each decade plus '0' at the λ = 0 position."""
     decades = 10.0 ** np.arange(np.ceil(np.log10(values[1])), np.floor(np.log10(values[-1])) + 1)
-    ax.set_xticks([zero_at, *decades], ["0", *[f"$10^{{{int(np.log10(d))}}}$" for d in decades]])
+    ax.set_xticks([zero_at, *decades], ["0", *[power_of_ten(d) for d in decades]])
     ax.minorticks_off()
     ax.set_xlim(zero_at / 10 ** 0.2, values[-1] * 10 ** 0.2)
+
+
+def power_of_ten(value):
+    """'10⁻³' for 0.001: a tick label in plain text (mathtext's first use costs a third of a second)."""
+    return "10" + str(int(round(np.log10(value)))).translate(SUPERSCRIPTS)
+
+
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def plain_log_axis(ax, axis="y"):
+    """A log axis labeled with plain numbers (0.01, 0.1, 1) instead of mathtext's 10^k."""
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    (ax.yaxis if axis == "y" else ax.xaxis).set_minor_formatter(NullFormatter())
+    return ax
 
 
 WEIGHT_BINS = np.linspace(-4, 4, 41)

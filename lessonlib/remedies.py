@@ -1,8 +1,8 @@
 """Notebook 04's other remedies, in code: inverted dropout, data augmentation, AdamW.
 
-  dropout       dropout_forward(a, keep, rng) → (a ⊙ mask, mask), dropout_backward(d_out, mask) → d_a
+  dropout       dropout_forward(a, p_keep, rng) → (a ⊙ mask, mask), dropout_backward(d_out, mask) → d_a
   augmentation  mirror(X, Y) (the moons' exact symmetry), jitter(X, sigma, rng) (fresh input noise)
-  comparison    train_remedies: the same network and data with each remedy, on several draws
+  comparison    train_remedies: the same network and data with each remedy, on several draws; scores
   AdamW         adamw_step (one step, as torch.optim.AdamW), adamw_sweep (λ through AdamW)
 
 The notebook's exercises write the first three functions; the library versions here are what the
@@ -12,13 +12,14 @@ import numpy as np
 
 from . import overfitting_lab as lab
 from .overfitting_runs import Stack
+from .training import one_blas_thread
 
 
 # ---- inverted dropout --------------------------------------------------------------------------
-def dropout_forward(a, keep, rng):
-    """Keep each entry of a with probability ``keep`` (u = rng.random(a.shape) < keep), scaled by 1/keep
-    so that its expected value stays a; returns (a ⊙ mask, mask), mask ∈ {0, 1/keep}."""
-    mask = (rng.random(a.shape) < keep) / keep
+def dropout_forward(a, p_keep, rng):
+    """Keep each entry of a with probability ``p_keep`` (u = rng.random(a.shape) < p_keep), scaled by
+    1/p_keep so that its expected value stays a; returns (a ⊙ mask, mask), mask ∈ {0, 1/p_keep}."""
+    mask = (rng.random(a.shape) < p_keep) / p_keep
     return a * mask, mask
 
 
@@ -27,10 +28,10 @@ def dropout_backward(d_out, mask):
     return d_out * mask
 
 
-def stack_dropout(forward, backward, keep):
+def stack_dropout(forward, backward, p_keep):
     """``forward``/``backward`` (each on one 2-D array, as in the exercise) as train_stack's drop/undrop."""
     def drop(h, m, rng):
-        out, mask = forward(h.reshape(-1, h.shape[-1]), keep, rng)        # (G n_m, B): one draw per entry
+        out, mask = forward(h.reshape(-1, h.shape[-1]), p_keep, rng)        # (G n_m, B): one draw per entry
         return np.reshape(out, h.shape), np.reshape(mask, h.shape)
 
     def undrop(d_out, mask):
@@ -61,7 +62,7 @@ def jitter(X, sigma, rng):
 def train_remedies(draws, remedies, epochs=lab.EPOCHS, lr=lab.LR, seed=0):
     """{name: [network per draw]}: for each remedy, one network per draw (same initial weights), trained together.
 
-    ``remedies``: {name: dict(l2=λ, dropout=(forward, backward, keep), jitter=σ, mirror=mirror_fn)}, any
+    ``remedies``: {name: dict(l2=λ, dropout=(forward, backward, p_keep), jitter=σ, mirror=mirror_fn)}, any
     of them or none.  Random draws (masks, jitter) come from ``seed`` for each remedy's stack."""
     trained = {}
     for name, how in remedies.items():
@@ -77,8 +78,9 @@ def train_remedies(draws, remedies, epochs=lab.EPOCHS, lr=lab.LR, seed=0):
 
 
 def scores(nets, X, Y):
-    """(J, accuracy) of each network on (X, Y), as arrays."""
-    return Stack(nets).evaluate(X, Y)
+    """(J, accuracy) of each network on (X, Y), as arrays (BLAS on one thread: faster at these sizes)."""
+    with one_blas_thread():
+        return Stack(nets).evaluate(X, Y)
 
 
 # ---- AdamW -----------------------------------------------------------------------------------------

@@ -2,16 +2,16 @@
 
   add_l2(W, b, dW, db, lam) -> (penalty, dW, db)
       one layer's share of the L2 penalty λ‖W‖² and of its gradient, inside the backward pass
-  cross_validate(lam_values, X, Y, K, train) -> (K, len(lam_values)) held-out costs
-      K-fold cross-validation
-  dropout_forward(a, keep, rng) -> (a_out, mask); dropout_backward(d_out, mask) -> d_a
+  cross_validate(lam_values, X, Y, K, train) -> ((K, len(lam_values)) held-out costs, the λ chosen)
+      K-fold cross-validation, and the λ it chooses
+  dropout_forward(a, p_keep, rng) -> (a_out, mask); dropout_backward(d_out, mask) -> d_a
       inverted dropout
   mirror(X, Y) -> (X_m, Y_m)
       the moons' exact symmetry, for data augmentation
 
 and the optional ones of overfitting_more.py (adamw_step, early_stop, nielsen_step).  Each catalogued
 mistake is a wrong implementation with the student's signature, so tests/test_exercises.py can feed each
-to its check.  While cross_validate is checked, ``lab.cross_validate`` is switched off (``OffLimits``).
+to its check.  While cross_validate is checked, ``lab.cross_validate`` raises (``OffLimits``).
 """
 import functools
 
@@ -92,9 +92,14 @@ L2 = Exercise(
     fallback=add_l2)
 
 
-# ---- Exercise: K-fold cross-validation ---------------------------------------------------------------
+# ---- Exercise: K-fold cross-validation, and the λ it chooses -------------------------------------------
+def _mean_choice(lam_values, costs):
+    return float(np.asarray(lam_values)[int(np.argmin(costs.mean(axis=0)))])
+
+
 def _cv_with(folds_of=lambda N, K: np.array_split(np.arange(N), K), train_on=lambda rest, fold, N: rest,
-             score=lambda net, X, Y: net.data_cost(X, Y), on_fold=True, shape=lambda rows: rows):
+             score=lambda net, X, Y: net.data_cost(X, Y), on_fold=True, shape=lambda rows: rows,
+             choose=_mean_choice):
     def wrong(lam_values, X, Y, K, train):
         N, rows = X.shape[1], []
         for fold in folds_of(N, K):
@@ -103,7 +108,8 @@ def _cv_with(folds_of=lambda N, K: np.array_split(np.arange(N), K), train_on=lam
             nets = train(lam_values, X[:, used], Y[:, used])
             held = fold if on_fold else rest
             rows.append([score(net, X[:, held], Y[:, held]) for net in nets])
-        return shape(np.array(rows))
+        rows = np.array(rows)
+        return shape(rows), choose(lam_values, rows)
     return wrong
 
 
@@ -111,8 +117,8 @@ def _library_cv(lam_values, X, Y, K, train):
     return lab.cross_validate(lam_values, X, Y, K, train)
 
 
-CV_LAMBDAS = np.array([0.0, 1e-3, 0.03])
-CV_TRAIN = functools.partial(lab.train_lambdas, sizes=[2, 6, 2], epochs=40)   # small and quick: the check's
+CV_LAMBDAS = np.array([1e-4, 1e-3, 0.03, 0.3])
+CV_TRAIN = functools.partial(lab.train_lambdas, sizes=[2, 4, 2], epochs=10)   # small and quick: the check's
 
 
 def _cv_case(n, K, seed):
@@ -123,17 +129,18 @@ def _cv_case(n, K, seed):
 
 USED_CV = Mistake("used the library's cross-validation",
                   "it called lab.cross_validate, which is what this exercise asks you to write (train them with the "
-                  "`train` you are given). It is switched off during the check.", _library_cv)
+                  "`train` you are given). It raises while your function is checked.", _library_cv)
+BY_INDEX = lambda lam_values, rows: int(np.argmin(rows.mean(axis=0)))            # noqa: E731
 
 CV = Exercise(
     "cross_validate", lab.cross_validate,
-    cases=[_cv_case(20, 4, 31), _cv_case(18, 4, 32), _cv_case(15, 3, 33)],
-    outputs=("held-out costs",),
+    cases=[_cv_case(20, 4, 31), _cv_case(18, 4, 32), _cv_case(16, 4, 33)],
+    outputs=("held-out costs", "λ chosen"),
     off_limits=OffLimits(USED_CV, objects=(lab.cross_validate,), attributes=((lab, "cross_validate"),)),
     mistakes=[
         USED_CV,
         Mistake("trained on the held-out fold too",
-                "each network was trained on ALL the points, fold k included, and then scored on fold k: it "
+                "each network was trained on ALL the points, fold j included, and then scored on fold j: it "
                 "had already fitted those points (their noise too), so the score is optimistic. Train on the "
                 "other K − 1 folds only.",
                 _cv_with(train_on=lambda rest, fold, N: np.arange(N))),
@@ -150,43 +157,58 @@ CV = Exercise(
                 "also weighs how confident each answer is and does not tie on a dozen points.",
                 _cv_with(score=lambda net, X, Y: 1 - np.mean(net.predict(X).argmax(0) == Y.argmax(0)))),
         Mistake("interleaved folds",
-                "your folds take every K-th column (k, k + K, …): a valid split, but the contract (and the "
-                "check) uses consecutive blocks, fold k = np.array_split(np.arange(N), K)[k].",
-                _cv_with(folds_of=lambda N, K: [np.arange(k, N, K) for k in range(K)])),
+                "your folds take every K-th column (j, j + K, …): a valid split, but the contract (and the "
+                "check) uses consecutive blocks, fold j = np.array_split(np.arange(N), K)[j].",
+                _cv_with(folds_of=lambda N, K: [np.arange(j, N, K) for j in range(K)])),
         Mistake("remainder dropped",
                 "with N // K columns per fold the last N mod K points are never held out: np.array_split "
                 "makes the first folds one longer instead, so every point is validated once.",
-                _cv_with(folds_of=lambda N, K: [np.arange(k * (N // K), (k + 1) * (N // K)) for k in range(K)])),
+                _cv_with(folds_of=lambda N, K: [np.arange(j * (N // K), (j + 1) * (N // K)) for j in range(K)])),
         Mistake("averaged over the folds",
-                "it returned one number per λ: the contract asks for every fold's row, shape (K, number of λ), "
-                "so the notebook can show how much the folds disagree (it averages them itself).",
+                "the table came back with one number per λ: the contract asks for every fold's row, shape "
+                "(K, number of λ), so the notebook can show how much the folds disagree.",
                 _cv_with(shape=lambda rows: rows.mean(axis=0))),
         Mistake("rows and columns swapped",
-                "the result is (number of λ, K): row k should be fold k, one column per λ.",
+                "the table is (number of λ, K): row j should be fold j, one column per λ.",
                 _cv_with(shape=lambda rows: rows.T)),
+        Mistake("chose by one fold",
+                "the table is right, but your λ is the best of the first fold alone: one fold of a few points "
+                "is noisy; choose by the average over the K folds.",
+                _cv_with(choose=lambda lam_values, rows: float(lam_values[int(np.argmin(rows[0]))]))),
+        Mistake("chose by the single lowest cost",
+                "the table is right, but your λ owns its single lowest entry: one lucky fold. Every fold is "
+                "a held-out set of its own: choose the λ whose average over the K folds is lowest.",
+                _cv_with(choose=lambda lam_values, rows: float(lam_values[np.unravel_index(
+                    np.argmin(rows), rows.shape)[1]]))),
+        Mistake("chose the highest cost",
+                "the table is right, but your λ has the HIGHEST average held-out cost: lower is better.",
+                _cv_with(choose=lambda lam_values, rows: float(lam_values[int(np.argmax(rows.mean(axis=0)))]))),
+        Mistake("position instead of λ",
+                "the table is right, but you returned the position of the best λ in lam_values, not the value "
+                "itself: return lam_values[that position].",
+                _cv_with(choose=BY_INDEX)),
     ],
     success="each fold held out once, fresh networks trained on the other K − 1 folds, scored by the held-out "
-            "data cost J: K-fold cross-validation.",
+            "data cost J, and the λ with the lowest average over the folds: K-fold cross-validation.",
     time_limit=30)
 
 
 # ---- Exercise: inverted dropout -----------------------------------------------------------------------
-def _drop_with(mask_of=lambda u, keep: (u < keep) / keep, draw=lambda rng, shape: rng.random(shape),
-               returned=None):
-    def wrong(a, keep, rng):
-        mask = mask_of(draw(rng, a.shape), keep)
-        return a * mask, (mask if returned is None else returned(mask, keep))
+def _drop_with(mask_of=lambda u, p: (u < p) / p, draw=lambda rng, shape: rng.random(shape), returned=None):
+    def wrong(a, p_keep, rng):
+        mask = mask_of(draw(rng, a.shape), p_keep)
+        return a * mask, (mask if returned is None else returned(mask, p_keep))
     return wrong
 
 
-def _binomial_dropout(a, keep, rng):
-    mask = rng.binomial(1, keep, a.shape) / keep
+def _binomial_dropout(a, p_keep, rng):
+    mask = rng.binomial(1, p_keep, a.shape) / p_keep
     return a * mask, mask
 
 
-def _drop_case(shape, keep, seed):
+def _drop_case(shape, p_keep, seed):
     rng = np.random.default_rng(seed)
-    return Case(f"a {shape[0]}×{shape[1]}, keep = {keep:g}", (rng.normal(0, 1, shape), keep,
+    return Case(f"a {shape[0]}×{shape[1]}, p_keep = {p_keep:g}", (rng.normal(0, 1, shape), p_keep,
                                                                 np.random.default_rng(100 + seed)))
 
 
@@ -196,51 +218,52 @@ DROP_FORWARD = Exercise(
     outputs=("a after dropout", "mask"),
     mistakes=[
         Mistake("not scaled up",
-                "the kept units were not divided by keep: then each unit's expected output is keep·a, smaller "
-                "than at test time, when every unit is on. Inverted dropout divides by keep while training.",
-                _drop_with(mask_of=lambda u, keep: (u < keep) * 1.0)),
-        Mistake("scaled by keep",
-                "the kept units were multiplied by keep: that shrinks them twice. Divide by keep, so the "
+                "the kept units were not divided by p_keep: then each unit's expected output is p_keep·a, "
+                "smaller than at test time, when every unit is on. Inverted dropout divides by p_keep while "
+                "training.",
+                _drop_with(mask_of=lambda u, p: (u < p) * 1.0)),
+        Mistake("scaled by p_keep",
+                "the kept units were multiplied by p_keep: that shrinks them twice. Divide by p_keep, so the "
                 "expected output stays a.",
-                _drop_with(mask_of=lambda u, keep: (u < keep) * keep)),
-        Mistake("keep read as the drop probability",
-                "you dropped the units with u < keep: keep is the probability of KEEPING a unit (Srivastava's "
-                "and CS231n's p; PyTorch's nn.Dropout(p) is the probability of dropping one).",
-                _drop_with(mask_of=lambda u, keep: (u >= keep) / (1 - keep))),
-        Mistake("mask without the 1/keep",
+                _drop_with(mask_of=lambda u, p: (u < p) * p)),
+        Mistake("p_keep read as the drop probability",
+                "you dropped the units with u < p_keep: p_keep is the probability of KEEPING a unit "
+                "(Srivastava's and CS231n's p; PyTorch's nn.Dropout(p) is the probability of dropping one).",
+                _drop_with(mask_of=lambda u, p: (u >= p) / (1 - p))),
+        Mistake("mask without the 1/p_keep",
                 "the output is right but the mask you returned holds 0 and 1: return what a was multiplied by "
-                "(0 or 1/keep), because the backward pass multiplies the gradient by it.",
-                _drop_with(returned=lambda mask, keep: (mask > 0) * 1.0)),
+                "(0 or 1/p_keep), because the backward pass multiplies the gradient by it.",
+                _drop_with(returned=lambda mask, p: (mask > 0) * 1.0)),
         Mistake("one mask for every example",
                 "you drew one number per unit and used it for the whole batch: each unit is dropped "
                 "independently for each example (u = rng.random(a.shape), one draw per entry).",
                 _drop_with(draw=lambda rng, shape: rng.random((shape[0], 1)))),
-        Mistake("kept where u > 1 − keep",
+        Mistake("kept where u > 1 − p_keep",
                 "the right probability, but other units: the contract (so that the check can compare) keeps "
-                "the entries where u < keep, with u = rng.random(a.shape).",
-                _drop_with(mask_of=lambda u, keep: (u > 1 - keep) / keep)),
+                "the entries where u < p_keep, with u = rng.random(a.shape).",
+                _drop_with(mask_of=lambda u, p: (u > 1 - p) / p)),
         Mistake("another random draw",
                 "the right idea with another random function (rng.binomial, rng.uniform with other bounds, a "
                 "new generator…): the contract draws u = rng.random(a.shape) from the rng you are given, once.",
                 _binomial_dropout),
     ],
-    success="each unit kept with probability keep and divided by keep, so the expected output is unchanged "
-            "and nothing needs rescaling at test time: inverted dropout.")
+    success="each unit kept with probability p_keep and divided by p_keep, so the expected output is "
+            "unchanged and nothing needs rescaling at test time: inverted dropout.")
 
 DROP_BACKWARD = Exercise(
     "dropout_backward", remedies.dropout_backward,
-    cases=[Case("mask 2×3, keep 0.5", (np.arange(6.0).reshape(2, 3) - 2, np.array([[2.0, 0, 2], [0, 2, 2]]))),
-           Case("mask 3×2, keep 0.8", (np.linspace(-1, 1, 6).reshape(3, 2), np.array([[1.25, 1.25], [0, 1.25],
+    cases=[Case("mask 2×3, p_keep 0.5", (np.arange(6.0).reshape(2, 3) - 2, np.array([[2.0, 0, 2], [0, 2, 2]]))),
+           Case("mask 3×2, p_keep 0.8", (np.linspace(-1, 1, 6).reshape(3, 2), np.array([[1.25, 1.25], [0, 1.25],
                                                                                       [1.25, 0]])))],
     outputs=("∂J/∂a",),
     mistakes=[
         Mistake("mask not applied",
                 "the gradient passed through unchanged: a dropped unit sent nothing forward, so no gradient "
-                "flows back to it, and a kept one was multiplied by 1/keep, so its gradient is too.",
+                "flows back to it, and a kept one was multiplied by 1/p_keep, so its gradient is too.",
                 lambda d_out, mask: d_out),
         Mistake("0/1 mask",
-                "the kept units' gradient was not scaled: out = a ⊙ mask with mask = 1/keep for a kept unit, "
-                "so ∂out/∂a = mask, 1/keep included.",
+                "the kept units' gradient was not scaled: out = a ⊙ mask with mask = 1/p_keep for a kept unit, "
+                "so ∂out/∂a = mask, 1/p_keep included.",
                 lambda d_out, mask: d_out * (mask > 0)),
         Mistake("scaled twice",
                 "you multiplied by the mask twice: out = a ⊙ mask, so ∂J/∂a = ∂J/∂out ⊙ mask, once.",
@@ -249,7 +272,7 @@ DROP_BACKWARD = Exercise(
                 "you divided by the mask: out = a ⊙ mask, so the chain rule MULTIPLIES by ∂out/∂a = mask.",
                 lambda d_out, mask: d_out / mask),
     ],
-    success="∂J/∂a = ∂J/∂out ⊙ mask: the same mask as the forward pass, the 1/keep included.")
+    success="∂J/∂a = ∂J/∂out ⊙ mask: the same mask as the forward pass, the 1/p_keep included.")
 
 
 # ---- Exercise: the moons' symmetry --------------------------------------------------------------------
@@ -274,29 +297,29 @@ MIRROR = Exercise(
                 "of class 0 is a point of class 1 (swap the rows of Y).",
                 _mirror_with(labels=lambda Y: Y)),
         Mistake("x₁ only",
-                "(1 − x₁, x₂) sends (cos t, sin t) to (1 − cos t, sin t), which is not on moon 1 "
-                "(1 − cos t, 0.5 − sin t): the second coordinate must change too.",
+                "(1 − x₁, x₂) mirrors left to right: moon 0 stays an UPPER half-circle (around (1, 0)), while "
+                "moon 1 is a lower one around (1, 0.5): the second coordinate must change too.",
                 _mirror_with(x2=lambda X: X[1])),
         Mistake("x₂ only",
-                "(x₁, 0.5 − x₂) sends (cos t, sin t) to (cos t, 0.5 − sin t), which is not on moon 1 "
-                "(1 − cos t, 0.5 − sin t): the first coordinate must change too.",
+                "(x₁, 0.5 − x₂) mirrors top to bottom: moon 0 becomes a lower half-circle around (0, 0.5), "
+                "while moon 1's centre is (1, 0.5): the first coordinate must change too.",
                 _mirror_with(x1=lambda X: X[0])),
         Mistake("about the origin",
-                "(−x₁, −x₂) is the point reflection about (0, 0); moon 1 is moon 0 reflected about another "
-                "point: find the one that sends (cos t, sin t) to (1 − cos t, 0.5 − sin t).",
+                "(−x₁, −x₂) turns the plane half a turn about (0, 0): moon 0 becomes the lower half-circle "
+                "around (0, 0), not around (1, 0.5). Turn it about another point.",
                 _mirror_with(x1=lambda X: -X[0], x2=lambda X: -X[1])),
         Mistake("shifted, not mirrored",
-                "(x₁ + 1, x₂ − 0.5) moves moon 0 to (1 + cos t, sin t − 0.5), which is not moon 1 "
-                "(1 − cos t, 0.5 − sin t): a shift keeps the moon's shape facing the same way.",
-                _mirror_with(x1=lambda X: X[0] + 1, x2=lambda X: X[1] - 0.5)),
+                "(x₁ + 1, x₂ + 0.5) moves moon 0's centre onto moon 1's, but a shift keeps the moon facing up; "
+                "moon 1 faces down.",
+                _mirror_with(x1=lambda X: X[0] + 1, x2=lambda X: X[1] + 0.5)),
         Mistake("0.5 and 1 swapped",
-                "(0.5 − x₁, 1 − x₂) does not send (cos t, sin t) to (1 − cos t, 0.5 − sin t): check each "
-                "coordinate against the formula of moon 1.",
+                "(0.5 − x₁, 1 − x₂) turns the plane about (0.25, 0.5): moon 0's centre (0, 0) lands on (0.5, 1), "
+                "not on moon 1's centre (1, 0.5).",
                 _mirror_with(x1=lambda X: 0.5 - X[0], x2=lambda X: 1 - X[1])),
     ],
-    success="(x₁, x₂) → (1 − x₁, 0.5 − x₂), the point reflection about (0.5, 0.25), sends each moon onto the "
-            "other; the round noise looks the same after it, so mirrored examples are as likely as real ones "
-            "with the labels swapped.")
+    success="(x₁, x₂) → (1 − x₁, 0.5 − x₂), half a turn about (0.5, 0.25), the midpoint of the two centres, "
+            "sends each moon onto the other; the round noise looks the same after it, so mirrored examples are "
+            "as likely as real ones with the labels swapped.")
 
 
 EXERCISES = {"add_l2": L2, "cross_validate": CV, "dropout_forward": DROP_FORWARD,
