@@ -109,7 +109,7 @@ def train_many(nets, X, Y, epochs=EPOCHS, lr=LR, **stack_kw):
     X, Y: one training set for all, or a list with one per network; networks of one shape and, in one call,
     training sets of one size.  The networks go through ``overfitting_runs.train_stack``: full-batch Adam on
     all of them at once, the same numbers as ``lessonlib.train`` on each (tests/test_overfitting_lab.py), and
-    about a third faster here than ``lessonlib.batched.train_many``, which also records every epoch's costs
+    about a quarter faster here than ``lessonlib.batched.train_many``, which also records every epoch's costs
     (a History per network) that no sweep of this lesson reads.  ``stack_kw``: dropout or augmentation hooks."""
     if isinstance(X, (list, tuple)):
         if len({x.shape for x in X}) > 1:                 # sizes differ: one call per size

@@ -37,6 +37,7 @@ class Stack:
             p[...] = np.stack([net.params[k] for net in nets])
         self.W, self.b = self.params[0::2], self.params[1::2]  # W[m - 1] is W^m for every network
         self.lam = np.array([net.l2 for net in nets], dtype=np.float64).reshape(-1, 1, 1)
+        self.penalized = bool(self.lam.any())                 # all λ = 0: no 2λW to add (it would add zeros)
 
     def forward(self, X, drop=None):
         """Hidden activations h^m = tanh(z^m) (before dropout), a^m (after), a^L (softmax) and z^L.
@@ -55,15 +56,17 @@ class Stack:
             a.append(a_m)
             masks.append(mask)
 
-    def gradients(self, X, Y, drop=None, undrop=None):
-        """∂Ĵ/∂W^m and ∂Ĵ/∂b^m of every network, laid end to end like ``theta``."""
+    def gradients(self, X, Y, drop=None, undrop=None, out=None):
+        """∂Ĵ/∂W^m and ∂Ĵ/∂b^m of every network, laid end to end like ``theta`` (written into ``out``, a
+        (vector, its ``split``) pair, when given: a training loop reuses one)."""
         h, a, masks, _ = self.forward(X, drop)
-        grad = np.empty_like(self.theta)
-        g = self.split(grad)
+        grad, g = out if out is not None else (np.empty_like(self.theta), None)
+        g = self.split(grad) if g is None else g
         delta = (a[-1] - Y) / Y.shape[-1]                                 # δ^L = (a^L − y)/B
         for m in range(self.L, 0, -1):
             np.matmul(delta, np.swapaxes(a[m - 1], -1, -2), out=g[2 * m - 2])   # δ^m (a^{m-1})^T
-            g[2 * m - 2] += self.lam * (2.0 * self.W[m - 1])                # + 2λ W^m
+            if self.penalized:
+                g[2 * m - 2] += self.lam * (2.0 * self.W[m - 1])            # + 2λ W^m
             g[2 * m - 1][...] = delta.sum(axis=-1, keepdims=True)           # Σ over the batch of δ^m
             if m > 1:
                 d_a = np.swapaxes(self.W[m - 1], -1, -2) @ delta            # ∂J/∂a^{m-1} = (W^m)^T δ^m
@@ -112,18 +115,26 @@ def train_stack(stack, X, Y, epochs, lr, beta1=0.9, beta2=0.999, eps=1e-8, drop=
     X, Y = checked_data(stack, X, Y)
     rng = np.random.default_rng(seed)
     v, s = np.zeros_like(stack.theta), np.zeros_like(stack.theta)
+    g, step, den = (np.empty_like(stack.theta) for _ in range(3))    # reused every epoch: the arithmetic of
+    out = (g, stack.split(g))                                          # Adam's step, in the same order, in place
     layer_drop = None if drop is None else (lambda h, m: drop(h, m, rng))
     with one_blas_thread(), np.errstate(all="ignore"):
         for t in range(1, epochs + 1):
             X_t = X if augment is None else augment(X, rng)
-            g = stack.gradients(X_t, Y, layer_drop, undrop)
+            stack.gradients(X_t, Y, layer_drop, undrop, out=out)
             v *= beta1                                              # v ← β₁ v + (1 − β₁) g
-            v += (1.0 - beta1) * g
+            v += np.multiply(1.0 - beta1, g, out=step)
             s *= beta2                                              # s ← β₂ s + (1 − β₂) g²
-            s += (1.0 - beta2) * g * g
-            v_hat = v / (1.0 - beta1 ** t)
-            s_hat = s / (1.0 - beta2 ** t)
-            stack.theta -= lr * v_hat / (np.sqrt(s_hat) + eps)      # θ ← θ − α v̂ / (√ŝ + ε)
+            np.multiply(1.0 - beta2, g, out=step)
+            step *= g
+            s += step
+            np.divide(v, 1.0 - beta1 ** t, out=step)                # v̂
+            np.divide(s, 1.0 - beta2 ** t, out=den)                 # ŝ
+            np.sqrt(den, out=den)
+            den += eps
+            step *= lr
+            step /= den
+            stack.theta -= step                                     # θ ← θ − α v̂ / (√ŝ + ε)
     diverged = [g for g in range(stack.G) if not all(np.isfinite(p[g]).all() for p in stack.params)]
     if diverged:
         raise FloatingPointError(f"training diverged (parameters became NaN or inf) for network(s) {diverged} "
