@@ -6,9 +6,9 @@
   repeats     training_sets (ours and fresh draws), size_pools: every conclusion drawn from random draws
               is repeated on three of them
   sweeps      lambda_sweep, size_sweep → Sweep (one row per draw); best_lambda (validation set only);
-              cross_validate (K folds: the table and its choice); mean_range (a table cell)
-  re-exported so that the notebook writes ``lab.X``: the sets and the Bayes classifier (overfitting_data)
-              and the figures (overfitting_plots)
+              cross_validate (K folds: the table and its choice)
+  re-exported so that the notebook writes ``lab.X``: the sets and the Bayes classifier (overfitting_data),
+              the figures (overfitting_plots) and the tables (overfitting_report)
 
 Every network here is tanh hidden layers + softmax output + cross-entropy, trained full batch with Adam
 (one epoch is one step).  A sweep trains its networks together (``train_many``: the same numbers as one
@@ -29,6 +29,8 @@ from .overfitting_plots import (CLASS_COLORS, SET_LABELS, SET_STYLES, WEIGHT_BIN
                                 YLIM, bayes_boundary, boundary_grid, boundary_line, class1_probability, figure,
                                 draw_boundary, label_zero, plane, plot_boundary, plot_points, plot_signal, plot_sweep,
                                 plot_training_curves, plot_weight_histogram, sweep_x, weight_counts)
+from .overfitting_report import (mean_range, plot_gap, plot_validation_curve, show_cross_validation,  # noqa: F401
+                                 show_procedure, show_remedies, show_sweep, show_test)
 from .overfitting_runs import Stack, train_stack
 from .training import evaluate, one_blas_thread, train
 
@@ -189,12 +191,6 @@ def training_sets(X, Y, seeds=DRAW_SEEDS, n=N_SMALL):
 def size_pools(sets, seeds=POOL_SEEDS, n=int(SIZES_N[-1])):
     """Our training pool followed by fresh pools of n points: the first N of each is a training set."""
     return [sets["train"], *fresh_draws(seeds, n)]
-
-
-def mean_range(values, fmt=".3f"):
-    """'mean (min–max)' of repeated results, for a table cell."""
-    values = np.asarray(values)
-    return f"{values.mean():{fmt}} ({values.min():{fmt}}–{values.max():{fmt}})"
 
 
 # ---- sweeps ----------------------------------------------------------------------------------

@@ -291,6 +291,24 @@ def test_a_sweep_evaluates_each_network_on_its_own_set_and_the_shared_ones():
                                                                                      draws[1][1][:, :10]))
 
 
+def test_the_tables_print_the_runs_own_numbers(capsys, sizes, lams, sets):
+    lab.show_sweep(sizes, "N")
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("60 "))
+    k = sizes.index(60)
+    assert row.split()[1:] == " ".join([lab.mean_range(sizes.accuracy["train"][:, k], ".0%"),
+                                        lab.mean_range(sizes.data_cost["validation"][:, k], ".2f"),
+                                        lab.mean_range(sizes.accuracy["validation"][:, k], ".0%")]).split()
+    lab.show_sweep(lams, "λ", omega=True)
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("0.1 "))
+    assert row.split()[-1] == f"{lams.omega[:, -1].mean():.0f}"
+    lab.show_test({"chosen": lams.nets[0][4]}, *sets["test"])
+    row = capsys.readouterr().out.splitlines()[-1].split()
+    n, mine, theirs = lab.versus_bayes(lab.labels(lams.nets[0][4], sets["test"][0]), *sets["test"])
+    assert row[1:] == [f"{lams.nets[0][4].data_cost(*sets['test']):.3f}",
+                       f"{lab.accuracy(lams.nets[0][4], *sets['test']):.1%}", str(n), f"{mine - theirs:+d}",
+                       f"±{np.sqrt(n):.1f}"]
+
+
 def test_best_lambda_uses_validation_only():
     assert lab.best_lambda([0, 1e-3, 1e-2], [0.9, 0.4, 0.6]) == 1e-3
 
