@@ -639,7 +639,8 @@ def test_section4_adamw_shows_the_same_cliff_at_larger_lambda(small, sets):
     acc_t = stack.evaluate(*small)[1]
     k = int(np.argmin(np.abs(values - 1.78)))
     assert np.all(np.abs(acc_t[k:] - 0.8) < 0.005) and np.all(acc_t[:k] > 0.82)   # the plateau from λ_W ≈ 2
-    assert stack.evaluate(*sets["validation"])[1].max() > 0.87                 # "a good range"
+    good = values[stack.evaluate(*sets["validation"])[1] > 0.865]              # "about 0.1 to 0.6"
+    assert good.min() == pytest.approx(0.1) and 0.5 < good.max() < 0.6
 
 
 def test_section4_optional_adam_decay_depends_on_the_gradient_history_adamw_does_not():
