@@ -50,7 +50,7 @@ def log_grid(lo, hi, step):
 
 
 LAMBDAS = np.concatenate([[0.0], log_grid(*LAM_EXP)])     # λ = 0 first, then the log grid: 8 values
-CV_LAMBDAS = LAMBDAS[[0, 2, 3, 4, 5, 6]]                  # not 10^-4 (it ties with 0) nor 0.1 (it always loses)
+CV_LAMBDAS = LAMBDAS[[0, 2, 3, 4, 5, 6]]                  # not 10^-4 (barely differs from 0) nor 0.1 (it always loses)
 SIZES_N = np.rint(log_grid(*SIZE_EXP)).astype(int)        # 15, 30, 60, 120, 240
 
 
@@ -266,8 +266,8 @@ def best_lambda(lams, validation_cost):
 def cross_validate(lam_values, X, Y, K, train=train_lambdas):
     """K-fold cross-validation: (costs, lam_cv).
 
-    Fold j is the j-th of K consecutive blocks of columns (``np.array_split``); ``costs[j, c]`` is the data
-    cost J on fold j of the network ``train(lam_values, X_rest, Y_rest)[c]`` trained on the other K − 1
+    Fold r is the r-th of K consecutive blocks of columns (``np.array_split``); ``costs[r, c]`` is the data
+    cost J on fold r of the network ``train(lam_values, X_rest, Y_rest)[c]`` trained on the other K − 1
     folds, and ``lam_cv`` the λ whose networks have the lowest mean held-out J."""
     if isinstance(K, bool) or not isinstance(K, (int, np.integer)) or not 2 <= K <= X.shape[1]:
         raise ValueError(f"K must be a whole number of folds from 2 to the number of examples, {X.shape[1]}; got {K!r}")

@@ -3,6 +3,8 @@
   dropout       dropout_forward(a, p_keep, rng) → (a ⊙ mask, mask), dropout_backward(d_out, mask) → d_a
   augmentation  mirror(X, Y) (the moons' exact symmetry), jitter(X, sigma, rng) (fresh input noise)
   comparison    train_remedies: the same network and data with each remedy, on several draws; scores
+  choice        dropout_trainer (train(p_keep) → a network), best_p_keep (the p_keep with the lowest
+                validation J: the discovery exercise's reference), P_KEEPS (the values tried)
   AdamW         adamw_step (one step, as torch.optim.AdamW), adamw_sweep (λ through AdamW)
 
 The notebook's exercises write the first three functions; the library versions here are what the
@@ -75,6 +77,23 @@ def train_remedies(draws, remedies, epochs=lab.EPOCHS, lr=lab.LR, seed=0):
             kw["augment"] = lambda X, rng, sigma=how["jitter"]: jitter(X, sigma, rng)
         trained[name] = lab.train_many(nets, [X for X, _ in sets], [Y for _, Y in sets], epochs, lr, **kw)
     return trained
+
+
+# ---- choosing p_keep on the validation set (the discovery exercise) ------------------------------------
+P_KEEPS = (0.5, 0.6, 0.7, 0.8, 0.9)            # p_keep = 1 is no dropout: the lesson's first network
+
+
+def dropout_trainer(X, Y, forward=dropout_forward, backward=dropout_backward, epochs=lab.EPOCHS, lr=lab.LR):
+    """train(p_keep): one network (the lesson's initial weights) trained on (X, Y) with this dropout."""
+    def train(p_keep):
+        return train_remedies([(X, Y)], {"p": {"dropout": (forward, backward, p_keep)}}, epochs, lr)["p"][0]
+    return train
+
+
+def best_p_keep(train, p_values, X_val, Y_val):
+    """(validation J of train(p) for each p of p_values, the p with the lowest, the first on a tie)."""
+    costs = np.array([train(p).data_cost(X_val, Y_val) for p in p_values])
+    return costs, float(p_values[int(np.argmin(costs))])
 
 
 def scores(nets, X, Y):

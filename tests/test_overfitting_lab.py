@@ -483,9 +483,20 @@ def test_correct_alternatives_pass_every_check():
         denom = np.sqrt(s) / np.sqrt(1 - beta2 ** t) + eps
         return W - lr / (1 - beta1 ** t) * v / denom, v, s
 
+    def p_keep_loop(train, p_values, X_val, Y_val):      # a loop, min over pairs, a tuple of values
+        costs = []
+        for p in p_values:
+            costs.append(train(p).data_cost(X_val, Y_val))
+        best = min(range(len(costs)), key=costs.__getitem__)
+        return np.array(costs), p_values[best]
+
+    def p_keep_sorted(train, p_values, X_val, Y_val):    # Ĵ = J here (no penalty): net.cost, a stable sort
+        costs = np.array([train(p).cost(X_val, Y_val) for p in p_values])
+        return costs, float(np.asarray(p_values)[np.argsort(costs, kind="stable")[0]])
+
     for name, fn in [("add_l2", add_l2_alternative), ("cross_validate", cv_delete), ("cross_validate", cv_blocks),
                      ("dropout_forward", drop_bool), ("dropout_backward", lambda d, m: m * d),
-                     ("mirror", mirror_rows)]:
+                     ("mirror", mirror_rows), ("best_p_keep", p_keep_loop), ("best_p_keep", p_keep_sorted)]:
         assert ex.EXERCISES[name].diagnose(fn).passed, name
     result = ex.EXERCISES["adamw_step"].diagnose(adamw_torch_order)   # torch's algebra: equal up to rounding
     assert result.passed, result.message
@@ -725,18 +736,26 @@ def test_section7_the_small_network_and_the_remedies(sets, lams, lam_best, small
     X_val, Y_val = sets["validation"]
     tiny = [lab.train_many([lab.classifier([2, 4, 2])], X, Y, epochs)[0] for epochs in (lab.EPOCHS, 10 * lab.EPOCHS)]
     large_long = lab.train_many([lab.classifier()], X, Y, 10 * lab.EPOCHS)[0]
+    three = {shape: lab.train_many([lab.classifier(list(shape), seed=s) for s in range(3)], X, Y)
+             for shape in ((2, 32, 32, 2), (2, 4, 2))}
+    J3 = {shape: [m.data_cost(X_val, Y_val) for m in nets] for shape, nets in three.items()}
+    assert all(lab.accuracy(m, X, Y) < 1 for m in three[(2, 4, 2)])             # "does not fit every point"
+    assert all(j_s < 0.5 * j_l for j_s, j_l in zip(J3[(2, 4, 2)], J3[(2, 32, 32, 2)]))   # "far better", each seed
     assert lab.accuracy(tiny[0], X, Y) < lab.accuracy(tiny[1], X, Y) < 1.0       # fits more points, not all
     assert tiny[0].data_cost(X_val, Y_val) < 0.5 * lams.data_cost["validation"][0, 0]   # "far better"
     assert tiny[1].data_cost(X_val, Y_val) > 2 * tiny[0].data_cost(X_val, Y_val)   # "its validation cost rises"
     assert tiny[1].data_cost(X_val, Y_val) < large_long.data_cost(X_val, Y_val)    # "stays below the large one's"
-    how = {"dropout": {"dropout": (remedies.dropout_forward, remedies.dropout_backward, 0.8)},
+    train_p = remedies.dropout_trainer(X, Y)
+    costs_p, p_keep = remedies.best_p_keep(train_p, remedies.P_KEEPS, X_val, Y_val)
+    assert p_keep == 0.7 and costs_p.max() < 0.6 < 1.0 < lams.data_cost["validation"][0, 0]   # any dropout helps
+    how = {"dropout": {"dropout": (remedies.dropout_forward, remedies.dropout_backward, p_keep)},
            "jitter": {"jitter": 0.2}, "mirror": {"mirror": remedies.mirror}}
     runs = {"none": lams.column(0), "L2": lams.column(lams.index(lam_best)), **remedies.train_remedies(draws, how)}
     J = {name: remedies.scores(nets, X_val, Y_val)[0] for name, nets in runs.items()}
     acc = {name: remedies.scores(nets, X_val, Y_val)[1] for name, nets in runs.items()}
     assert all(J[name].max() < J["none"].min() for name in runs if name != "none")   # every remedy lowers it
-    others = ("L2", "dropout", "jitter")
-    assert all(J[a].min() < J[b].max() and J[b].min() < J[a].max() for a in others for b in others)   # overlap
+    assert all(J["L2"].min() < J[b].max() and J[b].min() < J["L2"].max() for b in ("dropout", "jitter"))  # overlap
+    assert J["jitter"].max() < J["dropout"].min()                        # "jitter beat dropout on all three"
     assert acc["L2"].min() < acc["jitter"].max() and acc["jitter"].min() < acc["L2"].max()   # accuracies overlap
     acc_m = [lab.accuracy(m, *remedies.with_mirror(*d)) for m, d in zip(runs["mirror"], draws)]
     k = sizes.index(120)
@@ -744,11 +763,30 @@ def test_section7_the_small_network_and_the_remedies(sets, lams, lam_best, small
     assert abs(J["mirror"].mean() - sizes.data_cost["validation"][:, k].mean()) < 0.15   # "much like doubling N"
 
 
-def test_section8_the_test_table(sets, lams, lam_best, section2):
+def test_section8_the_test_table(sets, lams, lam_best, section2, small, draws):
     X_test, Y_test = sets["test"]
-    for model, within in [(section2[0], False), (lams.nets[0][lams.index(lam_best)], True)]:
+    X_val, Y_val = sets["validation"]
+    train_p = remedies.dropout_trainer(*small)
+    p_keep = remedies.best_p_keep(train_p, remedies.P_KEEPS, X_val, Y_val)[1]
+    how = {"jitter": {"jitter": 0.2}, "mirror": {"mirror": remedies.mirror},
+           "dropout": {"dropout": (remedies.dropout_forward, remedies.dropout_backward, p_keep)}}
+    others = [nets[0] for nets in remedies.train_remedies(draws, how).values()]
+    for model, within in [(section2[0], False), (lams.nets[0][lams.index(lam_best)], True)] + [
+            (m, False) for m in others]:
         n, mine, theirs = lab.versus_bayes(lab.labels(model, X_test), X_test, Y_test)
         assert (abs(mine - theirs) <= 2 * np.sqrt(n)) == within                 # "L2 within luck", "far below"
+        assert model is section2[0] or within or -3.5 * np.sqrt(n) < mine - theirs   # "two to three widths below"
+
+
+def test_the_discovery_exercise_cases_tell_every_mistake_apart_and_the_trainer_is_the_remedies():
+    from lessonlib.exercises.overfitting_choice import CHOICE
+    assert CHOICE.diagnose(remedies.best_p_keep).passed
+    assert all(CHOICE.diagnose(m.fn).mistake == m.name for m in CHOICE.mistakes)
+    X, Y = data.make_moons(20, seed=3, **lab.MOONS)
+    net = remedies.dropout_trainer(X, Y, epochs=5)(0.6)
+    same = remedies.train_remedies([(X, Y)], {"d": {"dropout": (remedies.dropout_forward, remedies.dropout_backward,
+                                                                0.6)}}, epochs=5)["d"][0]
+    assert all(np.array_equal(a, b) for a, b in zip(net.params, same.params))
 
 
 def test_optional_ensembles_average_away_part_of_the_memorized_bends(small, sets):

@@ -8,6 +8,8 @@
       inverted dropout
   mirror(X, Y) -> (X_m, Y_m)
       the moons' exact symmetry, for data augmentation
+  best_p_keep(train, p_values, X_val, Y_val) -> (validation costs, the p_keep chosen)
+      the discovery exercise (overfitting_choice.py): dropout's p_keep chosen by experiment
 
 and the optional ones of overfitting_more.py (adamw_step, early_stop, nielsen_step).  Each catalogued
 mistake is a wrong implementation with the student's signature, so tests/test_exercises.py can feed each
@@ -20,6 +22,8 @@ import numpy as np
 from .. import data, remedies
 from .. import overfitting_lab as lab
 from .harness import Case, Exercise, Mistake, OffLimits
+from .overfitting_choice import EXERCISES as CHOICE
+from .overfitting_choice import check_best_p_keep  # noqa: F401
 from .overfitting_more import EXERCISES as MORE
 from .overfitting_more import check_adamw_step, check_early_stop, check_nielsen_step  # noqa: F401
 
@@ -87,8 +91,7 @@ L2 = Exercise(
                 "∂Ĵ/∂W is 2λW alone: Ĵ = J + λΩ, so its gradient is ∂J/∂W (the dW you were given) PLUS 2λW.",
                 _l2_with(keep_data=False)),
     ],
-    success="λ‖W‖² per layer and ∂Ĵ/∂W = ∂J/∂W + 2λW, the biases untouched: the L2 penalty inside "
-            "backpropagation.",
+    success="λ‖W‖² per layer, ∂Ĵ/∂W = ∂J/∂W + 2λW, biases untouched: L2 in backprop.",
     fallback=add_l2)
 
 
@@ -140,7 +143,7 @@ CV = Exercise(
     mistakes=[
         USED_CV,
         Mistake("trained on the held-out fold too",
-                "each network was trained on ALL the points, fold j included, and then scored on fold j: it "
+                "each network was trained on ALL the points, fold r included, and then scored on fold r: it "
                 "had already fitted those points (their noise too), so the score is optimistic. Train on the "
                 "other K − 1 folds only.",
                 _cv_with(train_on=lambda rest, fold, N: np.arange(N))),
@@ -157,8 +160,8 @@ CV = Exercise(
                 "also weighs how confident each answer is and does not tie on a dozen points.",
                 _cv_with(score=lambda net, X, Y: 1 - np.mean(net.predict(X).argmax(0) == Y.argmax(0)))),
         Mistake("interleaved folds",
-                "your folds take every K-th column (j, j + K, …): a valid split, but the contract (and the "
-                "check) uses consecutive blocks, fold j = np.array_split(np.arange(N), K)[j].",
+                "your folds take every K-th column (r, r + K, …): a valid split, but the contract (and the "
+                "check) uses consecutive blocks, fold r = np.array_split(np.arange(N), K)[r].",
                 _cv_with(folds_of=lambda N, K: [np.arange(j, N, K) for j in range(K)])),
         Mistake("remainder dropped",
                 "with N // K columns per fold the last N mod K points are never held out: np.array_split "
@@ -169,7 +172,7 @@ CV = Exercise(
                 "(K, number of λ), so the notebook can show how much the folds disagree.",
                 _cv_with(shape=lambda rows: rows.mean(axis=0))),
         Mistake("rows and columns swapped",
-                "the table is (number of λ, K): row j should be fold j, one column per λ.",
+                "the table is (number of λ, K): row r should be fold r, one column per λ.",
                 _cv_with(shape=lambda rows: rows.T)),
         Mistake("chose by one fold",
                 "the table is right, but your λ is the best of the first fold alone: one fold of a few points "
@@ -188,8 +191,8 @@ CV = Exercise(
                 "itself: return lam_values[that position].",
                 _cv_with(choose=BY_INDEX)),
     ],
-    success="each fold held out once, fresh networks trained on the other K − 1 folds, scored by the held-out "
-            "data cost J, and the λ with the lowest average over the folds: K-fold cross-validation.",
+    success="each fold held out once and scored by its data cost J, the λ\n"
+            "  with the lowest mean over the folds kept: K-fold cross-validation.",
     time_limit=30)
 
 
@@ -247,8 +250,8 @@ DROP_FORWARD = Exercise(
                 "new generator…): the contract draws u = rng.random(a.shape) from the rng you are given, once.",
                 _binomial_dropout),
     ],
-    success="each unit kept with probability p_keep and divided by p_keep, so the expected output is "
-            "unchanged and nothing needs rescaling at test time: inverted dropout.")
+    success="kept with probability p_keep and divided by p_keep: the expected\n"
+            "  output is unchanged, so nothing is rescaled at test time.")
 
 DROP_BACKWARD = Exercise(
     "dropout_backward", remedies.dropout_backward,
@@ -272,7 +275,7 @@ DROP_BACKWARD = Exercise(
                 "you divided by the mask: out = a ⊙ mask, so the chain rule MULTIPLIES by ∂out/∂a = mask.",
                 lambda d_out, mask: d_out / mask),
     ],
-    success="∂J/∂a = ∂J/∂out ⊙ mask: the same mask as the forward pass, the 1/p_keep included.")
+    success="∂J/∂a = ∂J/∂out ⊙ mask: the forward pass's mask, 1/p_keep included.")
 
 
 # ---- Exercise: the moons' symmetry --------------------------------------------------------------------
@@ -317,13 +320,13 @@ MIRROR = Exercise(
                 "not on moon 1's centre (1, 0.5).",
                 _mirror_with(x1=lambda X: 0.5 - X[0], x2=lambda X: 1 - X[1])),
     ],
-    success="(x₁, x₂) → (1 − x₁, 0.5 − x₂), half a turn about (0.5, 0.25), the midpoint of the two centres, "
-            "sends each moon onto the other; the round noise looks the same after it, so mirrored examples are "
-            "as likely as real ones with the labels swapped.")
+    success="(x₁, x₂) → (1 − x₁, 0.5 − x₂), half a turn about (0.5, 0.25),\n"
+            "  swaps the moons; round noise is unchanged by it, so mirrored\n"
+            "  examples are as likely as real ones, labels swapped.")
 
 
 EXERCISES = {"add_l2": L2, "cross_validate": CV, "dropout_forward": DROP_FORWARD,
-             "dropout_backward": DROP_BACKWARD, "mirror": MIRROR, **MORE}
+             "dropout_backward": DROP_BACKWARD, "mirror": MIRROR, **CHOICE, **MORE}
 check_add_l2 = L2.check
 check_cross_validate = CV.check
 check_dropout_forward = DROP_FORWARD.check

@@ -69,8 +69,8 @@ ADAMW = Exercise(
                 "W was not decayed at all: that is plain Adam. AdamW shrinks W by (1 − 2αλ) every step.",
                 _adamw(decay=lambda lr, lam: 0.0)),
     ],
-    success="W ← (1 − 2αλ)W − α v̂/(√ŝ + ε), with v and s built from the data gradient alone: AdamW, "
-            "torch.optim.AdamW(weight_decay = 2λ).")
+    success="W ← (1 − 2αλ)W − α v̂/(√ŝ + ε), v and s from the data gradient\n"
+            "  alone: AdamW, torch.optim.AdamW(weight_decay = 2λ).")
 
 
 # ---- one SGD step with the penalty written as λ''/(2N) Σ w² (the appendix) ---------------------
@@ -146,8 +146,8 @@ STEP = Exercise(
                 "cost, so δ^m (a^{m-1})^T and Σ δ^m are already averages. Do not divide again.",
                 _step_with(data_scale=lambda B: 1.0 / B)),
     ],
-    success="W ← W − α(δ^m (a^{m-1})^T + (λ''/N) W) = (1 − αλ''/N) W − α δ^m (a^{m-1})^T and b ← b − α Σ δ^m: "
-            "each step shrinks every weight by 1 − αλ''/N, which is this series' 1 − 2αλ when λ'' = 2Nλ.")
+    success="W ← (1 − αλ''/N) W − α δ^m (a^{m-1})^T, b ← b − α Σ δ^m: each\n"
+            "  step shrinks W by 1 − αλ''/N, this series' 1 − 2αλ when λ'' = 2Nλ.")
 
 
 # ---- the early-stopping rule (section 6) ------------------------------------------------------
@@ -219,8 +219,8 @@ STOP = Exercise(
                 "after it are never measured. Walk through the epochs in order and stop there.",
                 _looked_past_the_stop),
     ],
-    success="the best epoch is the last strict new minimum, and training stops as soon as epoch − best = "
-            "patience: the rule lessonlib.train(early_stopping=p) follows.")
+    success="best = the last strict new minimum; stop as soon as epoch − best\n"
+            "  = patience: the rule lessonlib.train(early_stopping=p) follows.")
 
 
 EXERCISES = {"adamw_step": ADAMW, "nielsen_step": STEP, "early_stop": STOP}
