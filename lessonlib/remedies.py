@@ -83,11 +83,36 @@ def train_remedies(draws, remedies, epochs=lab.EPOCHS, lr=lab.LR, seed=0):
 P_KEEPS = (0.5, 0.6, 0.7, 0.8, 0.9)            # p_keep = 1 is no dropout: the lesson's first network
 
 
-def dropout_trainer(X, Y, forward=dropout_forward, backward=dropout_backward, epochs=lab.EPOCHS, lr=lab.LR):
-    """train(p_keep): one network (the lesson's initial weights) trained on (X, Y) with this dropout."""
+def dropout_trainer(X, Y, forward=dropout_forward, backward=dropout_backward, p_values=P_KEEPS, epochs=lab.EPOCHS,
+                    lr=lab.LR):
+    """train(p_keep): a network (the lesson's initial weights) trained on (X, Y) with this dropout at p_keep.
+
+    The first call trains the networks of every p_keep in ``p_values`` together (one stack, one generator);
+    a p_keep outside them is trained alone."""
+    trained = {}
+
     def train(p_keep):
-        return train_remedies([(X, Y)], {"p": {"dropout": (forward, backward, p_keep)}}, epochs, lr)["p"][0]
+        if not trained and float(p_keep) in map(float, p_values):
+            nets = [lab.classifier() for _ in p_values]
+            drop, undrop = stack_dropout_each(forward, backward, p_values)
+            lab.train_many(nets, X, Y, epochs, lr, drop=drop, undrop=undrop, seed=0)
+            trained.update(zip(map(float, p_values), nets))
+        if float(p_keep) not in trained:
+            how = {"dropout": (forward, backward, p_keep)}
+            trained[float(p_keep)] = train_remedies([(X, Y)], {"p": how}, epochs, lr)["p"][0]
+        return trained[float(p_keep)]
     return train
+
+
+def stack_dropout_each(forward, backward, p_values):
+    """``stack_dropout`` with its own p_keep for each network g of the stack (forward on each one's slice)."""
+    def drop(h, m, rng):
+        pairs = [forward(h[g], p_keep, rng) for g, p_keep in enumerate(p_values)]
+        return np.stack([a for a, _ in pairs]), np.stack([mask for _, mask in pairs])
+
+    def undrop(d_out, mask):
+        return np.stack([backward(d_out[g], mask[g]) for g in range(len(p_values))])
+    return drop, undrop
 
 
 def best_p_keep(train, p_values, X_val, Y_val):

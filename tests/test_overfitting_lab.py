@@ -783,10 +783,17 @@ def test_the_discovery_exercise_cases_tell_every_mistake_apart_and_the_trainer_i
     assert CHOICE.diagnose(remedies.best_p_keep).passed
     assert all(CHOICE.diagnose(m.fn).mistake == m.name for m in CHOICE.mistakes)
     X, Y = data.make_moons(20, seed=3, **lab.MOONS)
-    net = remedies.dropout_trainer(X, Y, epochs=5)(0.6)
-    same = remedies.train_remedies([(X, Y)], {"d": {"dropout": (remedies.dropout_forward, remedies.dropout_backward,
-                                                                0.6)}}, epochs=5)["d"][0]
-    assert all(np.array_equal(a, b) for a, b in zip(net.params, same.params))
+
+    def alone(p_keep):                                   # the remedies table's way: one network, its own stack
+        how = {"d": {"dropout": (remedies.dropout_forward, remedies.dropout_backward, p_keep)}}
+        return remedies.train_remedies([(X, Y)], how, epochs=5)["d"][0]
+    one = remedies.dropout_trainer(X, Y, p_values=(0.6,), epochs=5)        # a stack of one: the same draws
+    assert all(np.array_equal(a, b) for a, b in zip(one(0.6).params, alone(0.6).params))
+    five = remedies.dropout_trainer(X, Y, epochs=5)
+    assert all(np.array_equal(a, b) for a, b in zip(five(0.65).params, alone(0.65).params))   # outside: alone
+    nets = [five(p) for p in remedies.P_KEEPS]
+    assert len({id(n) for n in nets}) == 5 and five(0.5) is nets[0]            # trained once, together
+    assert len({round(n.data_cost(X, Y), 9) for n in nets}) == 5                  # each its own p_keep
 
 
 def test_optional_ensembles_average_away_part_of_the_memorized_bends(small, sets):
