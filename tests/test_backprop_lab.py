@@ -287,11 +287,13 @@ def test_not_written_yet_and_uncatalogued_errors():
         raise NotImplementedError("Exercise 1")
     assert ex.BACKWARD.diagnose(stub).mistake == "not done"
 
-    def off_in_layer_1(net, cache, Y):
+    def off_in_layer_1(net, cache, Y, by=lambda dW: dW * 1.5):
         dW, db = loop(net, cache, Y)
-        dW[0] = dW[0] * 1.5
+        dW[0] = by(dW[0])
         return dW, db
-    result = ex.BACKWARD.diagnose(off_in_layer_1)
+    result = ex.BACKWARD.diagnose(off_in_layer_1)        # a family of slips names a factor
+    assert result.mistake == "constant factor" and "∂J/∂W^1 is 1.5 times the right value" in result.message
+    result = ex.BACKWARD.diagnose(lambda *a: off_in_layer_1(*a, by=lambda dW: dW + 0.01))
     assert result.mistake == "other" and "∂J/∂W^1" in result.message
 
 

@@ -367,8 +367,8 @@ def evaluate_acc(net, X, Y):
 def test_an_unknown_mistake_in_the_step_points_at_the_first_wrong_quantity():
     from lessonlib.exercises.overfitting import STEP
 
-    def b_wrong(W, b, delta, a_prev, lam_nielsen, N, lr):        # W right, b moved by the averaged δ
-        return W - lr * (delta @ a_prev.T + lam_nielsen / N * W), b - lr * delta.mean(axis=1, keepdims=True)
+    def b_wrong(W, b, delta, a_prev, lam_nielsen, N, lr):        # W right, b moved by Σδ plus a stray 0.1
+        return W - lr * (delta @ a_prev.T + lam_nielsen / N * W), b - lr * (delta.sum(axis=1, keepdims=True) + 0.1)
     result = STEP.diagnose(b_wrong)
     assert result.mistake == "other" and result.message.startswith("not yet: b is off by up to")
     assert "case: W 3×4, B = 5, N = 60" in result.message

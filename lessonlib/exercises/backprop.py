@@ -346,3 +346,5 @@ EXERCISES = {"backward": BACKWARD, "delta_softmax_ce": DELTA_SOFTMAX_CE, "train_
 check_backward = EXERCISES["backward"].check
 check_delta_softmax_ce = EXERCISES["delta_softmax_ce"].check
 check_train_sgd = EXERCISES["train_sgd"].check
+
+from . import backprop_slips  # noqa: E402,F401  (more catalogued mistakes, added to the exercises above)

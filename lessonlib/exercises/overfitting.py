@@ -275,3 +275,5 @@ EXERCISES = {"nielsen_step": STEP, "choose_lambda": SWEEP, "early_stop": STOP}
 check_nielsen_step = STEP.check
 check_choose_lambda = SWEEP.check
 check_early_stop = STOP.check
+
+from . import overfitting_slips  # noqa: E402,F401  (more catalogued mistakes and a case, added to the exercises above)
