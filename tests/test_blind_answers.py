@@ -44,7 +44,7 @@ NAMED = {
     34: 'index_off_by_one',  # ∂J/∂W^m from a^m instead of a^{m−1} (wrong layer)
     35: 'db_mean',  # ∂J/∂b^m as the mean over the batch, not the sum
     36: 'shape',  # ∂J/∂b^m without keepdims: shape (n_m,) not (n_m, 1)
-    37: 'factor the columns of cache',  # extra 1/B on ∂J/∂W^m (the 1/B is already in δ)
+    37: '1/B again on ∂J/∂W',  # extra 1/B on ∂J/∂W^m (the 1/B is already in δ)
     38: 'no_f_prime',  # forgets f'(z^{m−1}) when sending the error back
     39: 'f_prime_of_a on the hidden layers',  # f' evaluated at a^{m−1} instead of z^{m−1}
     40: 'W of the wrong layer',  # sends the error back through W^{m−1} instead of W^m (layer o

@@ -11,14 +11,15 @@ from .harness import Mistake
 
 
 def _backward(output_delta=lambda net, cache, Y: net.loss.delta(cache.z[net.L], cache.a[net.L], Y, net.f_out),
-              slope_at=lambda cache, m: cache.z[m], back=lambda W, m: W[m], prev=lambda cache, m, L: cache.a[m - 1]):
+              slope_at=lambda cache, m: cache.z[m], back=lambda W, m: W[m], prev=lambda cache, m, L: cache.a[m - 1],
+              dW_over_B=False):
     """The backward loop with one piece replaced: δ^L, where f′ is taken, the W the error goes back through,
-    or the activations a layer's ∂J/∂W uses."""
+    the activations a layer's ∂J/∂W uses, or an extra 1/B on ∂J/∂W."""
     def backward(net, cache, Y):
         L, dW, db = net.L, [None] * (net.L + 1), [None] * (net.L + 1)
         delta = output_delta(net, cache, Y)
         for m in range(L, 0, -1):
-            dW[m] = delta @ prev(cache, m, L).T
+            dW[m] = delta @ prev(cache, m, L).T / (delta.shape[1] if dW_over_B else 1)
             db[m] = delta.sum(axis=1, keepdims=True)
             if m > 1:
                 delta = net.f.f_prime(slope_at(cache, m - 1)) * (back(net.W, m).T @ delta)
@@ -34,6 +35,12 @@ BACKWARD.mistakes += [
             "through the weights W^m that made z^m, so δ^{m-1} = f′(z^{m-1}) ⊙ (W^m)^T δ^m (net.W[m]); with "
             "W^{m-1} the shapes only meet when the layers happen to have equal sizes.",
             _backward(back=lambda W, m: W[m - 1])),
+    Mistake("W of the next layer", "the error goes back through W^{m+1}, the layer above, which the output "
+            "layer does not have: δ^m left layer m through the weights W^m that made z^m, so "
+            "δ^{m-1} = f′(z^{m-1}) ⊙ (W^m)^T δ^m (net.W[m]).", _backward(back=lambda W, m: W[m + 1])),
+    Mistake("1/B again on ∂J/∂W", "every ∂J/∂W^m is B times too small: δ^m already holds the 1/B of the "
+            "batch average (it comes from δ^L = (a^L − y)/B), so ∂J/∂W^m = δ^m (a^{m-1})^T with no "
+            "second 1/B.", _backward(dW_over_B=True)),
     Mistake("δ moved back before its gradients", "below the output layer, ∂J/∂W^m uses a^m instead of a^{m-1}: "
             "δ was moved back one layer before ∂J/∂W^m was computed (or the index was shifted with it). "
             "In each pass of the loop take dW[m] = δ^m (a^{m-1})^T and db[m] first, then move δ back.",
