@@ -77,6 +77,26 @@ def test_nothing_a_student_writes_raises_out_of_the_check(fn, words, capsys):
     assert out.out.startswith("✗ ") and out.err == ""
 
 
+def _one_mean(theta, g, lr):
+    return theta - lr * np.full(3, g.mean()), lr * g      # a 2×3 θ meets a 3-vector: broadcasts; a 2-vector: raises
+
+
+def _one_mean_reversed(theta, g, lr):
+    return -lr * np.full(3, g.mean()) + theta, lr * g     # the same slip, the shapes named the other way round
+
+
+def test_an_answer_that_raises_is_named_after_the_mistake_that_raises_the_same_way(capsys):
+    with_raising = Exercise("toy_step", step, TOY.cases, TOY.outputs,
+                            [Mistake("one mean for all", "one mean of g for every entry", _one_mean)])
+    for fn in (_one_mean, _one_mean_reversed):
+        result = with_raising.check(fn)
+        assert (result.passed, result.mistake) == (False, "one mean for all")
+        assert result.message.startswith("one mean of g for every entry (on the case a 2-vector, it raised")
+    other = with_raising.check(lambda theta, g, lr: (theta - lr * g.reshape(3, 2), lr * g))
+    assert other.mistake == "error" and "cannot reshape" in other.message
+    assert "Traceback" not in capsys.readouterr().out
+
+
 def test_an_endless_loop_is_stopped():
     def forever(theta, g, lr):
         while True:

@@ -352,3 +352,5 @@ check_best_step = EXERCISES["best_step"].check
 check_numerical_gradient = EXERCISES["numerical_gradient"].check
 check_delta_softmax_ce = EXERCISES["delta_softmax_ce"].check
 check_train_sgd = EXERCISES["train_sgd"].check
+
+from . import backprop_slips  # noqa: E402,F401  (more catalogued mistakes, added to the exercises above)

@@ -304,3 +304,5 @@ EXERCISES = {"gradient": gradient, "minibatch_descent": minibatch_descent, "max_
 check_gradient = gradient.check
 check_minibatch_descent = minibatch_descent.check
 check_max_stable_lr = max_stable_lr.check
+
+from . import descent_slips  # noqa: E402,F401  (more catalogued mistakes, added to the exercises above)

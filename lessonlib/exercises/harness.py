@@ -17,7 +17,8 @@ saying so; so an unfinished exercise never stops the rest of the lesson.
 Right values are not enough: a Python list where the reference returns a NumPy array is refused with
 a sentence saying why (``lists_ok`` opts out), and so is a changed argument (``in_place_ok``).
 Nothing the student writes (an exception, a wrong type, a list for a tuple, NaN, overflow, an
-infinite loop) surfaces as the check's own traceback.  An exercise that asks the student to write
+infinite loop) surfaces as the check's own traceback; a function that raises is named after the catalogued
+mistake that raises the same way (the same error with the same shapes: W^{m-1} where W^m belongs).  An exercise that asks the student to write
 what the library already does switches that library off while the student's function runs
 (``OffLimits``, in ``offlimits``: wherever the library is reachable, never the student's own
 functions); reaching for it is a catalogued mistake.  Every result is also appended to
@@ -26,6 +27,7 @@ autograder (NBGRADER_EXECUTION set) a failed check also raises, so nbgrader scor
 """
 import copy
 import os
+import re
 import signal
 import threading
 import warnings
@@ -176,6 +178,21 @@ def _close(a, b, rtol, atol):
     return a.shape == b.shape and np.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True)
 
 
+def _agree(a, b, exercise):
+    """Two outcomes alike: both values, close; or both errors from the same slip (_same_error)."""
+    if a.error or b.error:
+        return bool(a.error and b.error) and _same_error(a.error, b.error)
+    return all(_close(x, y, exercise.rtol, exercise.atol) for x, y in zip(a.values, b.values))
+
+
+def _same_error(a, b):
+    """The same error once what may vary is set aside: the order of the shapes named, the index that was too big."""
+    shape = r"\(\d+(?:, ?\d+)*,?\)"
+    def norm(text):
+        return re.sub(r"index -?\d+", "index #", re.sub(shape, "()", text))
+    return a == b or (norm(a) == norm(b) and sorted(re.findall(shape, a)) == sorted(re.findall(shape, b)))
+
+
 def _describe_difference(name, got, want, label):
     if got.shape != want.shape:
         return f"{name} has shape {got.shape}; expected {want.shape} (case: {label})"
@@ -257,7 +274,7 @@ class Exercise:
                 return Result(self.name, False, used.name,
                               f"{used.message} (your function called {got.error[len(LIBRARY_USED):]})")
             if got.error:
-                return Result(self.name, False, "error", f"on the case {case.label}, {got.error}")
+                return self.raised(outcomes, case, got.error)
         wants = [self.expected(case) for case in self.cases]
         if all(_close(g, w, self.rtol, self.atol) for got, want in zip(outcomes, wants)
                for g, w in zip(got.values, want)):
@@ -266,6 +283,15 @@ class Exercise:
             if self.matches(outcomes, mistake.fn):
                 return Result(self.name, False, mistake.name, mistake.message)
         return self.unnamed(outcomes, wants)
+
+    def raised(self, outcomes, case, error):
+        """fn raised (or returned the wrong kind of thing) on ``case``: a catalogued mistake that fails the same way
+        there (the same error, with the same shapes) and agrees with fn on every other case is named; else the error."""
+        pairs = sorted(zip(self.cases, outcomes), key=lambda pair: pair[0] is not case)     # the failing case first
+        for mistake in self.mistakes:
+            if all(_agree(mine, self.run(mistake.fn, c), self) for c, mine in pairs):
+                return Result(self.name, False, mistake.name, f"{mistake.message} (on the case {case.label}, {error})")
+        return Result(self.name, False, "error", f"on the case {case.label}, {error}")
 
     def right_values(self, outcomes, wants):
         """Right values: passed, unless a list stands for an array or the caller's array was changed."""

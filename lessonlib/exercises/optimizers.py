@@ -360,3 +360,5 @@ check_momentum_descent = EXERCISES["momentum_descent"].check
 check_best_mu = EXERCISES["best_mu"].check
 check_adam_step = EXERCISES["adam_step"].check
 check_warmup_cosine = EXERCISES["warmup_cosine"].check
+
+from . import optimizers_slips  # noqa: E402,F401  (more catalogued mistakes and cases, added to the exercises above)

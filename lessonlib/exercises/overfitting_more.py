@@ -227,3 +227,5 @@ EXERCISES = {"adamw_step": ADAMW, "nielsen_step": STEP, "early_stop": STOP}
 check_adamw_step = ADAMW.check
 check_nielsen_step = STEP.check
 check_early_stop = STOP.check
+
+from . import overfitting_slips  # noqa: E402,F401  (more catalogued mistakes, added to the exercises above)
