@@ -817,8 +817,8 @@ def test_optional_l2_shrinks_each_eigen_direction_by_h_over_h_plus_2_lambda():
 def test_an_unknown_mistake_in_the_step_points_at_the_first_wrong_quantity():
     from lessonlib.exercises.overfitting_more import STEP
 
-    def b_wrong(W, b, delta, a_prev, lam_nielsen, N, lr):
-        return W - lr * (delta @ a_prev.T + lam_nielsen / N * W), b - lr * delta.mean(axis=1, keepdims=True)
+    def b_wrong(W, b, delta, a_prev, lam_nielsen, N, lr):        # W right, b moved by Σδ plus a stray 0.1
+        return W - lr * (delta @ a_prev.T + lam_nielsen / N * W), b - lr * (delta.sum(axis=1, keepdims=True) + 0.1)
     result = STEP.diagnose(b_wrong)
     assert result.mistake == "other" and result.message.startswith("not yet: b is off by up to")
 
