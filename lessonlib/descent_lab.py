@@ -1,26 +1,22 @@
-"""Lesson 01 (notebooks/01_gradient_descent.ipynb): gradient descent on a cost landscape, then on a network.
+"""Lesson 01 (notebooks/01_gradient_descent.ipynb): gradient descent on the study-hours cost landscape.
 
     stability_limits        h_min, h_max of the Hessian and the α where descent changes character
     conditioning            κ = h_max/h_min and the steps to converge for raw, centered, standardized x
-    regression_gradient     ∇J of the study-hours regression (the reference Exercise 1 is checked against)
-    minibatch_descent       THE mini-batch descent on the study-hours regression (lesson 03 uses it too)
-    lr_sweep, batch_comparison   digits networks trained with lessonlib.train (cached)
+    regression_gradient     ∇J of the study-hours regression (Exercise 1's answer, shown after its check)
+    max_stable_lr           2/h_max for any input x (Exercise 2's answer)
+    minibatch_thetas        Exercise 4's answer: θ after every update of mini-batch descent
+    batch_runs              Paths of any such function (the student's) over seeds, for the figures and tables
+    minibatch_descent       THE mini-batch descent as a Path, with an optimizer and a schedule (lesson 03 uses it)
 
-Plot helpers take ``ax=None`` and return the Axes; they never train.  The dashboards live in
-lessonlib/dashboards/descent.py, the exercises in lessonlib/exercises/descent.py.  Left out: momentum
-and the adaptive optimizers (notebook 03), backpropagation itself (notebook 02).
+Plot helpers take ``ax=None`` and return the Axes; they never train.  The digits network of §4–§5 lives
+in descent_network.py, the dashboards in dashboards/descent.py, the exercises in exercises/descent.py.
+Left out: momentum and the adaptive optimizers (notebook 03), backpropagation itself (notebook 02).
 """
-from dataclasses import dataclass
-from functools import lru_cache
-
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import FuncFormatter
 
 from . import data, optimizers, surfaces
-from .network import Network
 from .plots import BLACK, COLORS, PURPLE, SKY, axes_or_new, plain_log_ticks, plot_contours, plot_path
-from .training import train
 
 FULL_BATCH = BLACK          # plain (full-batch) gradient descent: plots.OPTIMIZER_COLORS["SGD"], as in the series
 MINI_BATCH, STOCHASTIC = SKY, PURPLE      # colors no optimizer and no data set uses
@@ -51,6 +47,12 @@ def stability_limits(surface):
             "best": 2.0 / (h_min + h_max), "diverge": 2.0 / h_max}
 
 
+def max_stable_lr(x):
+    """2/h_max for the regression on inputs x: h_max the largest eigenvalue of H = [[1, x̄], [x̄, mean of x²]]."""
+    H = np.array([[1.0, x.mean()], [x.mean(), (x * x).mean()]])      # the Hessian of J: it depends on x only
+    return 2.0 / np.linalg.eigvalsh(H)[-1]                         # eigvalsh: ascending
+
+
 def steps_to_converge(surface, lr, start=None, tol=1e-6, max_steps=100_000):
     """Steps of θ ← θ − α∇J until J − J* is below ``tol`` × its starting value (None if never)."""
     J_min = float(surface.J(*surface.minima[0]))
@@ -63,21 +65,95 @@ def steps_to_converge(surface, lr, start=None, tol=1e-6, max_steps=100_000):
     return None
 
 
+def rescaled_inputs(x):
+    """{name: input}: x as given, centered (x − x̄) and standardized ((x − x̄)/σ with σ = x.std())."""
+    return {"raw x": x, "centered x − x̄": x - x.mean(), "standardized (x − x̄)/σ": (x - x.mean()) / x.std()}
+
+
 def conditioning(x, y, tol=1e-6):
     """Rows (name, surface, limits, steps) for x as given, centered, and standardized; steps at the
     fastest constant α, from θ = (0, 0), until J − J* falls below ``tol`` × its start."""
     rows = []
-    for name, u in [("raw x", x), ("centered x − x̄", x - x.mean()), ("standardized (x − x̄)/σ", (x - x.mean()) / x.std())]:
+    for name, u in rescaled_inputs(x).items():
         s = surfaces.linear_regression(u, y)
         lim = stability_limits(s)
         rows.append((name, s, lim, steps_to_converge(s, lim["best"], start=(0.0, 0.0), tol=tol)))
     return rows
 
 
+def outcome(surface, lr, steps=1000, start=(0.0, 0.0), tol=1e-6):
+    """What ``steps`` steps of gradient descent at ``lr`` from ``start`` do, in words: "diverged",
+    "converged" (J − J* fell below ``tol`` × its start) or "J − J* fell to …" (still on its way)."""
+    path = surfaces.descend(surface, optimizers.SGD(lr), steps, start=start)
+    if path.diverged:
+        return "diverged"
+    gap = path.cost - float(surface.J(*surface.minima[0]))
+    return "converged" if gap[-1] <= tol * gap[0] else f"J − J* fell to {gap[-1] / gap[0]:.1e} of its start"
+
+
 def regression_gradient(theta, x, y):
     """∇J over the examples (x, y) given: [mean of r, mean of r·x] with r = θ₀ + θ₁ x − y = ŷ − y."""
     r = theta[0] + theta[1] * x - y
     return np.array([r.mean(), (r * x).mean()])
+
+
+def minibatch_thetas(theta, x, y, lr, batch_size, epochs, seed, gradient=regression_gradient):
+    """θ before training and after every update of mini-batch descent: an array (1 + epochs·⌈N/B⌉, 2).
+
+    One rng = np.random.default_rng(seed); epoch k cuts its k-th rng.permutation(N) into slices of B (the
+    last one shorter) and steps θ ← θ − α ∇J_batch on each slice's examples."""
+    rng = np.random.default_rng(seed)
+    thetas = [np.array(theta, dtype=np.float64)]
+    for epoch in range(epochs):
+        order = rng.permutation(x.size)                     # a new order every epoch
+        for i in range(0, x.size, batch_size):
+            batch = order[i:i + batch_size]                 # the last slice may be shorter
+            thetas.append(thetas[-1] - lr * gradient(thetas[-1], x[batch], y[batch]))
+    return np.array(thetas)
+
+
+BOUND = 1e6                 # |θ| beyond this counts as diverged, as in surfaces.descend
+
+
+def batch_runs(descend, x, y, lr, batch_size, epochs, seeds=(0,)):
+    """[Path per seed] of ``descend(theta, x, y, lr, B, epochs, seed)`` (Exercise 4's contract: the array of θ
+    after every update) from the surface's start, with the whole-set J at every row.
+
+    ``path.diverged`` when θ left |θ| ≤ BOUND or went non-finite; ``path.batch_size``, ``.updates_per_epoch``."""
+    surface = surfaces.linear_regression(x, y)
+    B = min(int(batch_size), x.size)
+    paths = []
+    for seed in seeds:
+        with np.errstate(all="ignore"):              # a diverging run overflows: it is reported, not warned about
+            thetas = np.asarray(descend(surface.start.copy(), x, y, lr, B, epochs, seed), dtype=np.float64)
+            cost = surface.J(thetas[:, 0], thetas[:, 1])
+            diverged = not (np.isfinite(thetas).all() and np.abs(thetas).max() <= BOUND)
+        path = surfaces.Path(thetas, cost, diverged)
+        path.batch_size, path.updates_per_epoch = B, -(-x.size // B)
+        paths.append(path)
+    return paths
+
+
+def spread(values, fmt=".3f"):
+    """"median (min … max)" of a few numbers, e.g. one per seed."""
+    v = np.asarray(values, dtype=np.float64)
+    return f"{np.median(v):{fmt}} ({v.min():{fmt}} … {v.max():{fmt}})"
+
+
+def seed_rows(descend, x, y, lrs, batch_size, epochs=20, seeds=range(5)):
+    """Table rows, one per α, from ``descend`` (Exercise 4's contract) run from every seed: [α, "k of n" runs
+    diverged, J − J* over the last epoch of the others (min … max), the largest J − J* of any of them]."""
+    surface = surfaces.linear_regression(x, y)
+    J_min = float(surface.J(*surface.minima[0]))
+    rows = []
+    for lr in lrs:
+        runs = batch_runs(descend, x, y, lr, batch_size, epochs, seeds)
+        kept = [p for p in runs if not p.diverged]
+        last = [p.cost[-p.updates_per_epoch:] - J_min for p in kept]
+        span = f"{min(g.min() for g in last):.2g} … {max(g.max() for g in last):.2g}" if kept else "—"
+        peak = f"{max(p.cost.max() for p in kept) - J_min:.2g}" if kept else "—"
+        rows.append([f"{lr:g}", f"{len(runs) - len(kept)} of {len(runs)}", span, peak])
+    return rows
 
 
 def minibatch_descent(x, y, lr, epochs, batch_size=None, seed=0, start=None, optimizer=None, schedule=None):
@@ -149,6 +225,11 @@ def plot_cost_curve(J, dJ, lo, hi, points, ax=None, xlabel="θ", title="A one-pa
     return ax
 
 
+def change(start, end):
+    """A change in words: "−70%" when it fell, "grew ×257" when it grew."""
+    return f"−{1 - end / start:.0%}" if end < start else f"grew ×{end / start:.0f}"
+
+
 def gallery_paths(surface, lrs, steps=60):
     """For each α: (Path of ``steps`` steps, the step at which it first left the plotting window or None)."""
     (x0, x1), (y0, y1) = surface.xlim, surface.ylim
@@ -211,120 +292,6 @@ def plot_batch_paths(surface, paths, axes=None):
     handles, labels = axes[1].get_legend_handles_labels()
     axes[1].legend(handles[::-1], labels[::-1], loc="upper right", fontsize=11)
     return axes
-
-
-def plot_batch_comparison(runs, N, axes=None):
-    """Training cost per epoch (left) and against the number of updates (right) for dict label → (Run, B).
-
-    Epoch 0 is the cost before training; an epoch of batch size B makes ⌈N/B⌉ updates."""
-    if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
-    for label, (run, B) in runs.items():
-        epochs = np.arange(len(run.cost))
-        color = batch_color(B, N)
-        axes[0].plot(epochs, run.cost, "o-", color=color, markersize=6, label=label)
-        axes[1].plot(epochs * -(-N // B), run.cost, "o", color=color, markersize=8, label=label)   # measured once per epoch
-    axes[0].set(xlabel="epoch (passes over the data; 0 = before training)", ylabel="training cost J",
-                title="Same number of epochs")
-    axes[1].set_xscale("symlog", linthresh=1)               # 0 updates (before training) stays on the axis
-    axes[1].xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))     # 1000, not 10³
-    axes[1].set(xlabel="updates of θ (0, then log scale)", ylabel="training cost J (once per epoch)",
-                title="…but very different numbers of updates")
-    for ax in axes:
-        ax.legend(fontsize=11)
-    return axes
-
-
-# ---- digits networks (precomputed, cached) ------------------------------------------------
-DIGITS_SIZES = (64, 32, 10)
-
-
-@dataclass
-class Run:
-    """One training run: ``cost`` = J on the training set at epochs 0 (before training) … E, and the History."""
-    cost: np.ndarray
-    history: object
-
-    @property
-    def failed(self):
-        """Diverged (J blew up) or ended above the cost it started from: the run made things worse."""
-        return self.history.diverged or self.cost[-1] > self.cost[0]
-
-
-@lru_cache(maxsize=None)
-def _digits():
-    return data.load_digits()
-
-
-def digits_net(seed=0):
-    """The small network of section 4: 64 → 32 (tanh) → 10 (softmax), cross-entropy cost."""
-    return Network(list(DIGITS_SIZES), activation="tanh", output="softmax", loss="cross_entropy", seed=seed)
-
-
-def train_digits(lr, epochs, batch_size=None, seed=0):
-    """A fresh digits_net(seed) trained with SGD(lr) by lessonlib.train; returns a Run (J from epoch 0)."""
-    X, _, Y, _ = _digits()
-    net = digits_net(seed)
-    J0 = net.cost(X, Y)
-    history = train(net, X, Y, optimizers.SGD(lr), epochs, batch_size=batch_size, seed=seed)
-    return Run(np.array([J0] + list(history.train_cost)), history)
-
-
-@lru_cache(maxsize=None)
-def lr_sweep(min_exp=-1.5, max_exp=1.0, step=0.1, epochs=30, seed=0):
-    """Full-batch training for every α = 10^e on the slider's grid: (exponents, tuple of Runs)."""
-    exps = np.round(np.arange(min_exp, max_exp + step / 2, step), 6)
-    return exps, tuple(train_digits(10.0 ** e, epochs, seed=seed) for e in exps)
-
-
-LR_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)      # steps of about √10
-
-
-@lru_cache(maxsize=None)
-def steady_lr(batch_size=None, epochs=6, grid=LR_GRID, seed=0):
-    """The largest α on ``grid`` whose training cost falls in every one of ``epochs`` epochs (no bounce, no
-    failure) for a digits_net(seed) trained with this batch size: (α, dict α → Run of every α tried)."""
-    runs = {lr: train_digits(lr, epochs, batch_size=batch_size, seed=seed) for lr in grid}
-    steady = [lr for lr, r in runs.items() if not r.failed and np.all(np.diff(r.cost) < 0)]
-    return max(steady), runs
-
-
-@lru_cache(maxsize=None)
-def batch_comparison(epochs=6, seed=0, batch_sizes=((None, "full batch"), (32, "mini-batch B = 32"),
-                                                     (1, "stochastic B = 1"))):
-    """dict label → (Run, B) for digits nets trained the same number of epochs with each batch size, each at
-    its steady_lr (the largest α on LR_GRID whose cost falls every epoch)."""
-    N = _digits()[0].shape[1]
-    out = {}
-    for B, name in batch_sizes:
-        lr, runs = steady_lr(B, epochs, seed=seed)
-        out[f"{name}, α = {lr:g}"] = (runs[lr], N if B is None else B)
-    return out
-
-
-CRAWL_FACTOR = 2.0          # a run "crawls" when its final J is above CRAWL_FACTOR × the best final J
-
-
-def crawl_threshold(runs):
-    """The final J above which a run that neither fails nor bounces counts as crawling: CRAWL_FACTOR × best."""
-    return CRAWL_FACTOR * min(np.inf if r.failed else r.cost[-1] for r in runs)
-
-
-def classify_runs(runs):
-    """What each training run did: "fails" (blew up, or ended above the J it started from), "bounces"
-    (J rose in some epoch), "crawls" (ends above crawl_threshold: twice the best final J) or "smooth"."""
-    limit = crawl_threshold(runs)
-    kinds = []
-    for r in runs:
-        if r.failed:
-            kinds.append("fails")
-        elif np.any(np.diff(r.cost) > 0):
-            kinds.append("bounces")
-        elif r.cost[-1] > limit:
-            kinds.append("crawls")
-        else:
-            kinds.append("smooth")
-    return kinds
 
 
 def plot_conditioning(rows, steps=30, half_width=6.0, axes=None):

@@ -6,7 +6,8 @@
 import numpy as np
 
 from .. import optimizers, surfaces
-from ..descent_lab import DIGITS_SIZES, classify_runs, lr_sweep, regression_surface, stability_limits
+from ..descent_lab import regression_surface, stability_limits
+from ..descent_network import DIGITS_SIZES, classify_runs, lr_sweep
 from ..plots import BLACK, PURPLE, SKY, YELLOW, plain_log_ticks, plot_contours, presentation_style
 from .machinery import Dashboard, dropdown, int_slider, log_slider, new_figure
 

@@ -1,0 +1,229 @@
+"""Lesson 01's digits network (notebooks/01_gradient_descent.ipynb §4–§5): the learning rate and the batch
+size on a real network, 64 → 32 (tanh) → 10 (softmax), cross-entropy, trained by lessonlib.train.
+
+    train_digits           one network trained with SGD(α) (cached): a Run (J per epoch, History, the net)
+    try_learning_rates     Exercise 3's experiment, one Run per α; plot_learning_rates draws them
+    rate_verdict           what a 30-epoch run says about its α: too small, good, or too large (bounces, blows up)
+    good_learning_rate     the library's answer to Exercise 3 (the largest good α on LR_GRID)
+    compare_batch_sizes    the same epochs at each batch size, each at its own α
+    steady_lr              the search behind those α (optional cells: 18 networks)
+    lr_sweep, classify_runs   the slider's 26 runs and their four bands (optional cells, the dashboard)
+
+Left out: the regression landscape (descent_lab), backpropagation itself (notebook 02).
+"""
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from matplotlib.ticker import FuncFormatter
+
+from . import data, optimizers
+from .descent_lab import batch_color
+from .network import Network
+from .plots import COLORS, axes_or_new
+from .training import accuracy, train
+
+DIGITS_SIZES = (64, 32, 10)
+EPOCHS = 30                 # §4 and Exercise 3 train this many full-batch epochs
+TARGET = 0.4                # Exercise 3: a good α brings J below this in EPOCHS epochs …
+JUMP = 0.10                 # … without J jumping up by more than this fraction in any epoch
+LR_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)      # steps of about √10
+
+
+@dataclass
+class Run:
+    """One training run: ``cost`` = J on the training set at epochs 0 (before training) … E, the History
+    and the trained network."""
+    cost: np.ndarray
+    history: object
+    net: object = None
+
+    @property
+    def failed(self):
+        """Diverged (J blew up) or ended above the cost it started from: the run made things worse."""
+        return self.history.diverged or self.cost[-1] > self.cost[0]
+
+    @property
+    def rises(self):
+        """The epochs (1, 2, …) after which J was higher than the epoch before."""
+        return [int(k) + 1 for k in np.flatnonzero(np.diff(self.cost) > 0)]
+
+    @property
+    def largest_rise(self):
+        """(epoch, fraction): the epoch whose J rose most, relative to the epoch before; (None, 0.0) if none."""
+        rise = np.diff(self.cost) / self.cost[:-1]
+        k = int(np.argmax(rise))
+        return (k + 1, float(rise[k])) if rise[k] > 0 else (None, 0.0)
+
+
+@lru_cache(maxsize=None)
+def digits():
+    """(X_train, X_test, Y_train, Y_test) of data.load_digits(), loaded once."""
+    return data.load_digits()
+
+
+def digits_net(seed=0):
+    """The small network of section 4: 64 → 32 (tanh) → 10 (softmax), cross-entropy cost."""
+    return Network(list(DIGITS_SIZES), activation="tanh", output="softmax", loss="cross_entropy", seed=seed)
+
+
+def learning_rate(lr):
+    """α as a float, or a ValueError that names the bad value."""
+    if isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating, np.integer)):
+        raise TypeError(f"a learning rate is a number; got {lr!r} ({type(lr).__name__})")
+    if not (np.isfinite(lr) and lr > 0):
+        raise ValueError(f"a learning rate is a positive, finite number; got {lr!r}")
+    return float(lr)
+
+
+def train_digits(lr, epochs=EPOCHS, batch_size=None, seed=0):
+    """A fresh digits_net(seed) trained with SGD(lr) by lessonlib.train; a Run (J from epoch 0).
+
+    Runs are cached: the same (α, epochs, batch size, seed) trains once per kernel."""
+    return _train_digits(learning_rate(lr), int(epochs), None if batch_size is None else int(batch_size), int(seed))
+
+
+@lru_cache(maxsize=None)
+def _train_digits(lr, epochs, batch_size, seed):
+    X, _, Y, _ = digits()
+    net = digits_net(seed)
+    J0 = net.cost(X, Y)
+    history = train(net, X, Y, optimizers.SGD(lr), epochs, batch_size=batch_size, seed=seed)
+    return Run(np.array([J0] + list(history.train_cost)), history, net)
+
+
+def test_accuracy(run):
+    """The finished network's accuracy on the test set (look once per finished model)."""
+    _, X_test, _, Y_test = digits()
+    return accuracy(run.net.predict(X_test), Y_test)
+
+
+# ---- Exercise 3: choose α by experiment ----------------------------------------------------------
+def try_learning_rates(lrs, epochs=EPOCHS):
+    """{α: Run} for each α in ``lrs``: a fresh network trained ``epochs`` full-batch epochs at that α."""
+    if isinstance(lrs, (int, float)) or not hasattr(lrs, "__iter__"):
+        raise TypeError(f"give a list of learning rates, e.g. [0.01, 0.1, 1.0]; got {lrs!r}")
+    return {learning_rate(lr): train_digits(lr, epochs) for lr in lrs}
+
+
+def describe_run(lr, run):
+    """One line: α, J before → after, the epochs where J rose, divergence."""
+    rose = ", ".join(map(str, run.rises[:6])) + (" …" if len(run.rises) > 6 else "") if run.rises else "none"
+    end = (f"diverged at epoch {len(run.cost) - 1}" if run.history.diverged
+           else f"J = {run.cost[-1]:.3f} after {len(run.cost) - 1} epochs")
+    return f"α = {lr:<7g} J = {run.cost[0]:.3f} before → {end}; J rose after epoch(s): {rose}"
+
+
+def plot_learning_rates(runs, ax=None):
+    """The training cost per epoch of each run in {α: Run}; runs that blow up leave the top of the plot."""
+    ax = axes_or_new(ax, figsize=(9, 4.5))
+    top = 1.3 * max(r.cost[0] for r in runs.values())
+    for k, (lr, run) in enumerate(sorted(runs.items())):
+        ax.plot(np.arange(len(run.cost)), np.minimum(run.cost, 10 * top), "o-", markersize=3,
+                color=COLORS[k % len(COLORS)], label=f"α = {lr:g}")
+    ax.axhline(TARGET, color="#555555", linestyle=":", linewidth=1.5, label=f"J = {TARGET:g}")
+    ax.set(ylim=(0, top), xlim=(0, max(len(r.cost) for r in runs.values()) - 1),
+           xlabel="epoch (0 = before training)", ylabel="training cost J",
+           title="Full-batch gradient descent on the digits network, one curve per α")
+    ax.legend(fontsize=11, loc="upper right")
+    return ax
+
+
+def rate_verdict(run, target=TARGET, jump=JUMP):
+    """(kind, sentence) for a run.  Two kinds say α is too large: "blows up" (the cost blew up or ended above
+    its start) and "bounces" (J jumped up by more than ``jump``, a fraction, in some epoch); "too small": J
+    ends above ``target``; else "good"."""
+    J0, J = run.cost[0], run.cost[-1]
+    epochs = len(run.cost) - 1
+    if run.history.diverged:
+        return "blows up", f"the cost blew up at epoch {epochs} (it started at {J0:.3f})"
+    if run.failed:
+        return "blows up", f"J ends at {J:.3g} after {epochs} epochs, above the {J0:.3f} it started from"
+    k, rise = run.largest_rise
+    if rise > jump:
+        return "bounces", f"J jumped up by {rise:.0%} in epoch {k} (it ends at {J:.3f})"
+    if J > target:
+        return "too small", f"J falls, but only to {J:.3f} after {epochs} epochs (the goal: below {target:g})"
+    return "good", f"J falls to {J:.3f} after {epochs} epochs, never jumping up by more than {jump:.0%}"
+
+
+def good_learning_rate(grid=LR_GRID):
+    """The largest α on ``grid`` whose EPOCHS-epoch run is "good" (the library's answer to Exercise 3)."""
+    good = [lr for lr in grid if rate_verdict(train_digits(lr))[0] == "good"]
+    if not good:
+        raise RuntimeError(f"no α on {grid} trains the digits network well; widen the grid")
+    return max(good)
+
+
+# ---- §5: batch sizes on the network --------------------------------------------------------------
+BATCH_CHOICES = ((None, "full batch", 1.0), (32, "mini-batch B = 32", 0.3))   # each B's steady_lr (seed 0)
+
+
+def compare_batch_sizes(choices=BATCH_CHOICES, epochs=6, seeds=(0, 1, 2)):
+    """{label: ([Run per seed], B)}: digits networks trained the same number of epochs from each seed's start,
+    each batch size B at its α."""
+    N = digits()[0].shape[1]
+    return {f"{name}, α = {lr:g}": ([train_digits(lr, epochs, batch_size=B, seed=seed) for seed in seeds],
+                                     N if B is None else B)
+            for B, name, lr in choices}
+
+
+def steady_lr(batch_size=None, epochs=6, grid=LR_GRID, seed=0):
+    """The largest α on ``grid`` whose training cost falls in every one of ``epochs`` epochs (no bounce, no
+    failure) for a digits_net(seed) trained with this batch size: (α, dict α → Run of every α tried)."""
+    runs = {lr: train_digits(lr, epochs, batch_size=batch_size, seed=seed) for lr in grid}
+    steady = [lr for lr, r in runs.items() if not r.failed and not r.rises]
+    return max(steady), runs
+
+
+def plot_batch_comparison(runs, N, axes=None):
+    """Training cost per epoch (left) and against the number of updates (right) for {label: ([Run per seed], B)}:
+    one line per seed, the first one labelled.  Epoch 0 is the cost before training; an epoch of batch size B
+    makes ⌈N/B⌉ updates."""
+    if axes is None:
+        import matplotlib.pyplot as plt
+        _, axes = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
+    for label, (seeds, B) in runs.items():
+        color = batch_color(B, N)
+        for k, run in enumerate(seeds):
+            epochs = np.arange(len(run.cost))
+            name = f"{label} ({len(seeds)} seeds)" if k == 0 else None
+            axes[0].plot(epochs, run.cost, "o-", color=color, markersize=4, linewidth=1.5, alpha=0.8, label=name)
+            axes[1].plot(epochs * -(-N // B), run.cost, "o", color=color, markersize=6, alpha=0.8, label=name)
+    axes[0].set(xlabel="epoch (passes over the data; 0 = before training)", ylabel="training cost J",
+                title="Same number of epochs")
+    axes[1].set_xscale("symlog", linthresh=1)               # 0 updates (before training) stays on the axis
+    axes[1].xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))     # 100, not 10²
+    axes[1].set(xlabel="updates of θ (0, then log scale)", ylabel="training cost J (once per epoch)",
+                title="…but very different numbers of updates")
+    for ax in axes:
+        ax.legend(fontsize=11)
+    return axes
+
+
+# ---- the network's α slider (optional cells and the dashboard) -------------------------------------
+def lr_sweep(min_exp=-1.5, max_exp=1.0, step=0.1, epochs=EPOCHS, seed=0):
+    """Full-batch training for every α = 10^e on the slider's grid: (exponents, tuple of Runs), cached."""
+    return _lr_sweep(float(min_exp), float(max_exp), float(step), int(epochs), int(seed))
+
+
+@lru_cache(maxsize=None)
+def _lr_sweep(min_exp, max_exp, step, epochs, seed):
+    exps = np.round(np.arange(min_exp, max_exp + step / 2, step), 6)
+    return exps, tuple(train_digits(10.0 ** e, epochs, seed=seed) for e in exps)
+
+
+CRAWL_FACTOR = 2.0          # a run "crawls" when its final J is above CRAWL_FACTOR × the best final J
+
+
+def crawl_threshold(runs):
+    """The final J above which a run that neither fails nor bounces counts as crawling: CRAWL_FACTOR × best."""
+    return CRAWL_FACTOR * min(np.inf if r.failed else r.cost[-1] for r in runs)
+
+
+def classify_runs(runs):
+    """What each training run did: "fails" (blew up, or ended above the J it started from), "bounces"
+    (J rose in some epoch), "crawls" (ends above crawl_threshold: twice the best final J) or "smooth"."""
+    limit = crawl_threshold(runs)
+    return ["fails" if r.failed else "bounces" if r.rises else "crawls" if r.cost[-1] > limit else "smooth"
+            for r in runs]

@@ -1,0 +1,69 @@
+"""Notebook 01's Exercise 3, a discovery: the learning rate for the digits network, found by experiment.
+
+    my_learning_rate() → α        (a function, so that an unfinished answer only fails its check)
+
+There is no formula to match: the check trains the network at the student's α from two random starts
+(seeds 0 and 1, EPOCHS full-batch epochs each) and reads the runs as CS231n's "babysitting" does:
+"too large" when the cost blows up, ends above its start or jumps up by more than JUMP in an epoch;
+"too small" when it ends above TARGET; "good" otherwise, on both starts.  The catalogue holds one α of
+each kind; the reference (and the fallback) is the library's search, descent_network.good_learning_rate.
+"""
+from .. import descent_network
+from .harness import LIBRARY_USED, Case, Exercise, Mistake, OffLimits, Result, call_guarded
+
+SEEDS = (0, 1)
+
+
+class LearningRateExercise(Exercise):
+    """The answer is a number, judged by training with it (see the module docstring)."""
+
+    def diagnose(self, fn):
+        if not callable(fn):
+            return Result(self.name, False, "error", f"pass your function itself (no parentheses); got "
+                                                     f"{type(fn).__name__}")
+        with self.library_off(fn):
+            out, error, _ = call_guarded(fn, Case("your answer", ()), self.time_limit)
+        if error == "not done":
+            return Result(self.name, False, "not done", f"{self.name}: not written yet (it raises "
+                          f"NotImplementedError); replace the placeholder with the α you found")
+        if error and error.startswith(LIBRARY_USED):
+            return self._named("used the library", f"your function called {error[len(LIBRARY_USED):]}")
+        if error:
+            return Result(self.name, False, "error", f"{fn.__name__}() failed: {error}")
+        try:
+            lr = descent_network.learning_rate(out)
+        except (TypeError, ValueError) as err:
+            return self._named("not a learning rate", str(err))
+        verdicts = []
+        for case in self.cases:
+            kind, sentence = descent_network.rate_verdict(descent_network.train_digits(lr, seed=case.kwargs["seed"]))
+            verdicts.append((case.label, kind, sentence))
+        for label, kind, sentence in verdicts:
+            if kind != "good":
+                return self._named(kind, f"α = {lr:g}, {label}: {sentence}")
+        said = "; ".join(f"{label[0].upper() + label[1:]}: {sentence}" for label, _, sentence in verdicts)
+        return Result(self.name, True, None, f"α = {lr:g} is good from both random starts. {said}.")
+
+    def _named(self, name, detail):
+        mistake = next(m for m in self.mistakes if m.name == name)
+        return Result(self.name, False, name, f"{mistake.message} ({detail})")
+
+
+learning_rate = LearningRateExercise(
+    "learning_rate", descent_network.good_learning_rate,
+    cases=[Case(f"start of seed {seed}", (), {"seed": seed}) for seed in SEEDS],
+    outputs=("α",),
+    mistakes=[
+        Mistake("too small", "too small: the cost falls in every epoch, but slowly, and is still above the "
+                "goal after 30 epochs; try a larger α", lambda: 0.1),
+        Mistake("bounces", "too large: the cost jumps up in some epochs, a sign that the steps overshoot; the "
+                "run is close to the α where training fails. Try a smaller α", lambda: 1.5),
+        Mistake("blows up", "much too large: the cost ends above where it started or blows up; try an α "
+                "several times smaller", lambda: 10.0),
+        Mistake("not a learning rate", "make my_learning_rate() return one positive number, e.g. return 0.5",
+                lambda: "0.5"),
+    ],
+    off_limits=OffLimits(
+        Mistake("used the library", "Exercise 3 asks for the α you found by experiment, not lessonlib's search",
+                lambda: descent_network.good_learning_rate()),
+        objects=(descent_network,)))
