@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from matplotlib.ticker import FuncFormatter
 
 from . import data, optimizers
 from .descent_lab import batch_color
@@ -101,9 +100,12 @@ def test_accuracy(run):
 # ---- Exercise 3: choose α by experiment ----------------------------------------------------------
 def try_learning_rates(lrs, epochs=EPOCHS):
     """{α: Run} for each α in ``lrs``: a fresh network trained ``epochs`` full-batch epochs at that α."""
-    if isinstance(lrs, (int, float)) or not hasattr(lrs, "__iter__"):
+    if isinstance(lrs, (int, float, str)) or not hasattr(lrs, "__iter__"):
         raise TypeError(f"give a list of learning rates, e.g. [0.01, 0.1, 1.0]; got {lrs!r}")
-    return {learning_rate(lr): train_digits(lr, epochs) for lr in lrs}
+    runs = {learning_rate(lr): train_digits(lr, epochs) for lr in lrs}
+    if not runs:
+        raise ValueError("give at least one learning rate, e.g. [0.01, 0.1, 1.0]")
+    return runs
 
 
 def describe_run(lr, run):
@@ -121,7 +123,7 @@ def plot_learning_rates(runs, ax=None):
     for k, (lr, run) in enumerate(sorted(runs.items())):
         ax.plot(np.arange(len(run.cost)), np.minimum(run.cost, 10 * top), "o-", markersize=3,
                 color=COLORS[k % len(COLORS)], label=f"α = {lr:g}")
-    ax.axhline(TARGET, color="#555555", linestyle=":", linewidth=1.5, label=f"J = {TARGET:g}")
+    ax.axhline(TARGET, color="#555555", linestyle=":", linewidth=1.5, label=f"goal: J < {TARGET:g}")
     ax.set(ylim=(0, top), xlim=(0, max(len(r.cost) for r in runs.values()) - 1),
            xlabel="epoch (0 = before training)", ylabel="training cost J",
            title="Full-batch gradient descent on the digits network, one curve per α")
@@ -176,29 +178,19 @@ def steady_lr(batch_size=None, epochs=6, grid=LR_GRID, seed=0):
     return max(steady), runs
 
 
-def plot_batch_comparison(runs, N, axes=None):
-    """Training cost per epoch (left) and against the number of updates (right) for {label: ([Run per seed], B)}:
-    one line per seed, the first one labelled.  Epoch 0 is the cost before training; an epoch of batch size B
-    makes ⌈N/B⌉ updates."""
-    if axes is None:
-        import matplotlib.pyplot as plt
-        _, axes = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
+def plot_batch_comparison(runs, ax=None):
+    """Training cost per epoch for {label: ([Run per seed], B)}: one line per seed, the first one labelled.
+    Epoch 0 is the cost before training."""
+    ax = axes_or_new(ax, figsize=(9, 4.5))
+    N = digits()[0].shape[1]
     for label, (seeds, B) in runs.items():
-        color = batch_color(B, N)
         for k, run in enumerate(seeds):
-            epochs = np.arange(len(run.cost))
-            name = f"{label} ({len(seeds)} seeds)" if k == 0 else None
-            axes[0].plot(epochs, run.cost, "o-", color=color, markersize=4, linewidth=1.5, alpha=0.8, label=name)
-            axes[1].plot(epochs * -(-N // B), run.cost, "o", color=color, markersize=6, alpha=0.8, label=name)
-    axes[0].set(xlabel="epoch (passes over the data; 0 = before training)", ylabel="training cost J",
-                title="Same number of epochs")
-    axes[1].set_xscale("symlog", linthresh=1)               # 0 updates (before training) stays on the axis
-    axes[1].xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))     # 100, not 10²
-    axes[1].set(xlabel="updates of θ (0, then log scale)", ylabel="training cost J (once per epoch)",
-                title="…but very different numbers of updates")
-    for ax in axes:
-        ax.legend(fontsize=11)
-    return axes
+            ax.plot(np.arange(len(run.cost)), run.cost, "o-", color=batch_color(B, N), markersize=4,
+                    linewidth=1.5, alpha=0.8, label=f"{label} ({len(seeds)} seeds)" if k == 0 else None)
+    ax.set(xlabel="epoch (passes over the data; 0 = before training)", ylabel="training cost J",
+           title="The same number of epochs, different numbers of updates")
+    ax.legend(fontsize=11)
+    return ax
 
 
 # ---- the network's α slider (optional cells and the dashboard) -------------------------------------

@@ -26,8 +26,11 @@ def test_a_bad_learning_rate_is_refused_by_name(bad, error):
 
 
 def test_try_learning_rates_wants_a_list():
-    with pytest.raises(TypeError, match="list of learning rates"):
-        netlab.try_learning_rates(0.1)
+    for bad in (0.1, "0.1"):
+        with pytest.raises(TypeError, match="list of learning rates"):
+            netlab.try_learning_rates(bad)
+    with pytest.raises(ValueError, match="at least one"):
+        netlab.try_learning_rates([])
     runs = netlab.try_learning_rates([0.1, 10])
     assert list(runs) == [0.1, 10.0] and runs[10.0].history.diverged
     ax = netlab.plot_learning_rates(runs)
@@ -63,9 +66,10 @@ def test_compare_batch_sizes_uses_the_same_epochs_and_starts_at_epoch_0():
     for k in range(3):                                                 # the same net before training, per seed
         assert len({seeds[k].cost[0] for seeds, _ in runs.values()}) == 1
     assert all(not r.failed for seeds, _ in runs.values() for r in seeds)
-    axes = netlab.plot_batch_comparison(runs, N=netlab.digits()[0].shape[1])
-    assert all(ax.get_xlabel() and ax.get_ylabel() and ax.get_legend() for ax in axes)
-    plt.close(axes[0].figure)
+    ax = netlab.plot_batch_comparison(runs)
+    assert ax.get_xlabel() and ax.get_ylabel() and len(ax.get_legend().get_texts()) == 2
+    assert len(ax.lines) == 6                                         # one line per seed and batch size
+    plt.close(ax.figure)
 
 
 def test_steady_lr_is_the_largest_grid_alpha_whose_cost_falls_every_epoch():
@@ -124,3 +128,4 @@ def test_notebook_mini_batches_end_below_half_the_full_batch_from_every_start():
     assert -(-N // B) == 43                                                  # "43 times as often"
     assert all(m.cost[-1] < 0.5 * f.cost[-1] for f, m in zip(full, mini))   # "below half … from every start"
     assert any(m.rises for m in mini)                                        # "bouncing a little on the way"
+    assert max(m.cost[1:].max() for m in mini) < min(f.cost[1:].min() for f in full)   # below from the first epoch on
