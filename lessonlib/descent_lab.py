@@ -106,8 +106,8 @@ def minibatch_thetas(theta, x, y, lr, batch_size, epochs, seed, gradient=regress
     thetas = [np.array(theta, dtype=np.float64)]
     for epoch in range(epochs):
         order = rng.permutation(x.size)                     # a new order every epoch
-        for i in range(0, x.size, batch_size):
-            batch = order[i:i + batch_size]                 # the last slice may be shorter
+        for start in range(0, x.size, batch_size):
+            batch = order[start:start + batch_size]                 # the last slice may be shorter
             thetas.append(thetas[-1] - lr * gradient(thetas[-1], x[batch], y[batch]))
     return np.array(thetas)
 
@@ -176,8 +176,8 @@ def minibatch_descent(x, y, lr, epochs, batch_size=None, seed=0, start=None, opt
         if schedule is not None:
             opt.lr = schedule(k)
         order = rng.permutation(N)
-        for i in range(0, N, B):
-            batch = order[i:i + B]
+        for start in range(0, N, B):
+            batch = order[start:start + B]
             opt.step([theta], [regression_gradient(theta, x[batch], y[batch])])   # θ ← θ − α ∇J_batch
             thetas.append(theta.copy())
             costs.append(float(surface.J(*theta)))

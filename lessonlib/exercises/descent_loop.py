@@ -20,21 +20,21 @@ def _mean_gradient(theta, x, y):
 
 def minibatch_descent_reference(theta, x, y, lr, batch_size, epochs, seed):
     """θ before training and after every update; epoch k cuts the k-th rng.permutation(N) of
-    rng = default_rng(seed) into slices order[i:i+B] (the last one shorter) and steps on each."""
+    rng = default_rng(seed) into slices order[start:start+B] (the last one shorter) and steps on each."""
     rng = np.random.default_rng(seed)
     theta = np.array(theta, dtype=np.float64)
     path = [theta]
     for epoch in range(epochs):
         order = rng.permutation(len(x))
-        for i in range(0, len(x), batch_size):
-            batch = order[i:i + batch_size]
+        for start in range(0, len(x), batch_size):
+            batch = order[start:start + batch_size]
             theta = theta - lr * _mean_gradient(theta, x[batch], y[batch])
             path.append(theta)
     return np.array(path)
 
 
 def _slices(order, B):
-    return [order[i:i + B] for i in range(0, len(order), B)]
+    return [order[start:start + B] for start in range(0, len(order), B)]
 
 
 def _run(theta, x, y, lr, batch_size, epochs, seed, slices=_slices, grad=_mean_gradient, sign=1.0,
@@ -55,13 +55,13 @@ def _run(theta, x, y, lr, batch_size, epochs, seed, slices=_slices, grad=_mean_g
 
 def _dropped(theta, x, y, lr, batch_size, epochs, seed):
     full = len(x) // batch_size * batch_size               # stops before the last, shorter slice
-    return _run(theta, x, y, lr, batch_size, epochs, seed, lambda o, B: [o[i:i + B] for i in range(0, full, B)])
+    return _run(theta, x, y, lr, batch_size, epochs, seed, lambda o, B: [o[k:k + B] for k in range(0, full, B)])
 
 
 def _padded(theta, x, y, lr, batch_size, epochs, seed):
     N = len(x)                                              # fills the last slice up from the start again
     return _run(theta, x, y, lr, batch_size, epochs, seed,
-                lambda o, B: [o[np.arange(i, i + B) % N] for i in range(0, N, B)])
+                lambda o, B: [o[np.arange(k, k + B) % N] for k in range(0, N, B)])
 
 
 def _divided_by_B(theta, x, y, lr, batch_size, epochs, seed):
@@ -81,7 +81,7 @@ def _whole_set(theta, x, y, lr, batch_size, epochs, seed):
 
 
 def _y_by_position(theta, x, y, lr, batch_size, epochs, seed):
-    return _run(theta, x, y, lr, batch_size, epochs, seed,           # x[batch] but y[i:i+B]
+    return _run(theta, x, y, lr, batch_size, epochs, seed,           # x[batch] but y[start:start+B]
                 targets=lambda j, batch: y[j * batch_size:j * batch_size + len(batch)])
 
 
@@ -161,9 +161,9 @@ minibatch_descent = ArrayExercise(
                        "Python list of arrays: the next cells read its columns as path[:, 0]", _list_of_rows),
     mistakes=[
         Mistake("last batch dropped", "the last, shorter slice is skipped: when B does not divide N, the final "
-                "order[i:i+B] holds the N mod B examples left over; it still gets its own step.", _dropped),
+                "order[start:start+B] holds the N mod B examples left over; it still gets its own step.", _dropped),
         Mistake("last batch padded", "the last slice is filled up with examples from the start of the order, so "
-                "those examples count twice in the epoch; order[i:i+B] is simply shorter at the end.", _padded),
+                "those examples count twice in the epoch; order[start:start+B] is simply shorter at the end.", _padded),
         Mistake("divided by the full B", "the last, shorter slice is divided by B instead of its own size: take "
                 "the mean over the examples the slice holds (len(batch) of them).", _divided_by_B),
         Mistake("sum instead of mean", "each batch's gradient is a sum, B times too large: ∇J_batch is the mean "
@@ -171,10 +171,10 @@ minibatch_descent = ArrayExercise(
         Mistake("whole set", "each step uses the gradient of the whole set: compute it on the batch only, "
                 "x[batch] and y[batch].", _whole_set),
         Mistake("y by position", "the inputs come from the shuffled batch, x[batch], but the targets from "
-                "their position, y[i:i+B]: each x is paired with another example's y. Index both with the "
+                "their position, y[start:start+B]: each x is paired with another example's y. Index both with the "
                 "same batch: x[batch], y[batch].", _y_by_position),
         Mistake("order ignored", "the slices follow the examples' stored order: shuffle every epoch, "
-                "order = rng.permutation(N), then batch = order[i:i+B] and x[batch], y[batch].", _no_shuffle),
+                "order = rng.permutation(N), then batch = order[start:start+B] and x[batch], y[batch].", _no_shuffle),
         Mistake("same order every epoch", "every epoch visits the examples in the same order: make ONE "
                 "rng = np.random.default_rng(seed) before the loop over epochs and draw a new "
                 "rng.permutation(N) at the start of each epoch (not once, and without re-seeding).", _same_order),
