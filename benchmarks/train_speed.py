@@ -19,6 +19,13 @@ moons (2-32-32-2 tanh, softmax + cross-entropy, λ = 10⁻³, 60 points, 300 epo
 the same maths written out (the cost recorded once per epoch).  Here each epoch is a few dozen calls
 on tiny arrays, so Python overhead is the whole cost: train reuses the record's forward pass for the
 next step (full batch, θ unchanged) and Adam updates all parameters laid end to end in one vector.
+
+A third comparison is the sweeps (issue 23): ``lessonlib.batched.train_many`` against a Python loop of
+``lessonlib.train`` calls, on the notebooks' sizes: 20 networks of notebook 04 (2-32-32-2 tanh, 60 moons points,
+full-batch Adam, 300 epochs, a λ grid), 20 digits networks of notebook 01 (64-32-10 tanh, SGD, an α grid) with
+B = 32 and B = 1, and a 13-value α sweep with full batch.  Both contenders run interleaved, 3 times each; the
+best CPU time of each and their ratio are printed, and whether the trained parameters are identical.
+``python benchmarks/train_speed.py --many`` runs only this comparison.
 """
 import time
 import warnings
@@ -29,6 +36,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier
 
 import lessonlib
+from lessonlib.batched import train_many
 from lessonlib.data import load_digits
 
 HIDDEN, LR, BATCH, EPOCHS, REPEATS = 64, 0.1, 32, 30, 9
@@ -165,7 +173,50 @@ def main():
           f"(≤ 1.2× the loop, ≥ 2× faster than sklearn)")
 
 
+def many_cases():
+    """(name, make nets, X, Y, make optimizers, epochs, train options) for the sweep comparison."""
+    from lessonlib import overfitting_lab as lab
+    from lessonlib.descent_lab import digits_net
+    X, Y, _ = moons_setup()
+    Xd, _, Yd, _ = load_digits()
+    lams, alphas = np.logspace(-4, 0, 20), np.logspace(-2.5, 0, 20)
+    SGD, Adam = lessonlib.optimizers.SGD, lessonlib.optimizers.Adam
+    digits = lambda: [digits_net(seed=0) for _ in alphas]
+    return [
+        ("04: moons 2-32-32-2, full-batch Adam, 300 epochs, 20 λ", lambda: [lab.classifier(l2=lam) for lam in lams],
+         X, Y, lambda: [Adam(0.02) for _ in lams], 300, {}),
+        ("01: digits 64-32-10, SGD B = 32, 6 epochs, 20 α", digits, Xd, Yd, lambda: [SGD(a) for a in alphas], 6,
+         {"batch_size": 32, "seed": 0}),
+        ("01: digits 64-32-10, SGD B = 1, 1 epoch, 20 α", digits, Xd, Yd, lambda: [SGD(a / 10) for a in alphas], 1,
+         {"batch_size": 1, "seed": 0}),
+        ("01: digits 64-32-10, full-batch SGD, 30 epochs, 13 α", lambda: [digits_net(seed=0) for _ in range(13)],
+         Xd, Yd, lambda: [SGD(10.0 ** e) for e in np.linspace(-1.5, 1.0, 13)], 30, {}),
+    ]
+
+
+def many_comparison(repeats=3):
+    print(f"\nsweeps: train_many against a loop of train calls; best CPU time of {repeats} interleaved runs each")
+    print(f"{'':56}{'loop s':>8}{'train_many s':>14}{'speed-up':>10}   parameters")
+    for name, make_nets, X, Y, make_opts, epochs, kw in many_cases():
+        cpu = {"loop": [], "many": []}
+        for _ in range(repeats):
+            nets, nets_b = make_nets(), make_nets()
+            c = time.process_time()
+            for net, opt in zip(nets, make_opts()):
+                lessonlib.train(net, X, Y, opt, epochs, **kw)
+            cpu["loop"].append(time.process_time() - c)
+            c = time.process_time()
+            train_many(nets_b, X, Y, make_opts(), epochs, **kw)
+            cpu["many"].append(time.process_time() - c)
+        same = all(np.array_equal(p, q) for a, b in zip(nets, nets_b) for p, q in zip(a.params, b.params))
+        loop, many = min(cpu["loop"]), min(cpu["many"])
+        print(f"{name:56}{loop:8.3f}{many:14.3f}{loop / many:9.1f}×   {'identical' if same else 'DIFFERENT'}")
+
+
 if __name__ == "__main__":
+    import sys
     with threadpool_limits(limits=1, user_api="blas"):
-        main()
-        moons_comparison()
+        if "--many" not in sys.argv:
+            main()
+            moons_comparison()
+        many_comparison()

@@ -3,6 +3,7 @@
 Nothing is downloaded: the digits ship with scikit-learn, the 2-D toy sets are drawn here from a
 seed, and the small files the lessons need live in the repository's ``data/`` folder.
 """
+import numbers
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,8 @@ def one_hot(labels, n_classes=None):
     if isinstance(labels, (str, bytes, dict, set, frozenset)) or labels is None or isinstance(labels, Iterator):
         raise TypeError(f"labels must be a 1-D array (or list) of ints; got {type(labels).__name__}")
     labels = np.asarray(labels)
+    if labels.dtype.kind == "O" and all(isinstance(k, numbers.Integral) and not isinstance(k, bool) for k in labels.flat):
+        labels = labels.astype(np.int64)            # ints in an object array (what pandas may hand over)
     if labels.dtype.kind not in "iu":
         raise TypeError(f"labels must be a 1-D array of ints (class numbers 0..K−1); got dtype {labels.dtype}"
                         + (": convert whole-number floats with labels.astype(int)" if labels.dtype.kind == "f" else ""))

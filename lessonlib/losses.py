@@ -44,8 +44,10 @@ class Loss:
 
 
 def mse(a, y):
-    """J = 1/(2B) Σ ||a − y||² (half the mean squared error, so that ∂J/∂a has no 2)."""
-    return 0.5 * float(np.sum((a - y) ** 2)) / a.shape[1]
+    """J = 1/(2B) Σ ||a − y||² (half the mean squared error, so that ∂J/∂a has no 2); inf, without a
+    warning, when the squares overflow float64."""
+    with np.errstate(over="ignore"):
+        return 0.5 * float(np.sum((a - y) ** 2)) / a.shape[1]
 
 
 def mse_dJ_da(a, y):

@@ -137,14 +137,8 @@ def initial_weights(n_out, n_in, activation, rng):
 
 
 def check_seed(seed, name="seed"):
-    """None or a non-negative int (numpy's default_rng rules), with a message naming the argument."""
-    if seed is None:
-        return None
-    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
-        raise TypeError(f"{name} must be None or a non-negative int; got {seed!r} ({type(seed).__name__})")
-    if seed < 0:
-        raise ValueError(f"{name} must be None or a non-negative int; got {seed}")
-    return int(seed)
+    """None, an int ≥ 0 or a numpy Generator (numpy's default_rng rules), with a message naming the argument."""
+    return validation.seed(seed, name)
 
 
 def check_sizes(sizes):
@@ -167,6 +161,12 @@ class Network:
         if self.loss.output is not None and self.f_out.name != self.loss.output:
             raise ValueError(f"loss={self.loss.name!r} needs output={self.loss.output!r}; "
                              f"got output={self.f_out.name!r}")
+        if self.f_out.name == "softmax" and self.sizes[-1] == 1:
+            raise ValueError(f"output='softmax' needs at least 2 output units; got sizes {self.sizes}: a softmax over "
+                             f"one unit is always 1, so the cost never changes and the network cannot learn. For two "
+                             f"classes use 2 output units with softmax + cross_entropy (one-hot Y of shape (2, B)), or "
+                             f"1 unit with output='sigmoid' and loss='mse' (Y of 0s and 1s); lessonlib has no binary "
+                             f"cross-entropy")
         self.l2 = l2
         self.f_of = [None] + [self.f] * (self.L - 1) + [self.f_out]        # f_of[m]: layer m's activation
         rng = np.random.default_rng(check_seed(seed))
@@ -273,6 +273,15 @@ class Network:
                              f"entries ≥ 0, each column summing to 1")
         return Y
 
+    def check_params(self):
+        """Refuse NaN/inf in any W^m or b^m (an entry written in place, or left by a diverged update)."""
+        for symbol, arrays in (("W", self._weights), ("b", self._biases)):
+            for m, A in enumerate(arrays, start=1):
+                if not np.isfinite(A).all():
+                    validation.finite(A, f"net.{symbol}[{m}] ({symbol}^{m})",
+                                      " (written into it after it was set, or left by a diverged update)")
+        return self
+
     def check_cache(self, cache):
         if not isinstance(cache, Cache):
             raise TypeError(f"backward takes the cache that forward returned (cache = net.forward(X); "
@@ -283,30 +292,30 @@ class Network:
 
     def forward(self, X):
         """Forward propagation; returns the Cache (a^0 … a^L, z^1 … z^L)."""
-        return self._forward(self.check_X(X))
+        return self.check_params()._forward(self.check_X(X))
 
     def backward(self, cache, Y):
         """Backpropagation: the gradients of Ĵ for the batch held in ``cache``."""
-        cache = self.check_cache(cache)
+        cache = self.check_params().check_cache(cache)
         return self._backward(cache, self.check_Y(Y, cache._a[0].shape[1]))
 
     def cost(self, X, Y):
         """Ĵ = J + λ Ω for the batch (X, Y)."""
-        X = self.check_X(X)
+        X = self.check_params().check_X(X)
         return self._cost(self._forward(X), self.check_Y(Y, X.shape[1]))
 
     def data_cost(self, X, Y):
         """J alone, without the penalty."""
-        X = self.check_X(X)
+        X = self.check_params().check_X(X)
         return self._data_cost(self._forward(X), self.check_Y(Y, X.shape[1]))
 
     def predict(self, X):
         """a^L, the network's output for X."""
-        return self._forward(self.check_X(X))._a[-1]
+        return self.check_params()._forward(self.check_X(X))._a[-1]
 
     def gradients(self, X, Y):
         """Forward then backward for the batch (X, Y): the gradients of Ĵ."""
-        X = self.check_X(X)
+        X = self.check_params().check_X(X)
         return self._backward(self._forward(X), self.check_Y(Y, X.shape[1]))
 
     # ---- the math, unchecked (train calls these after checking once) ------------------------

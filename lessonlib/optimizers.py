@@ -16,6 +16,23 @@ notebook's equations.  The rules are the published ones, written as ``torch.opti
 The state (v, s, t) belongs to the very arrays it was built for: an optimizer handed other arrays
 (another network, even one of the same shape) starts from fresh state, as a new optimizer would.
 Every hyper-parameter is checked when it is set, in the constructor or later (``opt.lr = 0.1``).
+
+Reading and setting the state.  ``opt.state`` is None until the first step (or ``opt.prepare(params)``)
+builds it; then ``opt.state[i]`` is parameter i's state, a dict named as in the equations: ``"v"``
+(momentum, Adam), ``"s"`` (AdaGrad, RMSProp, Adam), ``"t"`` (Adam: the number of steps taken, so the
+next step corrects with t + 1, as torch's ``state["step"]``).  Every entry is live:
+
+    opt.prepare(params)                  # or after a step
+    opt.state[i]["v"][...] = v0          # edit the array the next step updates, in place
+    opt.state[i]["v"] = v0               # the same: v0 is copied in (shape of params[i], finite reals)
+    opt.state[i]["t"] = 1                # one step taken: the next step corrects with t = 2
+    opt.state[i] = {"v": v0, "s": s0, "t": 1}     # several entries at once
+
+so a step after an edit uses it.  Edits that could not take effect are refused with a message: a
+wrong shape, NaN/inf, a counter that is not an int ≥ 0, a new or deleted entry, entries added to
+``opt.state``.  Adam updates all parameters laid end to end (EndToEnd): ``opt.state[i]["v"]`` is a
+view of the joined state, and when the parameters' counters t are set to different values the next
+steps go array by array, each with its own t.
 """
 import weakref
 
@@ -62,20 +79,38 @@ class Optimizer:
         if (owners is None or len(owners) != len(params)
                 or any(owner() is not p for owner, p in zip(owners, params))):
             self._joined = EndToEnd(params, self.new_state) if self.end_to_end and len(params) > 1 else None
-            self.state = (self._joined.states if self._joined is not None
-                          else [self.new_state(p) for p in params])
+            self._state = (self._joined.states if self._joined is not None
+                           else States(State(self.new_state(p), i) for i, p in enumerate(params)))
             self._owners = [weakref.ref(p) for p in params]
+
+    @property
+    def state(self):
+        """[state of parameter 0, …]: live dicts (see the module's docstring); None before the first step."""
+        return self._state
+
+    @state.setter
+    def state(self, states):
+        if states is None:
+            return self.reset()
+        if self._state is None:
+            raise ValueError("this optimizer has no state yet: its first step (or opt.prepare(params)) builds it "
+                             "for those arrays; then set entries with opt.state[i][key] = value")
+        if not isinstance(states, (list, tuple)) or len(states) != len(self._state):
+            raise TypeError(f"opt.state takes a list of {len(self._state)} dicts, one per parameter array; got "
+                            f"{validation.describe(states)}")
+        for i, entries in enumerate(states):
+            self._state[i] = entries
 
     def _step(self, params, grads):
         """The update alone: ``train`` checks and prepares once, then calls this for every batch."""
         if self._joined is not None:
             return self._joined.step(self.update, params, grads)
-        for p, g, s in zip(params, grads, self.state):
+        for p, g, s in zip(params, grads, self._state):
             self.update(p, g, s)
 
     def reset(self):
         """Forget the state (velocities, running averages, step count)."""
-        self.state, self._owners, self._joined = None, None, None
+        self._state, self._owners, self._joined = None, None, None
 
     def new_state(self, p):
         return {}
@@ -84,23 +119,106 @@ class Optimizer:
         raise NotImplementedError
 
 
+class State(dict):
+    """Parameter i's state, live: setting an entry changes what the next step uses, or is refused.
+
+    An array entry (v, s) takes a copy of the new values in place (same shape, finite reals), so it stays
+    the array the update works on (a view of the joined state under EndToEnd); a counter (t) takes an
+    int ≥ 0.  Entries are neither added nor removed."""
+
+    __slots__ = ("index", "on_counter")
+
+    def __init__(self, entries, index, on_counter=None):
+        super().__init__(entries)
+        self.index, self.on_counter = index, on_counter
+
+    def __setitem__(self, key, value):
+        if value is not self.get(key, State):       # not an in-place update such as s["v"] *= μ
+            self._set(key, self._checked(key, value))
+
+    def _checked(self, key, value):
+        old, name = self.get(key, State), f"opt.state[{self.index}][{key!r}]"      # State: not an entry
+        if old is State:
+            raise ValueError(f"{name}: this optimizer's state holds {list(self)} only; entries cannot be added")
+        if not isinstance(old, np.ndarray):
+            return validation.count(value, f"{name} (the number of steps taken)")
+        new = validation.real_array(value, name)
+        if new.shape != old.shape:
+            raise ValueError(f"{name} must have shape {old.shape}, that of params[{self.index}]; got {new.shape}")
+        return validation.finite(new, name)
+
+    def _set(self, key, value):
+        if isinstance(value, np.ndarray):
+            self[key][...] = value                  # into the array the update works on
+        else:
+            dict.__setitem__(self, key, value)
+            if self.on_counter is not None:
+                self.on_counter()
+
+    def update(self, entries=(), **more):
+        """Several entries at once: all are checked before any is set."""
+        checked = {key: self._checked(key, value) for key, value in dict(entries, **more).items()}
+        for key, value in checked.items():
+            self._set(key, value)
+
+    def __ior__(self, entries):
+        self.update(entries)
+        return self
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError(f"opt.state[{self.index}] keeps its entries {list(self)}: set them (opt.state[i][key] = "
+                        f"value), don't remove them; opt.reset() forgets the whole state")
+
+    __delitem__ = pop = popitem = clear = setdefault = _refuse
+
+    def __reduce__(self):                           # copies are plain states of their own
+        return State, (dict(self), self.index)
+
+
+class States(list):
+    """``opt.state``: one State per parameter array; ``opt.state[i] = {...}`` sets those entries."""
+
+    def __setitem__(self, i, entries):
+        if isinstance(i, slice) or not hasattr(entries, "items"):
+            raise TypeError("set a parameter's state entries with a dict, e.g. opt.state[0] = {\"v\": v0}, or one "
+                            "entry with opt.state[0][\"v\"] = v0")
+        self[i].update(entries)
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("opt.state holds one state per parameter array, made by the optimizer; set entries with "
+                        "opt.state[i][key] = value")
+
+    append = extend = insert = pop = remove = clear = sort = reverse = __delitem__ = __iadd__ = __imul__ = _refuse
+
+
 class EndToEnd:
     """Every parameter array laid end to end in one vector θ, with one state of the same length.
 
     ``update(θ, g, state)`` then runs once per step instead of once per array: a sixth of the numpy
     calls for a 3-layer network, and the same numbers to the last bit, because every rule above is
-    elementwise.  ``states[i]`` are views of the joined state, shaped like parameter i (what
-    ``opt.state`` shows); a counter such as Adam's t is copied to each after every step."""
+    elementwise.  ``states[i]`` (what ``opt.state`` shows) hold views of the joined state, shaped like
+    parameter i; a counter such as Adam's t is copied to each after every step.  When a counter is set
+    in ``states``, the next step takes it into the joined state, or, if the parameters' counters differ,
+    updates array by array, each with its own state, until they agree again."""
 
     def __init__(self, params, new_state):
         ends = np.cumsum([0] + [p.size for p in params]).tolist()
         self.spans = [(slice(i, j), p.shape) for i, j, p in zip(ends[:-1], ends[1:], params)]
         self.state = new_state(np.empty(ends[-1]))
         self.counters = [k for k, v in self.state.items() if not isinstance(v, np.ndarray)]
-        self.states = [{k: v[span].reshape(shape) if isinstance(v, np.ndarray) else v
-                        for k, v in self.state.items()} for span, shape in self.spans]
+        self.edited = False                               # a counter was set in one of the states
+        self.states = States(State({k: v[span].reshape(shape) if isinstance(v, np.ndarray) else v
+                                    for k, v in self.state.items()}, i, self.counter_set)
+                             for i, (span, shape) in enumerate(self.spans))
+
+    def counter_set(self):
+        self.edited = True
 
     def step(self, update, params, grads):
+        if self.edited and not self.rejoined():
+            for p, g, s in zip(params, grads, self.states):      # the counters differ: array by array
+                update(p, g, s)
+            return
         theta = np.concatenate([p.ravel() for p in params])
         g = np.concatenate([g.ravel() for g in grads])
         update(theta, g, self.state)                      # the rule, once, on the joined vector
@@ -108,7 +226,17 @@ class EndToEnd:
             p[...] = theta[span].reshape(shape)
         for k in self.counters:
             for s in self.states:
-                s[k] = self.state[k]
+                dict.__setitem__(s, k, self.state[k])     # shown, not an edit
+
+    def rejoined(self):
+        """Take the states' counters into the joined state if they agree; False if they differ."""
+        for k in self.counters:
+            values = {s[k] for s in self.states}
+            if len(values) > 1:
+                return False
+            self.state[k] = values.pop()
+        self.edited = False
+        return True
 
 
 class SGD(Optimizer):

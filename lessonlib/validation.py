@@ -41,20 +41,34 @@ def finite(A, name, when=""):
 
 
 def real_array(X, name, kind="numeric array"):
-    """X as a float64 array of real numbers (a copy when it has another dtype)."""
+    """X as a float64 array of real numbers (a copy when it has another dtype).  An object array (what
+    pandas often hands over) is converted when every entry is a real number."""
     if X is None or isinstance(X, (str, bytes, dict, set, frozenset)) or isinstance(X, Iterator):
         raise TypeError(f"{name} must be a {kind} (numpy array or nested list); got {type(X).__name__}"
                         + (": build an array first, e.g. np.array(list(...))" if isinstance(X, Iterator) else ""))
-    if isinstance(X, np.ndarray) and X.dtype.kind not in "biuf":
+    if isinstance(X, np.ndarray) and X.dtype.kind not in "biufO":
         raise TypeError(f"{name} must hold real numbers; got an array of dtype {X.dtype}")
     try:
         A = np.asarray(X)
     except (TypeError, ValueError) as err:
         raise TypeError(f"{name} must be a {kind}: {err}") from None
+    if A.dtype.kind == "O":
+        A = from_objects(A, name, kind)
     if A.dtype.kind not in "biuf":
         raise TypeError(f"{name} must hold real numbers; got dtype {A.dtype}"
                         + (" (complex numbers are not real)" if A.dtype.kind == "c" else ""))
     return A.astype(np.float64, copy=False)
+
+
+def from_objects(A, name, kind):
+    """An object array whose entries are all real numbers (Python, numpy, Fraction, Decimal), as float64."""
+    for index, x in np.ndenumerate(A):
+        if not (isinstance(x, (numbers.Real, np.bool_)) or isinstance(x, numbers.Number)
+                and not isinstance(x, numbers.Complex)):
+            where = f" at [{', '.join(map(str, index))}]" if A.ndim else ""
+            ragged = " (rows of different lengths?)" if isinstance(x, (list, tuple, np.ndarray)) else ""
+            raise TypeError(f"{name} must hold real numbers; the entry{where} is {describe(x)}{ragged}")
+    return A.astype(np.float64)
 
 
 def as_batch(X, name, rows=None, cols=None, what="examples"):
@@ -63,6 +77,11 @@ def as_batch(X, name, rows=None, cols=None, what="examples"):
     if X.ndim == 1 and rows is not None and X.shape[0] == rows:
         raise ValueError(f"{name} must be 2-D with one example per column, shape ({rows}, B); "
                          f"got a 1-D array of shape {X.shape}: use {name}.reshape({rows}, 1) for one example")
+    labels = X.ndim == 1 and name.startswith("Y") and rows is not None and rows > 1 and X.size
+    if labels and np.all((X == np.round(X)) & (0 <= X) & (X < rows)):
+        raise ValueError(f"{name} must be 2-D with one example per column, shape ({rows}, B); got a 1-D array of "
+                         f"shape {X.shape} that looks like class labels 0..{rows - 1}: one-hot them first, "
+                         f"lessonlib.data.one_hot(labels, {rows})")
     if X.ndim != 2:
         raise ValueError(f"{name} must be 2-D with one example per column; got shape {X.shape}")
     if rows is not None and X.shape[0] != rows:
@@ -86,14 +105,29 @@ def positive_int(value, name):
     return int(value)
 
 
+SEED_KINDS = (np.random.Generator, np.random.BitGenerator, np.random.SeedSequence)
+
+
 def seed(value, name="seed"):
-    """None or an int ≥ 0 (what numpy's default_rng takes)."""
-    if value is None:
-        return None
+    """None, an int ≥ 0, or a numpy Generator (or BitGenerator, SeedSequence): what numpy's default_rng
+    takes.  A Generator is used as it is, so it moves on with every draw (numpy's and scikit-learn's rule)."""
+    if value is None or isinstance(value, SEED_KINDS):
+        return value
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be None or an int ≥ 0; got {describe(value)}")
+        raise TypeError(f"{name} must be None, an int ≥ 0 or a numpy.random.Generator; got {describe(value)}")
     if value < 0:
-        raise ValueError(f"{name} must be None or an int ≥ 0; got {value}")
+        raise ValueError(f"{name} must be None, an int ≥ 0 or a numpy.random.Generator; got {value}")
+    return int(value)
+
+
+def count(value, name):
+    """An int ≥ 0 (a step counter)."""
+    if type(value) is int and value >= 0:
+        return value
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an int ≥ 0; got {describe(value)}")
+    if value < 0:
+        raise ValueError(f"{name} must be an int ≥ 0; got {value}")
     return int(value)
 
 

@@ -107,8 +107,8 @@ def test_one_hot_of_no_labels_with_n_classes():
 
 @pytest.mark.parametrize("kwargs, error, message", [
     (dict(Y=np.zeros((2, 10))), ValueError, "Y must be one-hot"),
-    (dict(seed=-1), ValueError, r"seed must be None or an int ≥ 0; got -1"),
-    (dict(seed="a"), TypeError, r"seed must be None or an int ≥ 0; got 'a' \(str\)"),
+    (dict(seed=-1), ValueError, r"seed must be None, an int ≥ 0 or a numpy.random.Generator; got -1"),
+    (dict(seed="a"), TypeError, r"seed must be None, an int ≥ 0 or a numpy.random.Generator; got 'a' \(str\)"),
     (dict(test_size=True), TypeError, "test_size must be a real number; got True"),
     (dict(test_size=1.0), ValueError, r"test_size must be in \(0, 1\)"),
     (dict(test_size=0.01), ValueError, "leaves the test set empty"),
@@ -122,7 +122,7 @@ def test_train_test_split_checks_its_arguments(kwargs, error, message):
 
 
 @pytest.mark.parametrize("call, error, message", [
-    (lambda: data.make_moons(n=10, seed="a"), TypeError, "seed must be None or an int"),
+    (lambda: data.make_moons(n=10, seed="a"), TypeError, "seed must be None, an int ≥ 0 or a numpy"),
     (lambda: data.make_moons(n=10, noise=float("nan")), ValueError, "noise must be finite"),
     (lambda: data.make_circles(n=10, factor="big"), TypeError, r"factor \(inner radius / outer radius\) must be a real"),
     (lambda: data.make_spirals(n=10, classes=0), ValueError, "classes must be a positive int"),

@@ -227,3 +227,147 @@ def test_adam_end_to_end_updates_the_callers_arrays_in_place():
     same = list(params)
     Adam(0.05).step(params, grads[0])
     assert all(p is q for p, q in zip(params, same))
+
+
+# ---- the state is live: an edit takes effect, or is refused with a message ---------------------------
+def dls_adam_case():
+    """The inputs of the Deep Learning Specialization's Adam test (Course 2, week 2, testCases.py's
+    update_parameters_with_adam_test_case): np.random.seed(1), then randn for W1, b1, W2, b2, dW1, db1, dW2, db2."""
+    draw = np.random.RandomState(1).randn
+    params = [draw(2, 3), draw(2, 1), draw(3, 3), draw(3, 1)]
+    return params, [draw(*p.shape) for p in params]
+
+
+# Published in greyhatguy007/deep-learning-specialization, "C2-Improving Deep Neural Networks: Hyperparameter
+# Tuning, Regularization and Optimization/week2/pogramming assignments/W2A1/public_tests.py" (commit 4f3647d),
+# update_parameters_with_adam_test: t = 2, learning_rate = 0.02, beta1 = 0.8, beta2 = 0.888, epsilon = 1e-2, from
+# v = s = 0; the test compares the first row of each array ([0]).  Order: W1, b1, W2, b2 (dW1, db1, dW2, db2).
+DLS_PARAMS = [[1.63942428, -0.6268425, -0.54320974], [1.75854357], [0.33356139, -0.26425199, 1.47707772], [-0.89228024]]
+DLS_V = [[-0.22012384, 0.22894474, 0.18031814], [-0.02457805], [-0.05357762, 0.10607109, -0.13833215], [0.04688314]]
+DLS_S = [[0.13567261, 0.14676395, 0.09104097], [0.00169142], [8.03757060e-03, 3.15030152e-02, 5.35801947e-02],
+         [0.00615448]]
+
+
+@pytest.mark.parametrize("how", ["entries", "whole dict", "in place"])
+def test_the_deep_learning_specializations_published_adam_vectors_from_their_given_state(how):
+    params, grads = dls_adam_case()
+    opt = Adam(0.02, beta1=0.8, beta2=0.888, eps=1e-2)
+    opt.prepare(params)
+    for i, p in enumerate(params):          # their t = 2 is the step being taken: one step taken before it
+        if how == "entries":
+            opt.state[i]["v"], opt.state[i]["s"], opt.state[i]["t"] = np.zeros_like(p), np.zeros_like(p), 1
+        elif how == "whole dict":
+            opt.state[i] = {"v": np.zeros_like(p), "s": np.zeros_like(p), "t": 1}
+        else:
+            opt.state[i]["v"][...] = 0.0
+            opt.state[i]["t"] = 1
+    opt.step(params, grads)
+    for p, s, want_p, want_v, want_s in zip(params, opt.state, DLS_PARAMS, DLS_V, DLS_S):
+        np.testing.assert_allclose(p[0], want_p, rtol=0, atol=5e-9)       # published to 8 decimals
+        np.testing.assert_allclose(s["v"][0], want_v, rtol=0, atol=5e-9)
+        np.testing.assert_allclose(s["s"][0], want_s, rtol=0, atol=5e-9)
+        assert s["t"] == 2
+
+
+def adam_by_hand(p, g, v, s, t, lr=0.05, b1=0.9, b2=0.999, eps=1e-8):
+    t = t + 1
+    v, s = b1 * v + (1 - b1) * g, b2 * s + (1 - b2) * g * g
+    return p - lr * (v / (1 - b1 ** t)) / (np.sqrt(s / (1 - b2 ** t)) + eps), v, s, t
+
+
+@pytest.mark.parametrize("ts", [(4, 4, 4, 4, 4, 4), (0, 7, 2, 2, 30, 1)], ids=["same t", "a t per array"])
+def test_edited_adam_state_is_used_by_the_joined_step(ts):
+    params, grads = three_layer_params(3)
+    rng = np.random.default_rng(4)
+    opt = Adam(0.05)
+    opt.step(params, grads[0])                              # the joined state exists and has t = 1
+    start = [(rng.normal(size=p.shape), rng.random(p.shape), t) for p, t in zip(params, ts)]
+    for i, (v, s, t) in enumerate(start):
+        opt.state[i]["v"], opt.state[i]["s"], opt.state[i]["t"] = v, s, t
+    expected = [(p, v, s, t) for p, (v, s, t) in zip(params, start)]
+    for gs in grads[1:]:
+        before = [p.copy() for p in params]
+        opt.step(params, gs)
+        expected = [adam_by_hand(p, g, v, s, t) for (_, v, s, t), p, g in zip(expected, before, gs)]
+        for p, s, (want_p, want_v, want_s, want_t) in zip(params, opt.state, expected):
+            np.testing.assert_allclose(p, want_p, rtol=1e-13, atol=1e-15)
+            np.testing.assert_allclose(s["v"], want_v, rtol=1e-13, atol=1e-15)
+            np.testing.assert_allclose(s["s"], want_s, rtol=1e-13, atol=1e-15)
+            assert s["t"] == want_t
+
+
+@pytest.mark.parametrize("make, key", [(lambda: SGD(0.1, momentum=0.9), "v"), (lambda: RMSProp(0.1), "s"),
+                                        (lambda: AdaGrad(0.1), "s")], ids=["momentum", "rmsprop", "adagrad"])
+def test_edited_state_is_used_by_every_optimizer_and_the_callers_array_is_not_kept(make, key):
+    edited, fresh = make(), make()
+    w, u = W0.copy(), W0.copy()
+    edited.prepare([w])
+    given = np.full_like(W0, 0.5)
+    edited.state[0][key] = given
+    fresh.prepare([u])
+    fresh.state[0][key][...] = 0.5
+    edited.step([w], [GRADS[0]])
+    fresh.step([u], [GRADS[0]])
+    np.testing.assert_array_equal(w, u)
+    assert not np.array_equal(w, W0 - 0.1 * GRADS[0])      # the edit changed the step
+    assert np.array_equal(given, np.full_like(W0, 0.5))      # copied in, not aliased
+
+
+@pytest.mark.parametrize("edit, error, words", [
+    (lambda opt: opt.state[0].__setitem__("v", np.zeros((3, 2))), ValueError, "opt.state[0]['v'] must have shape (5, 3)"),
+    (lambda opt: opt.state[1].__setitem__("s", np.full((5, 1), np.nan)), ValueError, "opt.state[1]['s'] contains NaN"),
+    (lambda opt: opt.state[0].__setitem__("v", "zeros"), TypeError, "opt.state[0]['v'] must be a numeric array"),
+    (lambda opt: opt.state[0].__setitem__("m", np.zeros((5, 3))), ValueError, "holds ['v', 's', 't'] only"),
+    (lambda opt: opt.state[0].__setitem__("t", -1), ValueError, "opt.state[0]['t'] (the number of steps taken) must be an int ≥ 0"),
+    (lambda opt: opt.state[0].__setitem__("t", 1.5), TypeError, "must be an int ≥ 0; got 1.5"),
+    (lambda opt: opt.state[0].__setitem__("t", True), TypeError, "must be an int ≥ 0; got True"),
+    (lambda opt: opt.state[0].pop("v"), TypeError, "set them (opt.state[i][key] = value), don't remove them"),
+    (lambda opt: opt.state[0].clear(), TypeError, "don't remove them"),
+    (lambda opt: opt.state.append({}), TypeError, "one state per parameter array"),
+    (lambda opt: opt.state.__setitem__(0, 5), TypeError, "with a dict"),
+    (lambda opt: setattr(opt, "state", [{}]), TypeError, "a list of 6 dicts"),
+    (lambda opt: opt.state[0].update(t=2, v=np.ones(2)), ValueError, "must have shape (5, 3)"),
+])
+def test_state_edits_that_could_not_take_effect_are_refused(edit, error, words):
+    params, grads = three_layer_params(5)
+    opt = Adam(0.05)
+    opt.prepare(params)
+    with pytest.raises(error) as caught:
+        edit(opt)
+    assert words in str(caught.value)
+
+
+def test_state_cannot_be_set_before_it_exists_and_none_forgets_it():
+    opt = Adam(0.05)
+    with pytest.raises(ValueError, match=r"no state yet: its first step \(or opt.prepare\(params\)\) builds it"):
+        opt.state = [{"t": 1}]
+    params, grads = three_layer_params(6)
+    opt.step(params, grads[0])
+    opt.state = None
+    assert opt.state is None
+
+
+def test_a_state_edit_with_numpy_types_and_lists_is_converted():
+    params, grads = three_layer_params(7)
+    opt, ref = Adam(0.05), Adam(0.05)
+    opt.prepare(params)
+    ref_params = [p.copy() for p in params]
+    ref.prepare(ref_params)
+    opt.state[1]["v"] = params[1].tolist()                 # a nested list of floats
+    opt.state[1]["t"] = np.int64(3)
+    ref.state[1]["v"][...] = params[1]
+    ref.state[1]["t"] = 3
+    opt.step(params, grads[0])
+    ref.step(ref_params, grads[0])
+    for p, q in zip(params, ref_params):
+        np.testing.assert_array_equal(p, q)
+    assert type(opt.state[1]["t"]) is int
+
+
+def test_several_entries_are_checked_before_any_is_set():
+    params, _ = three_layer_params(8)
+    opt = Adam(0.05)
+    opt.prepare(params)
+    with pytest.raises(ValueError, match="must have shape"):
+        opt.state[0] = {"t": 5, "v": np.ones(2)}
+    assert opt.state[0]["t"] == 0

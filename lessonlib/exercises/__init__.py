@@ -8,7 +8,7 @@
 """
 import importlib
 
-from .harness import RESULTS, Case, Exercise, Mistake, Result
+from .harness import RESULTS, Case, Exercise, Family, Mistake, OffLimits, Result, Variant
 
 LESSON_MODULES = {"01": "descent", "02": "backprop", "03": "optimizers", "04": "overfitting"}
 
@@ -19,4 +19,5 @@ def catalogue():
             for number, name in LESSON_MODULES.items()}
 
 
-__all__ = ["RESULTS", "Case", "Exercise", "Mistake", "Result", "catalogue", "LESSON_MODULES"]
+__all__ = ["RESULTS", "Case", "Exercise", "Family", "Mistake", "OffLimits", "Result", "Variant", "catalogue",
+           "LESSON_MODULES"]

@@ -1,5 +1,7 @@
 """One diagnosis harness for every exercise: run the student's function in a guard, compare it with the
-reference on several cases, name a catalogued mistake, or else point at the first wrong quantity.
+reference on several cases, name a catalogued mistake, else a family of slips that recur across
+exercises (``families``: a factor of B or 2, a sign, a transpose, outputs swapped, an off-by-one, an
+in-place update that aliases, …, and where), or else point at the first wrong quantity.
 
 An exercise is an ``Exercise``: the reference implementation, the cases (each a label and the
 arguments), the names of the outputs, and a catalogue of ``Mistake``s — each a wrong implementation
@@ -12,10 +14,13 @@ The cells after an exercise run on ``result.use(fn)``: the student's own functio
 passed, otherwise the exercise's ``fallback`` (the library's version, same signature), with one line
 saying so; so an unfinished exercise never stops the rest of the lesson.
 
+Right values are not enough: a Python list where the reference returns a NumPy array is refused with
+a sentence saying why (``lists_ok`` opts out), and so is a changed argument (``in_place_ok``).
 Nothing the student writes (an exception, a wrong type, a list for a tuple, NaN, overflow, an
 infinite loop) surfaces as the check's own traceback.  An exercise that asks the student to write
 what the library already does switches that library off while the student's function runs
-(``OffLimits``); reaching for it is a catalogued mistake.  Every result is also appended to
+(``OffLimits``, in ``offlimits``: wherever the library is reachable, never the student's own
+functions); reaching for it is a catalogued mistake.  Every result is also appended to
 ``RESULTS`` (exercise name, passed, mistake name) for ``python -m lessonlib.grade``; under nbgrader's
 autograder (NBGRADER_EXECUTION set) a failed check also raises, so nbgrader scores it.
 """
@@ -24,10 +29,14 @@ import os
 import signal
 import threading
 import warnings
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from . import families
+from .families import Family, Variant  # noqa: F401  (re-exported: an exercise module imports all from here)
+from .offlimits import LibraryOff, OffLimits, Stub  # noqa: F401
 
 RESULTS = []
 TIME_LIMIT = 20          # seconds for one call of the student's function
@@ -53,7 +62,8 @@ class Mistake:
 class Result:
     exercise: str
     passed: bool
-    mistake: str = None          # the catalogued mistake's name, "error", "mutated", "not done" or "other"
+    mistake: str = None          # a catalogued mistake's name, a family's (families.py), "error", "mutated",
+    #                              "list, not array", "not done" or "other"
     message: str = ""
     fallback: object = field(default=None, repr=False, compare=False)   # the library's version, for ``use``
 
@@ -74,58 +84,7 @@ class Result:
         return None
 
 
-# ---- the library switched off while the student's function runs ------------------------------------
-class LibraryOff(Exception):
-    """Raised by a stand-in for library code an exercise asks the student to write; str(err) names it."""
-
-
 LIBRARY_USED = "it reached for the library: "     # how call_guarded reports a LibraryOff
-
-
-class Stub:
-    """Stands in for a function, a class or a module: calling it or reading an attribute raises LibraryOff."""
-
-    def __init__(self, name):
-        self._name = name
-
-    def __call__(self, *args, **kwargs):
-        raise LibraryOff(self._name)
-
-    def __getattr__(self, attr):
-        if attr.startswith("__"):
-            raise AttributeError(attr)
-        raise LibraryOff(f"{self._name}.{attr}")
-
-
-@dataclass
-class OffLimits:
-    """The library code an exercise asks the student to write, switched off while their function runs.
-
-    In the function's globals (a notebook's, or an exercise module's for a catalogued mistake), each name
-    in ``names`` and each name bound to one of ``objects`` (a module or a function, whatever the notebook
-    calls it) becomes a Stub, and so does each ``(module, attribute)`` of ``attributes``; all come back
-    in a ``finally``.  Reaching for one is the catalogued ``mistake``."""
-    mistake: Mistake
-    names: tuple = ()
-    objects: tuple = ()
-    attributes: tuple = ()
-
-    @contextmanager
-    def switched_off(self, fn):
-        space = getattr(fn, "__globals__", None)
-        space = space if isinstance(space, dict) else {}
-        saved = {key: value for key, value in list(space.items())
-                 if key in self.names or any(value is obj for obj in self.objects)}
-        originals = [(module, attr, getattr(module, attr)) for module, attr in self.attributes]
-        try:
-            space.update({key: Stub(key) for key in saved})
-            for module, attr, _ in originals:
-                setattr(module, attr, Stub(f"{module.__name__.rpartition('.')[2]}.{attr}"))
-            yield
-        finally:
-            for module, attr, original in originals:
-                setattr(module, attr, original)
-            space.update(saved)
 
 
 class Outcome:
@@ -181,8 +140,14 @@ def _same(a, b):
     return True
 
 
+class Values(tuple):
+    """The outputs as float64 arrays; ``items`` are the objects returned, before conversion (a list stays a list)."""
+    items = ()
+
+
 def as_outputs(out, names):
-    """The student's return value as a tuple of float64 arrays, one per name; or a sentence saying why not."""
+    """The student's return value as a tuple of float64 arrays, one per name (a Values, with the objects as
+    returned in ``items``); or a sentence saying why not."""
     if len(names) == 1:
         out = (out,)
     elif not isinstance(out, (tuple, list)):
@@ -202,7 +167,9 @@ def as_outputs(out, names):
         except (TypeError, ValueError):
             return None, f"{name} should be a number or an array of numbers; got {type(value).__name__}"
         values.append(arr)
-    return tuple(values), None
+    values = Values(values)
+    values.items = tuple(out)
+    return values, None
 
 
 def _close(a, b, rtol, atol):
@@ -224,10 +191,15 @@ def _describe_difference(name, got, want, label):
 
 
 class Exercise:
-    """reference(*case.args) is right; ``mistakes`` are named wrong versions of it."""
+    """reference(*case.args) is right; ``mistakes`` are named wrong versions of it.
+
+    Besides its catalogue an exercise may name its own ``variants`` (the reference on changed arguments) and
+    ``families`` of slips, and say where the batch sizes live (``sizes``): see ``families``.  ``lists_ok``:
+    True, or the names of outputs, for which a Python list may stand in for the reference's NumPy array."""
 
     def __init__(self, name, reference, cases, outputs, mistakes=(), success="", in_place_ok=False,
-                 rtol=1e-7, atol=1e-10, time_limit=TIME_LIMIT, off_limits=None, fallback=None):
+                 rtol=1e-7, atol=1e-10, time_limit=TIME_LIMIT, off_limits=None, fallback=None,
+                 variants=(), families=(), sizes=None, lists_ok=False):
         self.name, self.reference, self.cases, self.outputs = name, reference, list(cases), tuple(outputs)
         self.fallback = reference if fallback is None else fallback   # what Result.use hands on when not passed
         self.mistakes, self.success, self.in_place_ok = list(mistakes), success, in_place_ok
@@ -235,6 +207,8 @@ class Exercise:
         if off_limits is not None and off_limits.mistake not in self.mistakes:
             self.mistakes.append(off_limits.mistake)
         self.rtol, self.atol, self.time_limit = rtol, atol, time_limit
+        self.variants, self.families, self.sizes = list(variants), list(families), dict(sizes or {})
+        self.lists_ok = tuple(self.outputs) if lists_ok is True else tuple(lists_ok or ())
         names = [m.name for m in self.mistakes]
         if len(set(names)) != len(names):
             raise ValueError(f"{name}: mistake names must be distinct; got {names}")
@@ -271,7 +245,8 @@ class Exercise:
         if not callable(fn):
             return Result(self.name, False, "error", f"pass your function itself (no parentheses); "
                                                      f"got {type(fn).__name__}")
-        outcomes = [self.run(fn, case) for case in self.cases]
+        with self.library_off(fn):                  # around every run, whatever ``run`` a subclass has
+            outcomes = [self.run(fn, case) for case in self.cases]
         for case, got in zip(self.cases, outcomes):
             if got.error == "not done":
                 return Result(self.name, False, "not done",
@@ -283,26 +258,55 @@ class Exercise:
                               f"{used.message} (your function called {got.error[len(LIBRARY_USED):]})")
             if got.error:
                 return Result(self.name, False, "error", f"on the case {case.label}, {got.error}")
-        wrong = [(case, got) for case, got in zip(self.cases, outcomes)
-                 if not all(_close(g, w, self.rtol, self.atol) for g, w in zip(got.values, self.expected(case)))]
-        if not wrong:
-            mutated = [(case, got) for case, got in zip(self.cases, outcomes) if got.mutated]
-            if mutated and not self.in_place_ok:
-                case, got = mutated[0]
-                return Result(self.name, False, "mutated",
-                              f"right values, but it changed the array you were given (argument "
-                              f"{got.mutated[0] + 1}, case {case.label}): an in-place update such as "
-                              f"`x -= ...` changes the caller's array too; build a new array instead")
-            return Result(self.name, True, None, self.success or f"{self.name} is right on every case")
+        wants = [self.expected(case) for case in self.cases]
+        if all(_close(g, w, self.rtol, self.atol) for got, want in zip(outcomes, wants)
+               for g, w in zip(got.values, want)):
+            return self.right_values(outcomes, wants)
         for mistake in self.mistakes:
             if self.matches(outcomes, mistake.fn):
                 return Result(self.name, False, mistake.name, mistake.message)
-        case, got = wrong[0]
-        want = self.expected(case)
-        for name, g, w in zip(self.outputs, got.values, want):
-            if not _close(g, w, self.rtol, self.atol):
-                return Result(self.name, False, "other", "not yet: " + _describe_difference(name, g, w, case.label))
-        raise AssertionError("unreachable: a wrong case has a wrong output")
+        return self.unnamed(outcomes, wants)
+
+    def right_values(self, outcomes, wants):
+        """Right values: passed, unless a list stands for an array or the caller's array was changed."""
+        for case, got, want in zip(self.cases, outcomes, wants):
+            for name, mine, theirs in zip(self.outputs, got.values.items, getattr(want, "items", ())):
+                if isinstance(theirs, np.ndarray) and isinstance(mine, (list, tuple)) and name not in self.lists_ok:
+                    return Result(self.name, False, "list, not array",
+                                  f"right values, but {name} is a Python {type(mine).__name__} (case {case.label}); "
+                                  f"return a NumPy array, e.g. np.array([...]): the cells that use it do arithmetic, "
+                                  f"which a list does not (lr * [a, b] raises TypeError, [a, b] + [c, d] joins them)")
+        mutated = [(case, got) for case, got in zip(self.cases, outcomes) if got.mutated]
+        if mutated and not self.in_place_ok:
+            case, got = mutated[0]
+            return Result(self.name, False, "mutated",
+                          f"right values, but it changed the array you were given (argument "
+                          f"{got.mutated[0] + 1}, case {case.label}): an in-place update such as "
+                          f"`x -= ...` changes the caller's array too; build a new array instead")
+        return Result(self.name, True, None, self.success or f"{self.name} is right on every case")
+
+    def unnamed(self, outcomes, wants):
+        """No catalogued mistake: the families of slips (families.py), else the first wrong number."""
+        try:
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                findings, unexplained = families.explain(self, outcomes, wants)
+        except Exception:  # a family that cannot judge this answer says nothing; the plain comparison remains
+            if families.STRICT:
+                raise
+            findings, unexplained = [], []
+        wrong = [i for i in range(len(self.outputs)) if i in unexplained or not findings]
+        plain = ""
+        for i in wrong:
+            k = next((k for k, (got, want) in enumerate(zip(outcomes, wants))
+                      if not _close(got.values[i], want[i], self.rtol, self.atol)), None)
+            if k is not None:
+                plain = _describe_difference(self.outputs[i], outcomes[k].values[i], wants[k][i], self.cases[k].label)
+                break
+        if not findings:
+            return Result(self.name, False, "other", "not yet: " + plain)
+        message = "; ".join(f.text for f in findings) + (f"; and {plain}" if plain else "")
+        return Result(self.name, False, ", ".join(dict.fromkeys(f.family for f in findings)), "not yet: " + message)
 
     def check(self, fn):
         """Print ✓/✗ with the diagnosis and return the Result (also recorded in RESULTS)."""
