@@ -15,7 +15,7 @@ runs, the library modules that would do the exercise in one line (lessonlib.desc
 import numpy as np
 
 from .. import descent_lab, surfaces
-from .descent_data import LIBRARY, ArrayExercise, x4, x7, x30, y4, y7, y30
+from .descent_data import LIBRARY, x4, x7, x30, y4, y7, y30
 from .descent_loop import minibatch_descent
 from .descent_rate import learning_rate
 from .harness import Case, Exercise, Mistake, OffLimits
@@ -72,28 +72,16 @@ def _grad_product_of_means(theta, x, y):
     return np.array([r.mean(), r.mean() * x.mean()])        # mean(r)·mean(x), not mean(r·x)
 
 
-def _grad_column(theta, x, y):
-    r = _residual(theta, x, y)
-    return np.array([[r.mean()], [(r * x).mean()]])          # shape (2, 1)
-
-
-def _grad_list(theta, x, y):
-    r = _residual(theta, x, y)
-    return [r.mean(), (r * x).mean()]                        # right values, but θ − α·list fails
-
-
 def _grad_library(theta, x, y):
     return descent_lab.regression_gradient(theta, x, y)     # the library's ∇J, not the student's own
 
 
-gradient = ArrayExercise(
+gradient = Exercise(
     "gradient", gradient_reference,
     cases=[Case("θ = (0.5, −1), 4 examples", (np.array([0.5, -1.0]), x4, y4)),
            Case("θ = (2, 0.3), 7 examples", (np.array([2.0, 0.3]), x7, y7)),
            Case("θ = (−1.5, 2), 30 examples", (np.array([-1.5, 2.0]), x30, y30))],
     outputs=("∇J",),
-    wrong_type=Mistake("returned a list", "return a NumPy array, np.array([∂J/∂θ₀, ∂J/∂θ₁]), not a Python list "
-                       "or tuple: the next cells compute θ − α·∇J, which fails on a list", _grad_list),
     mistakes=[
         Mistake("sign of r", "your gradient points downhill: with r = y − ŷ every component has the wrong sign. "
                 "Use r = ŷ − y = θ₀ + θ₁x − y (J grows when ŷ moves away from y).", _grad_sign),
@@ -112,8 +100,6 @@ gradient = ArrayExercise(
                 "intercept), the second ∂J/∂θ₁ (for the slope).", _grad_swapped),
         Mistake("no intercept in ŷ", "your prediction leaves out θ₀: ŷ = θ₀ + θ₁x, so r = θ₀ + θ₁x − y.",
                 _grad_no_intercept),
-        Mistake("column vector", "your ∇J has shape (2, 1); return a flat array of two numbers, shape (2,), "
-                "like theta: np.array([a, b]), not np.array([[a], [b]]).", _grad_column),
     ],
     off_limits=OffLimits(
         Mistake("used the library", "Exercise 1 asks you to write ∇J yourself with NumPy, not to call "

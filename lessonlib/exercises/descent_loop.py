@@ -9,8 +9,8 @@ shorter) and takes one step θ ← θ − α ∇J_batch per slice, on that slice
 import numpy as np
 
 from .. import descent_lab
-from .descent_data import LIBRARY, ArrayExercise, x4, x7, x30, y4, y7, y30
-from .harness import Case, Mistake, OffLimits
+from .descent_data import LIBRARY, x4, x7, x30, y4, y7, y30
+from .harness import Case, Exercise, Mistake, OffLimits
 
 
 def _mean_gradient(theta, x, y):
@@ -140,15 +140,11 @@ def _per_epoch(theta, x, y, lr, batch_size, epochs, seed):
     return path[::per]
 
 
-def _list_of_rows(theta, x, y, lr, batch_size, epochs, seed):
-    return list(minibatch_descent_reference(theta, x, y, lr, batch_size, epochs, seed))
-
-
 def _descent_library(theta, x, y, lr, batch_size, epochs, seed):
     return descent_lab.minibatch_thetas(theta, x, y, lr, batch_size, epochs, seed)
 
 
-minibatch_descent = ArrayExercise(
+minibatch_descent = Exercise(
     "minibatch_descent", minibatch_descent_reference,
     cases=[Case("7 examples, B = 3 (slices of 3, 3, 1), 2 epochs", (np.array([0.0, 0.0]), x7, y7, 0.02, 3, 2, 0)),
            Case("7 examples, B = 7 (full batch), 2 epochs", (np.array([1.0, 0.5]), x7, y7, 0.05, 7, 2, 1)),
@@ -157,8 +153,6 @@ minibatch_descent = ArrayExercise(
            Case("30 examples, B = 4 (7 slices of 4, then 2), 3 epochs",
                 (np.array([-1.5, 2.0]), x30, y30, 0.01, 4, 3, 0))],
     outputs=("θ path",),
-    wrong_type=Mistake("returned a list", "return one NumPy array with a row per θ, np.array(thetas), not a "
-                       "Python list of arrays: the next cells read its columns as path[:, 0]", _list_of_rows),
     mistakes=[
         Mistake("last batch dropped", "the last, shorter slice is skipped: when B does not divide N, the final "
                 "order[start:start+B] holds the N mod B examples left over; it still gets its own step.", _dropped),

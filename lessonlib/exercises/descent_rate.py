@@ -45,25 +45,28 @@ class LearningRateExercise(Exercise):
         return Result(self.name, True, None, f"α = {lr:g} is good from both random starts. {said}.")
 
     def _named(self, name, detail):
-        mistake = next(m for m in self.mistakes if m.name == name)
-        return Result(self.name, False, name, f"{mistake.message} ({detail})")
+        """A verdict is named from the kinds of α, whether or not the catalogue is attached."""
+        message = next((m.message for m in self.mistakes if m.name == name), KINDS.get(name, name))
+        return Result(self.name, False, name, f"{message} ({detail})")
 
+
+KINDS = {
+    "too small": f"too small: the cost falls in every epoch, but slowly, and is still above the goal after "
+                 f"{descent_network.EPOCHS} epochs; try a larger α",
+    "bounces": "too large: the cost jumps up in some epochs, a sign that the steps overshoot; the run is close "
+               "to the α where training fails. Try a smaller α",
+    "blows up": "much too large: the cost ends above where it started or blows up; try an α several times smaller",
+    "not a learning rate": "make my_learning_rate() return one positive number, e.g. return 0.5",
+    "used the library": "Exercise 3 asks for the α you found by experiment, not lessonlib's search",
+}
 
 learning_rate = LearningRateExercise(
     "learning_rate", descent_network.good_learning_rate,
     cases=[Case(f"start of seed {seed}", (), {"seed": seed}) for seed in SEEDS],
     outputs=("α",),
-    mistakes=[
-        Mistake("too small", "too small: the cost falls in every epoch, but slowly, and is still above the "
-                "goal after 30 epochs; try a larger α", lambda: 0.1),
-        Mistake("bounces", "too large: the cost jumps up in some epochs, a sign that the steps overshoot; the "
-                "run is close to the α where training fails. Try a smaller α", lambda: 1.5),
-        Mistake("blows up", "much too large: the cost ends above where it started or blows up; try an α "
-                "several times smaller", lambda: 10.0),
-        Mistake("not a learning rate", "make my_learning_rate() return one positive number, e.g. return 0.5",
-                lambda: "0.5"),
-    ],
+    mistakes=[Mistake(name, KINDS[name], fn) for name, fn in
+              [("too small", lambda: 0.1), ("bounces", lambda: 1.5), ("blows up", lambda: 10.0),
+               ("not a learning rate", lambda: "0.5")]],
     off_limits=OffLimits(
-        Mistake("used the library", "Exercise 3 asks for the α you found by experiment, not lessonlib's search",
-                lambda: descent_network.good_learning_rate()),
+        Mistake("used the library", KINDS["used the library"], lambda: descent_network.good_learning_rate()),
         objects=(descent_network,)))
