@@ -1,7 +1,8 @@
 """Lesson 01's digits network (notebooks/01_gradient_descent.ipynb §4–§5): the learning rate and the batch
-size on a real network, 64 → 32 (tanh) → 10 (softmax), cross-entropy, trained by lessonlib.train.
+size on a real network, 64 → 32 (tanh) → 10 (softmax), cross-entropy, trained as lessonlib.train would.
 
-    train_digits           one network trained with SGD(α) (cached): a Run (J per epoch, History, the net)
+    train_digits, runs_of  networks trained with SGD(α) (cached; several at once by lessonlib.batched.train_many,
+                           equal to one train call each): Runs (J per epoch, History, the net)
     try_learning_rates     Exercise 3's experiment, one Run per α; plot_learning_rates draws them
     rate_verdict           what a 30-epoch run says about its α: too small, good, or too large (bounces, blows up)
     good_learning_rate     the library's answer to Exercise 3 (the largest good α on LR_GRID)
@@ -20,7 +21,8 @@ from . import data, optimizers
 from .descent_lab import batch_color
 from .network import Network
 from .plots import COLORS, axes_or_new
-from .training import accuracy, train
+from .batched import train_many
+from .training import accuracy
 
 DIGITS_SIZES = (64, 32, 10)
 EPOCHS = 30                 # §4 and Exercise 3 train this many full-batch epochs
@@ -79,16 +81,27 @@ def train_digits(lr, epochs=EPOCHS, batch_size=None, seed=0):
     """A fresh digits_net(seed) trained with SGD(lr) by lessonlib.train; a Run (J from epoch 0).
 
     Runs are cached: the same (α, epochs, batch size, seed) trains once per kernel."""
-    return _train_digits(learning_rate(lr), int(epochs), None if batch_size is None else int(batch_size), int(seed))
+    return runs_of([(lr, epochs, batch_size, seed)])[0]
 
 
-@lru_cache(maxsize=None)
-def _train_digits(lr, epochs, batch_size, seed):
-    X, _, Y, _ = digits()
-    net = digits_net(seed)
-    J0 = net.cost(X, Y)
-    history = train(net, X, Y, optimizers.SGD(lr), epochs, batch_size=batch_size, seed=seed)
-    return Run(np.array([J0] + list(history.train_cost)), history, net)
+_RUNS = {}              # (α, epochs, batch size, seed) → Run, for this kernel
+
+
+def runs_of(specs):
+    """[Run] for a list of (α, epochs, batch size, seed): the ones not trained yet are trained side by side by
+    lessonlib.batched.train_many (equal, to the last bit, to one lessonlib.train call each), then cached."""
+    keys = [(learning_rate(lr), int(epochs), None if B is None else int(B), int(seed)) for lr, epochs, B, seed in specs]
+    todo = list(dict.fromkeys(k for k in keys if k not in _RUNS))
+    for epochs, B in dict.fromkeys((k[1], k[2]) for k in todo):         # one batch of networks per (epochs, B)
+        group = [k for k in todo if (k[1], k[2]) == (epochs, B)]
+        X, _, Y, _ = digits()
+        nets = [digits_net(seed) for _, _, _, seed in group]
+        J0 = [net.cost(X, Y) for net in nets]
+        histories = train_many(nets, X, Y, [optimizers.SGD(lr) for lr, *_ in group], epochs, batch_size=B,
+                               seed=[seed for *_, seed in group])
+        for key, net, j0, history in zip(group, nets, J0, histories):
+            _RUNS[key] = Run(np.array([j0] + list(history.train_cost)), history, net)
+    return [_RUNS[k] for k in keys]
 
 
 def test_accuracy(run):
@@ -102,7 +115,8 @@ def try_learning_rates(lrs, epochs=EPOCHS):
     """{α: Run} for each α in ``lrs``: a fresh network trained ``epochs`` full-batch epochs at that α."""
     if isinstance(lrs, (int, float, str)) or not hasattr(lrs, "__iter__"):
         raise TypeError(f"give a list of learning rates, e.g. [0.01, 0.1, 1.0]; got {lrs!r}")
-    runs = {learning_rate(lr): train_digits(lr, epochs) for lr in lrs}
+    lrs = [learning_rate(lr) for lr in lrs]
+    runs = dict(zip(lrs, runs_of([(lr, epochs, None, 0) for lr in lrs])))
     if not runs:
         raise ValueError("give at least one learning rate, e.g. [0.01, 0.1, 1.0]")
     return runs
@@ -151,7 +165,8 @@ def rate_verdict(run, target=TARGET, jump=JUMP):
 
 def good_learning_rate(grid=LR_GRID):
     """The largest α on ``grid`` whose EPOCHS-epoch run is "good" (the library's answer to Exercise 3)."""
-    good = [lr for lr in grid if rate_verdict(train_digits(lr))[0] == "good"]
+    good = [lr for lr, run in zip(grid, runs_of([(lr, EPOCHS, None, 0) for lr in grid]))
+            if rate_verdict(run)[0] == "good"]
     if not good:
         raise RuntimeError(f"no α on {grid} trains the digits network well; widen the grid")
     return max(good)
@@ -165,15 +180,14 @@ def compare_batch_sizes(choices=BATCH_CHOICES, epochs=6, seeds=(0, 1, 2)):
     """{label: ([Run per seed], B)}: digits networks trained the same number of epochs from each seed's start,
     each batch size B at its α."""
     N = digits()[0].shape[1]
-    return {f"{name}, α = {lr:g}": ([train_digits(lr, epochs, batch_size=B, seed=seed) for seed in seeds],
-                                     N if B is None else B)
-            for B, name, lr in choices}
+    runs = iter(runs_of([(lr, epochs, B, seed) for B, _, lr in choices for seed in seeds]))
+    return {f"{name}, α = {lr:g}": ([next(runs) for _ in seeds], N if B is None else B) for B, name, lr in choices}
 
 
 def steady_lr(batch_size=None, epochs=6, grid=LR_GRID, seed=0):
     """The largest α on ``grid`` whose training cost falls in every one of ``epochs`` epochs (no bounce, no
     failure) for a digits_net(seed) trained with this batch size: (α, dict α → Run of every α tried)."""
-    runs = {lr: train_digits(lr, epochs, batch_size=batch_size, seed=seed) for lr in grid}
+    runs = dict(zip(grid, runs_of([(lr, epochs, batch_size, seed) for lr in grid])))
     steady = [lr for lr, r in runs.items() if not r.failed and not r.rises]
     return max(steady), runs
 
@@ -202,7 +216,7 @@ def lr_sweep(min_exp=-1.5, max_exp=1.0, step=0.1, epochs=EPOCHS, seed=0):
 @lru_cache(maxsize=None)
 def _lr_sweep(min_exp, max_exp, step, epochs, seed):
     exps = np.round(np.arange(min_exp, max_exp + step / 2, step), 6)
-    return exps, tuple(train_digits(10.0 ** e, epochs, seed=seed) for e in exps)
+    return exps, tuple(runs_of([(10.0 ** e, epochs, None, seed) for e in exps]))
 
 
 CRAWL_FACTOR = 2.0          # a run "crawls" when its final J is above CRAWL_FACTOR × the best final J

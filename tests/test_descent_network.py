@@ -18,6 +18,23 @@ def test_train_digits_is_lessonlib_train_on_a_fresh_network_and_is_cached():
     assert netlab.train_digits(0.3, 5) is run and netlab.train_digits(0.3, epochs=5, seed=0) is run
 
 
+@pytest.mark.parametrize("B", [None, 7, 1])
+def test_runs_trained_side_by_side_equal_one_train_call_each(B):
+    """runs_of trains the missing runs together (lessonlib.batched.train_many): the same costs and weights as a
+    loop of lessonlib.train, whatever the batch size, the α (one of them diverging) and the seed."""
+    X, _, Y, _ = netlab.digits()
+    specs = [(0.05, 2, B, 3), (0.2, 2, B, 4), (40.0, 2, B, 3)]
+    runs = netlab.runs_of(specs)
+    for (lr, epochs, _, seed), run in zip(specs, runs):
+        net = netlab.digits_net(seed)
+        J0 = net.cost(X, Y)
+        history = train(net, X, Y, optimizers.SGD(lr), epochs, batch_size=B, seed=seed)
+        np.testing.assert_allclose(run.cost, [J0] + history.train_cost, rtol=1e-12)
+        assert run.history.diverged == history.diverged
+        for W, W_ref in zip(run.net.weights, net.weights):
+            np.testing.assert_allclose(W, W_ref, rtol=1e-12, atol=1e-15)
+
+
 @pytest.mark.parametrize("bad, error", [(0, ValueError), (-0.1, ValueError), (float("nan"), ValueError),
                                         ("1", TypeError), (True, TypeError), ([0.1], TypeError)])
 def test_a_bad_learning_rate_is_refused_by_name(bad, error):

@@ -34,10 +34,8 @@ class LearningRateExercise(Exercise):
             lr = descent_network.learning_rate(out)
         except (TypeError, ValueError) as err:
             return self._named("not a learning rate", str(err))
-        verdicts = []
-        for case in self.cases:
-            kind, sentence = descent_network.rate_verdict(descent_network.train_digits(lr, seed=case.kwargs["seed"]))
-            verdicts.append((case.label, kind, sentence))
+        runs = descent_network.runs_of([(lr, descent_network.EPOCHS, None, case.kwargs["seed"]) for case in self.cases])
+        verdicts = [(case.label, *descent_network.rate_verdict(run)) for case, run in zip(self.cases, runs)]
         for label, kind, sentence in verdicts:
             if kind != "good":
                 return self._named(kind, f"α = {lr:g}, {label}: {sentence}")
