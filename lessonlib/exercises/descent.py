@@ -4,13 +4,15 @@
     check_max_stable_lr(max_stable_lr)    Exercise 2 (§3): max_stable_lr(x) → the α above which descent diverges
     check_learning_rate(my_learning_rate) Exercise 3 (§4, a discovery): the α found by experiment for the
                                           digits network (exercises/descent_rate.py)
-    check_minibatch_descent(minibatch_descent)   Exercise 4 (§5): θ after every update of mini-batch descent
-                                          (exercises/descent_loop.py)
+    check_minibatch_descent(minibatch_descent)   Exercise 4 (§5): the path of θ, before training and after
+                                          every update of mini-batch descent (exercises/descent_loop.py)
 
 Each Mistake is a wrong implementation with the student's signature; the cases are chosen so that every
 mistake differs from the reference and from every other mistake on at least one case.  While a check
 runs, the library modules that would do the exercise in one line (lessonlib.descent_lab, .surfaces,
-.optimizers) are replaced by stubs in the student's function's globals ("used the library").
+.optimizers; for Exercise 3, .descent_network) are switched off ("used the library").  The harness
+refuses a list where the prompt asks for a NumPy array ("list, not array") and names the families of
+slips the catalogue does not (a factor, a shape, an off-by-one in the epochs, …).
 """
 import numpy as np
 
