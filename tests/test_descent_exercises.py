@@ -197,3 +197,20 @@ def test_the_learning_rate_check_says_which_start_and_why():
 def test_the_student_contract_uses_the_cases_small_data():
     case = ex.minibatch_descent.cases[0]
     assert case.args[1] is x7 and case.args[2] is y7 and case.args[4] == 3     # B = 3 on 7: slices of 3, 3, 1
+
+
+def test_exercise_4_passes_on_lessonlibs_gradient_when_exercise_1_has_not():
+    """In the notebook, `grad` is the student's gradient once Exercise 1 passed, else lessonlib's: Exercise 4's
+    check must accept a loop that calls the library's fallback through `grad` (only `lab` itself is off)."""
+    g = {"np": np, "lab": lab, "grad": ex.gradient.fallback}
+    exec("def minibatch_descent(theta, x, y, lr, batch_size, epochs, seed):\n"
+         "    rng = np.random.default_rng(seed)\n"
+         "    thetas = [theta]\n"
+         "    for epoch in range(epochs):\n"
+         "        order = rng.permutation(x.size)\n"
+         "        for start in range(0, x.size, batch_size):\n"
+         "            batch = order[start:start + batch_size]\n"
+         "            theta = theta - lr * grad(theta, x[batch], y[batch])\n"
+         "            thetas.append(theta)\n"
+         "    return np.array(thetas)\n", g)
+    assert ex.minibatch_descent.diagnose(g["minibatch_descent"]).passed
