@@ -21,8 +21,11 @@ import math
 import numpy as np
 
 from .network import Network
-from .stacked import HYPER, Data, Stack, Steps, column, mul, mul_into, shuffled, softmax, sum_into
+from .stacked import HYPER, Data, Stack, Steps, add_bias, mul, mul_into, shuffled, softmax, sum_into
 from .training import History, Run, divergence_cause, failure_message, one_blas_thread
+
+
+ROWS_BUDGET = 2 ** 17     # entries of an a^m array: above about 1 MB, the networks go a few at a time
 
 
 def train_many(nets, X, Y, optimizers, epochs, batch_size=None, X_test=None, Y_test=None, seed=None,
@@ -55,10 +58,16 @@ def train_many(nets, X, Y, optimizers, epochs, batch_size=None, X_test=None, Y_t
         raise ValueError(f"batch_size={batch_size} with training sets of different sizes N = {sorted(sizes)}: "
                          f"mini-batches run in step, so give every network the same N, or use full batch "
                          f"(batch_size=None)")
-    many = Many(runs, {name: shared for name, (_, shared) in sets.items()}, seeds=kw["seed"])
+    shared, width = {name: shared for name, (_, shared) in sets.items()}, max(nets[0].sizes[1:])
+    full = batch_size is None or batch_size >= max(sizes)
+    size = max(1, ROWS_BUDGET // (width * (max(sizes) if full else batch_size)))     # networks per group
+    histories = []
     with one_blas_thread():
-        many.train()
-    return many.histories
+        for start in range(0, K, size):                 # independent networks: groups run one after another
+            many = Many(runs[start:start + size], shared)
+            many.train()
+            histories += many.histories
+    return histories
 
 
 def check_nets(nets, optimizers):
@@ -102,10 +111,11 @@ def per_net(value, name, K, arrays=False):
 class Many:
     """The K runs of train, side by side: forward → cost → backward → step → record, for all at once."""
 
-    def __init__(self, runs, shared, seeds):
+    def __init__(self, runs, shared):
         self.runs, self.histories, self.active = runs, [History() for _ in runs], list(range(len(runs)))
         net = runs[0].net
         self.L, self.f, self.f_out, self.loss = net.L, net.f, net.f_out, net.loss.name
+        self.width = max(net.sizes[1:])
         self.stack = Stack([run.net for run in runs])
         self.steps = Steps([run.optimizer for run in runs], self.stack)
         self.sets = [("train", Data([r.X for r in runs], [r.Y for r in runs], shared["X"], shared["Y"]))]
@@ -115,7 +125,8 @@ class Many:
                                              shared[X], shared[Y])))
         for run, labels in zip(runs, self.sets[0][1].each_labels):
             run.labels = labels
-        self.rng = np.random.default_rng(seeds[0]) if seeds[0] is not None and len(set(seeds)) == 1 else \
+        seeds = {run.seed for run in runs}             # one seed for all: one shuffle serves every network
+        self.rng = np.random.default_rng(runs[0].seed) if seeds != {None} and len(seeds) == 1 else \
             [np.random.default_rng(run.seed) for run in runs]
         self.scheduled = any(run.lrs is not None for run in runs)
         self.penalty()
@@ -128,11 +139,12 @@ class Many:
                                          np.array([lams[r] for r in rows]).reshape(-1, 1, 1))
 
     # ---- the maths of Network._forward / _backward / _data_cost, for all networks at once ----------------
-    def forward(self, X, cols=None):
+    def forward(self, X, blocks=None, rows=slice(None)):
+        """a^0 … a^L and z^1 … z^L of the networks in ``rows``."""
         a, z = [X], []
         for m, (W, b) in enumerate(zip(self.stack.W, self.stack.b), start=1):
-            z.append(mul(W, a[-1], cols))
-            z[-1] += b                                               # z^m = W^m a^{m−1} + b^m
+            z.append(mul(W[rows], a[-1], blocks))
+            add_bias(z[-1], b[rows], blocks)                         # z^m = W^m a^{m−1} + b^m
             last = m == self.L
             a.append(softmax(z[-1]) if last and self.f_out.name == "softmax" else
                      (self.f_out if last else self.f).f(z[-1]))      # a^m = f(z^m)
@@ -144,40 +156,43 @@ class Many:
             return 1.0 - a ** 2
         return a * (1.0 - a) if self.f.name == "sigmoid" else self.f.f_prime(z)
 
-    def backward(self, a, z, Y, cols=None):
-        """The gradients of Ĵ for every network, into stack.grad."""
-        s = self.stack
-        B = a[-1].shape[-1] if cols is None else column(cols).reshape(-1, 1, 1)
+    def backward(self, a, z, Y, data=None):
+        """The gradients of Ĵ for every network, into stack.grad (``data``: a set in the blocks layout)."""
+        s, blocks = self.stack, None if data is None else data.blocks
+        B = a[-1].shape[-1] if blocks is None else data.B
         delta = (a[-1] - Y) / B                                      # ∂J/∂a (mse); δ^L = (a − y)/B (cross-entropy)
         if self.loss != "cross_entropy":                             # δ^L = f'(z^L) ⊙ ∂J/∂a
             delta = a[-1] * (delta - (a[-1] * delta).sum(axis=-2, keepdims=True)) \
                 if self.f_out.name == "softmax" else self.f_out.f_prime(z[-1]) * delta
         for m in range(self.L, 0, -1):
-            mul_into(delta, a[m - 1], s.dW[m - 1], cols)             # ∂J/∂W^m = δ^m (a^{m−1})ᵀ
+            mul_into(delta, a[m - 1], s.dW[m - 1], blocks)           # ∂J/∂W^m = δ^m (a^{m−1})ᵀ
             if self.l2 is not None:                                  # + 2λ W^m
                 rows, lam = self.l2
                 if isinstance(rows, slice):
                     s.dW[m - 1] += lam * (2.0 * s.W[m - 1])
                 else:
                     s.dW[m - 1][rows] += lam * (2.0 * s.W[m - 1][rows])
-            sum_into(delta, s.db[m - 1], cols)                       # ∂J/∂b^m = Σ_batch δ^m
+            sum_into(delta, s.db[m - 1], blocks)                     # ∂J/∂b^m = Σ_batch δ^m
             if m > 1:                                                # δ^{m−1} = f'(z^{m−1}) ⊙ (W^m)ᵀ δ^m
-                delta = self.f_prime(z[m - 2], a[m - 1]) * mul(s.W[m - 1].swapaxes(1, 2), delta, cols)
+                delta = self.f_prime(z[m - 2], a[m - 1]) * mul(s.W[m - 1].swapaxes(1, 2), delta, blocks)
 
-    def costs(self, a, z, data):
-        """J of every network on its own set, summed exactly as losses.py sums one network's."""
+    def evaluate(self, a, z, Y, labels, N, blocks=None):
+        """(J, number right or None) of every network on its own set, J summed as losses.py sums it."""
         if self.loss == "cross_entropy":
             shifted = z[-1] - z[-1].max(axis=-2, keepdims=True)
-            terms = data.Y * (shifted - np.log(np.exp(shifted).sum(axis=-2, keepdims=True)))
+            terms = Y * (shifted - np.log(np.exp(shifted).sum(axis=-2, keepdims=True)))
         else:
-            terms = (a[-1] - data.Y) ** 2
-        if data.cols is None:
+            terms = (a[-1] - Y) ** 2
+        hits = None if labels is None else a[-1].argmax(axis=-2) == labels
+        if blocks is None:
             sums = terms.sum(axis=(-2, -1)).tolist()
+            right = None if hits is None else np.count_nonzero(hits, axis=-1).tolist()
         else:
-            sums = [float(np.sum(np.ascontiguousarray(terms[k, :, :n]))) for k, n in enumerate(data.cols)]
-        if self.loss == "cross_entropy":
-            return [-total / n for total, n in zip(sums, data.N)]
-        return [0.5 * total / n for total, n in zip(sums, data.N)]
+            sums = [float(np.sum(np.ascontiguousarray(terms[:, cols]))) for cols in blocks]
+            right = None if hits is None else [int(np.count_nonzero(hits[cols])) for cols in blocks]
+        J = [-total / n for total, n in zip(sums, N)] if self.loss == "cross_entropy" else \
+            [0.5 * total / n for total, n in zip(sums, N)]
+        return J, right
 
     # ---- the loop --------------------------------------------------------------------------------------
     def train(self):
@@ -204,8 +219,8 @@ class Many:
     def loop(self):
         data, B = self.sets[0][1], self.runs[0].batch_size
         with np.errstate(all="ignore"):
-            cache = self.forward(data.X, data.cols)
-            for run, J0 in zip(self.runs, self.costs(*cache, data)):
+            cache = self.forward(data.X, data.blocks)
+            for run, J0 in zip(self.runs, self.evaluate(*cache, data.Y, None, data.N, data.blocks)[0]):
                 run.J0, run.limit = J0, run.factor * max(J0, 1e-2)
         full = B is None or B >= max(data.N)
         for epoch in range(1, max(run.epochs for run in self.runs) + 1):
@@ -218,41 +233,50 @@ class Many:
                 self.steps.set_lr()
             with np.errstate(all="ignore"):
                 if full:
-                    self.backward(*cache, data.Y, data.cols)
+                    self.backward(*cache, data.Y, data)
                     self.steps()
                 else:
                     self.epoch(data, B)
-                cache = self.record()
+                cache = self.record(full)
             done = self.check(epoch)
             if done:
                 self.freeze(done)
                 if not self.active:
                     return
                 with np.errstate(all="ignore"):
-                    cache = self.forward(data.X, data.cols)
+                    cache = self.forward(data.X, data.blocks)
 
     def epoch(self, data, B):
         """One pass of mini-batches in an order shuffled from each network's seed, as train draws it."""
         N = data.N[0]
         order = self.rng.permutation(N) if not isinstance(self.rng, list) else \
             np.stack([rng.permutation(N) for rng in self.rng])
-        Xs, Ys = shuffled(data.X, order), shuffled(data.Y, order)
+        Xs, Ys = shuffled(data.X, order), shuffled(data.Y if data.Ys is None else data.Ys, order)
         for i in range(0, N, B):
             a, z = self.forward(Xs[..., i:i + B])
             self.backward(a, z, Ys[..., i:i + B])
             self.steps()
 
-    def record(self):
-        """Each set's cost (and accuracy) for every network, into its History; the training set's forward pass."""
+    def record(self, full):
+        """Each set's cost (and accuracy) for every network, into its History; the training set's forward pass
+        when it is the next step's (full batch).  Large sets go a few networks at a time (arrays that fit in
+        the cache are faster than one that does not)."""
         for name, data in self.sets:
-            a, z = self.forward(data.X, data.cols)
-            J = self.costs(a, z, data)
-            hits = np.count_nonzero(a[-1].argmax(axis=-2) == data.labels, axis=-1).tolist() \
-                if any(data.classify) else None
+            K, whole = len(self.active), data.blocks is not None or (full and name == "train")
+            size = K if whole else max(1, ROWS_BUDGET // (self.width * max(data.N)))
+            J, right = [], []
+            for start in range(0, K, size):
+                rows = slice(start, start + size)
+                X, Y, labels = (data.X, data.Y, data.labels) if whole else data.part(rows)
+                a, z = self.forward(X, data.blocks, rows)
+                J_part, right_part = self.evaluate(a, z, Y, labels if any(data.classify) else None,
+                                                  data.N[rows], data.blocks)
+                J += J_part
+                right += right_part or []
             for row, k in enumerate(self.active):
                 getattr(self.histories[k], name + "_cost").append(J[row])
                 if data.classify[row]:
-                    getattr(self.histories[k], name + "_accuracy").append(hits[row] / data.N[row])
+                    getattr(self.histories[k], name + "_accuracy").append(right[row] / data.N[row])
             if name == "train":
                 cache = (a, z)
         return cache

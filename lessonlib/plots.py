@@ -20,13 +20,19 @@ SET_COLORS = {"train": BLUE, "validation": GREEN, "test": VERMILLION}
 ACTIVATION_COLORS = {"sigmoid": VERMILLION, "relu": BLUE, "tanh": GREEN}
 TRAIN_COLOR, VALIDATION_COLOR, TEST_COLOR = SET_COLORS["train"], SET_COLORS["validation"], SET_COLORS["test"]
 
+# Text sizes: every text is at least MIN_TEXT_PT, which at the figures' 80 dpi is 18 px on screen, the least that
+# reads on a 1280×720 slide beside 24 px body text (a figure up to SLIDE_FIGURE_WIDTH_IN wide is shown unscaled).
+MIN_TEXT_PT = 16.5
+SLIDE_FIGURE_WIDTH_IN = 13.75
 STYLE = {
-    "font.size": 14,
-    "axes.titlesize": 15,
-    "axes.labelsize": 14,
-    "legend.fontsize": 12,
-    "xtick.labelsize": 12,
-    "ytick.labelsize": 12,
+    "font.size": 17,
+    "axes.titlesize": 18,
+    "axes.labelsize": 17,
+    "legend.fontsize": MIN_TEXT_PT,
+    "legend.title_fontsize": 17,
+    "xtick.labelsize": MIN_TEXT_PT,
+    "ytick.labelsize": MIN_TEXT_PT,
+    "figure.titlesize": 19,
     "lines.linewidth": 2.5,
     "lines.markersize": 6,
     "axes.prop_cycle": mpl.cycler(color=COLORS),
@@ -80,10 +86,43 @@ def describe_figure(fig):
     return f"{head}. {said}".strip()
 
 
+def smallest_text_px(fig):
+    """The size in pixels (at the figure's dpi) of the smallest text drawn in the figure (None if none)."""
+    from matplotlib.text import Text
+
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return round(min(sizes) * fig.dpi / 72, 1) if sizes else None
+
+
+def png_with_description(png, text):
+    """The PNG with ``text`` in an iTXt "Description" chunk (UTF-8) right after its header.
+
+    The alt text then travels inside the picture: JupyterLab ignores an output's ``alt`` metadata, and the
+    dashboards' front-end module (``dashboards/picture.py``) gives every such picture on the page its alt."""
+    import struct
+    import zlib
+
+    data = b"Description\0\0\0\0\0" + text.encode("utf-8")     # keyword, no compression, no language
+    chunk = (struct.pack(">I", len(data)) + b"iTXt" + data
+             + struct.pack(">I", zlib.crc32(b"iTXt" + data) & 0xFFFFFFFF))
+    header = 8 + 25                                            # the signature, then the IHDR chunk
+    return png[:header] + chunk + png[header:]
+
+
 def _png_with_alt(fig):
+    """The PNG (as the inline backend makes it) with its metadata: the alt text (also inside the PNG), and the
+    smallest text's size in the PNG's pixels (tests/test_slides.py checks it is legible on a slide)."""
     from IPython.core.pylabtools import print_figure          # what the inline backend uses, same bytes
-    data = print_figure(fig, "png", bbox_inches="tight")
-    return (data, {"alt": describe_figure(fig)}) if data is not None else None
+    # a figure with a layout engine already fits its canvas: cropping it "tight" would draw it twice
+    data = print_figure(fig, "png", bbox_inches=None if fig.get_layout_engine() is not None else "tight")
+    if data is None:
+        return None
+    meta = {"alt": describe_figure(fig)}
+    data = png_with_description(data, meta["alt"])
+    smallest = smallest_text_px(fig)
+    if smallest is not None:
+        meta["smallest_text_px"] = smallest
+    return data, meta
 
 
 def show_alt_text():
@@ -202,7 +241,7 @@ def plot_gradient_field(surface, ax=None, n=9, equal=True):
     if equal:
         ax.set_aspect("equal")
     ax.set_title("−∇J points downhill, across the contour lines")
-    ax.legend(loc="upper right", fontsize=11)
+    ax.legend(loc="upper right")
     return ax
 
 
@@ -238,5 +277,5 @@ def plot_digits(X, titles=None, ax_grid=None, ncols=10, cmap="gray_r"):
         if i < n:
             ax.imshow(X[:, i].reshape(8, 8), cmap=cmap)
             if titles is not None:
-                ax.set_title(titles[i], fontsize=11)
+                ax.set_title(titles[i])
     return ax_grid

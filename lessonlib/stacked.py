@@ -4,7 +4,7 @@ The parts ``batched.train_many`` is built from.  Each product and sum is the one
 one network, on the same numbers laid out the same way in memory, so the results agree to the last bit:
 ``np.matmul`` over a leading axis k calls the same BLAS routine on each (n, n') block, and the update rules
 are element-wise.  Where the networks' sets differ in size N, the products run one network at a time
-over its own N_k columns (the rest of each array is padding, never summed).
+over its own N_k columns, laid side by side in one array.
 """
 import numpy as np
 
@@ -16,35 +16,57 @@ HYPER = {SGD: ("lr", "momentum"), AdaGrad: ("lr", "eps"), RMSProp: ("lr", "rho",
 
 
 class Data:
-    """One data set for the K networks: X and Y shared (2-D), stacked (K, n, N), or a list (sizes N_k differ)."""
+    """One data set for the K networks, in one of three layouts:
+
+    shared    X (n_0, N) and Y (n_L, N): one set for all (X, Y each may be shared or not);
+    stacked   X (K, n_0, N), Y (K, n_L, N): one set per network, all of one size N;
+    blocks    one set per network of size N_k (or laid out differently in memory): X stays a list (the
+              first layer multiplies each network's own array), Y and every layer's a^m hold the networks'
+              columns side by side, (n, ΣN_k), network k in columns ``blocks[k]``."""
 
     def __init__(self, Xs, Ys, shared_X, shared_Y):
         self.N = [x.shape[1] for x in Xs]
         self.X = Xs[0] if shared_X else stack(Xs)
-        self.cols = self.N if isinstance(self.X, list) else None       # list: one product per network
-        self.Y = Ys[0] if shared_Y else np.stack(Ys) if self.cols is None else padded(Ys, max(self.N))
-        self.each_labels = [Y.argmax(axis=0) if is_one_hot(Y) else None for Y in Ys]
-        self.classify = [lab is not None for lab in self.each_labels]
+        self.Ys = list(Ys) if isinstance(self.X, list) else None       # the blocks layout shuffles these
+        labels = [Y.argmax(axis=0) if is_one_hot(Y) else None for Y in Ys]
+        self.each_labels, self.classify = labels, [lab is not None for lab in labels]
+        self.side_by_side(Ys, labels) if isinstance(self.X, list) else self.layered(Ys, labels, shared_Y)
+
+    def layered(self, Ys, labels, shared_Y):
+        self.blocks = None
+        self.Y = Ys[0] if shared_Y else np.stack(Ys)
         if shared_Y:
-            self.labels = self.each_labels[0]
-        else:                                   # −1 matches no class: the padding, or a set without labels
-            self.labels = np.full((len(Ys), max(self.N)), -1)
-            for k, lab in enumerate(self.each_labels):
-                if lab is not None:
-                    self.labels[k, :lab.size] = lab
+            self.labels = labels[0]
+        else:                                   # −1 matches no class: a set without labels
+            self.labels = np.stack([np.full(n, -1) if lab is None else lab for lab, n in zip(labels, self.N)])
+
+    def side_by_side(self, Ys, labels):
+        ends = np.cumsum([0] + self.N).tolist()
+        self.blocks = [slice(i, j) for i, j in zip(ends[:-1], ends[1:])]
+        self.Y = np.concatenate(Ys, axis=1)
+        self.labels = np.concatenate([np.full(n, -1) if lab is None else lab for lab, n in zip(labels, self.N)])
+        self.B = np.repeat(np.array(self.N, dtype=np.float64), self.N)       # each column's N_k
 
     def keep(self, rows):
         """Only the networks in ``rows`` go on."""
         self.N, self.classify = [self.N[r] for r in rows], [self.classify[r] for r in rows]
-        if self.cols is not None:
-            self.X, self.cols = [self.X[r] for r in rows], self.N
-        elif self.X.ndim == 3:
+        self.Ys = None if self.Ys is None else [self.Ys[r] for r in rows]
+        if self.blocks is not None:
+            labels = [self.labels[self.blocks[r]] for r in rows]
+            self.X = [self.X[r] for r in rows]
+            self.side_by_side([self.Y[:, self.blocks[r]] for r in rows], labels)
+            return
+        if self.X.ndim == 3:
             self.X = self.X[rows]
-        width = max(self.N)                     # the padding the remaining networks need
         if self.Y.ndim == 3:
-            self.Y = self.Y[rows, :, :width]
+            self.Y = self.Y[rows]
         if self.labels is not None and self.labels.ndim == 2:
-            self.labels = self.labels[rows, :width]
+            self.labels = self.labels[rows]
+
+    def part(self, rows):
+        """(X, Y, labels) of the networks in the slice ``rows`` (shared or stacked layouts)."""
+        pick = lambda A, ndim: A[rows] if A is not None and A.ndim == ndim else A
+        return pick(self.X, 3), pick(self.Y, 3), pick(self.labels, 2)
 
 
 def stack(Xs):
@@ -58,14 +80,6 @@ def stack(Xs):
     return list(Xs)
 
 
-def padded(Ys, N):
-    """(K, n, N) with zeros after each network's N_k columns."""
-    out = np.zeros((len(Ys), Ys[0].shape[0], N))
-    for k, Y in enumerate(Ys):
-        out[k, :, :Y.shape[1]] = Y
-    return out
-
-
 def shuffled(A, order):
     """train's ``A.T[order].T`` for every network; ``order`` (N,) shared or (K, N), one per network."""
     if isinstance(A, list):
@@ -77,33 +91,43 @@ def shuffled(A, order):
     return np.ascontiguousarray(A.swapaxes(1, 2)[rows, order if order.ndim == 2 else order[None]]).swapaxes(1, 2)
 
 
-# ---- products over the stack: one call for all K networks, or one per network when their N differ --------
-def mul(W, A, cols=None):
-    """W A for every network: W (K, n, n'); A (n', B) shared, (K, n', B), or one per network (cols: N_k)."""
-    if cols is None:
+# ---- products over the stack: one call for all K networks, or one per network in the blocks layout -------
+def mul(W, A, blocks=None):
+    """W A for every network: W (K, n, n'); A (n', B) shared or (K, n', B); with ``blocks``, A holds the
+    networks' columns side by side (n', ΣN_k), or is the list of their inputs."""
+    if blocks is None:
         return np.matmul(W, A)
-    out = np.zeros((len(W), W.shape[1], max(cols)))
-    for k, n in enumerate(cols):
-        np.matmul(W[k], A[k] if isinstance(A, list) else A[k, :, :n], out=out[k, :, :n])
+    out = np.empty((W.shape[1], blocks[-1].stop))
+    for k, cols in enumerate(blocks):
+        np.matmul(W[k], A[k] if isinstance(A, list) else A[:, cols], out=out[:, cols])
     return out
 
 
-def mul_into(D, A, out, cols=None):
+def add_bias(z, b, blocks=None):
+    """z + b for every network, in place: b (K, n, 1)."""
+    if blocks is None:
+        z += b
+        return
+    for k, cols in enumerate(blocks):
+        z[:, cols] += b[k]
+
+
+def mul_into(D, A, out, blocks=None):
     """out = D Aᵀ for every network: ∂J/∂W^m = δ^m (a^{m−1})ᵀ, summed over each network's own columns."""
-    if cols is None:
+    if blocks is None:
         np.matmul(D, A.swapaxes(-1, -2), out=out)
         return
-    for k, n in enumerate(cols):
-        np.matmul(D[k, :, :n], (A[k] if isinstance(A, list) else A[k, :, :n]).T, out=out[k])
+    for k, cols in enumerate(blocks):
+        np.matmul(D[:, cols], (A[k] if isinstance(A, list) else A[:, cols]).T, out=out[k])
 
 
-def sum_into(D, out, cols=None):
+def sum_into(D, out, blocks=None):
     """out = Σ over the batch of D for every network: ∂J/∂b^m = Σ_batch δ^m."""
-    if cols is None:
+    if blocks is None:
         np.sum(D, axis=-1, keepdims=True, out=out)
         return
-    for k, n in enumerate(cols):
-        np.sum(D[k, :, :n], axis=-1, keepdims=True, out=out[k])
+    for k, cols in enumerate(blocks):
+        np.sum(D[:, cols], axis=-1, keepdims=True, out=out[k])
 
 
 def softmax(z):

@@ -764,3 +764,102 @@ def summarize(latencies_ms):
         return "no slider moves"
     return (f"median {statistics.median(latencies_ms):.0f} ms, max {max(latencies_ms):.0f} ms "
             f"over {len(latencies_ms)} slider moves")
+
+
+# ---- frames: when each new picture arrives, is decoded and shown, and what it shows -----------------------
+# For benchmarks/browser_latency.py.  Every src change of a dashboard's <img> is a frame from the kernel: its
+# arrival is timed, its bytes are read back for the slider positions the kernel tagged it with
+# (machinery.frame_note), its decode is the <img>'s load event; JS_TRACK times when it is painted.
+FRAME_TAG = "lessonlib-frame "
+JS_FRAMES = """([img, tag]) => {
+  if (!img.__frames) {
+    const fr = img.__frames = {arrived: [], decoded: []};
+    new MutationObserver(() => {
+      const rec = {t: performance.now(), src: img.src, sliders: null, bytes: null};
+      fr.arrived.push(rec);
+      fetch(rec.src).then(r => r.arrayBuffer()).then(buf => {
+        rec.bytes = buf.byteLength;
+        const head = new TextDecoder('latin1').decode(new Uint8Array(buf, 0, Math.min(buf.byteLength, 2048)));
+        const i = head.indexOf(tag);
+        if (i >= 0) rec.sliders = JSON.parse(head.slice(i + tag.length, head.indexOf('}', i) + 1)).sliders;
+      }).catch(() => {});
+    }).observe(img, {attributes: true, attributeFilter: ['src']});
+    img.addEventListener('load', () => fr.decoded.push({t: performance.now(), src: img.src}));
+  }
+  if (!window.__keylog) {          // each key press: when it went down, and the focused handle's position after it
+    window.__keylog = [];
+    document.addEventListener('keydown', e => window.__keylog.push({t: performance.now(), key: e.key, pos: null}), true);
+    document.addEventListener('keyup', e => {
+      const last = window.__keylog[window.__keylog.length - 1], a = document.activeElement;
+      if (last && last.pos === null && a) last.pos = a.getAttribute('aria-valuetext') || a.getAttribute('aria-valuenow');
+    }, true);
+  }
+  return true;
+}"""
+JS_FRAME_LOG = """(img) => ({arrived: img.__frames.arrived, decoded: img.__frames.decoded, shown: img.__track.loads,
+                             keys: window.__keylog})"""
+
+# keys: [(t, position after it)]; frames: [(arrived, decoded, shown, slider positions, bytes)]; times in ms
+# (performance.now); start: the slider's position before the first key
+FrameLog = namedtuple("FrameLog", "keys frames start", defaults=(None,))
+
+
+def track_frames(dash):
+    """Start timing ``dash``'s frames (idempotent); call before the presses to be measured."""
+    dash.page.evaluate(JS_FRAMES, [dash.handle, FRAME_TAG])
+
+
+def frame_log(dash, since_key=0, since_frame=0, start=None):
+    """The key presses and frames seen since the given counts (see ``track_frames``)."""
+    log = dash.page.evaluate(JS_FRAME_LOG, dash.handle)
+    decoded = {d["src"]: d["t"] for d in log["decoded"]}
+    shown = {s["src"]: s["t"] for s in log["shown"]}
+    frames = [(f["t"], decoded.get(f["src"]), shown.get(f["src"]), f["sliders"], f["bytes"])
+              for f in log["arrived"][since_frame:]]
+    keys = [(k["t"], float(k["pos"]) if k["pos"] not in (None, "") else None) for k in log["keys"][since_key:]]
+    return FrameLog(keys, frames, start)
+
+
+def frame_counts(dash):
+    """(key presses, frames) logged so far: the ``since`` marks for ``frame_log``."""
+    return tuple(dash.page.evaluate("(img) => [window.__keylog.length, img.__frames.arrived.length]", dash.handle))
+
+
+# `n` key presses on a slider handle, one every `interval` ms, turning back at either end; resolves when done.
+# Dispatched in the page (a timer, not one browser round trip per key), so the rate holds on a busy machine.
+JS_DRAG = """([handle, n, interval]) => new Promise(resolve => {
+  const at = name => parseFloat(handle.getAttribute(name));
+  let key = at('aria-valuenow') >= at('aria-valuemax') ? 'ArrowLeft' : 'ArrowRight', i = 0;
+  handle.focus();
+  const timer = setInterval(() => {
+    const now = at('aria-valuenow');
+    if (now >= at('aria-valuemax')) key = 'ArrowLeft'; else if (now <= at('aria-valuemin')) key = 'ArrowRight';
+    for (const type of ['keydown', 'keyup'])
+      handle.dispatchEvent(new KeyboardEvent(type, {key, code: key, bubbles: true, cancelable: true}));
+    if (++i >= n) { clearInterval(timer); resolve(i); }
+  }, interval);
+})"""
+# The last frame has been read back and painted.
+JS_FRAMES_DONE = """(img) => {
+  const fr = img.__frames, last = fr.arrived[fr.arrived.length - 1];
+  return !last || (last.bytes !== null && img.__track.loads.some(l => l.src === last.src));
+}"""
+
+
+def drag(dash, k, rate=20.0, seconds=3.0):
+    """Hold slider k moving: ``rate`` arrow-key presses a second for ``seconds``, turning back at either end,
+    without waiting for the picture; then wait until it settles.  The FrameLog of the drag."""
+    dash.settle()
+    track_frames(dash)
+    since, start = frame_counts(dash), dash.now(k)
+    handle = dash.sliders().nth(k).element_handle()
+    dash.page.evaluate(JS_DRAG, [handle, int(rate * seconds), 1000 / rate])
+    deadline, seen = time.monotonic() + dash.timeout, None
+    while seen != frame_counts(dash)[1]:       # the front end sends the last value once the kernel is idle: wait
+        seen = frame_counts(dash)[1]           # until no frame has come for a second after settling
+        dash.settle()
+        dash.page.wait_for_function(JS_FRAMES_DONE, arg=dash.handle, timeout=dash.timeout * 1000)
+        time.sleep(1.0)
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"slider {k}: frames still arriving {dash.timeout} s after the drag")
+    return frame_log(dash, *since, start=start)

@@ -66,7 +66,7 @@ def refresh_command(path):
         rel = Path(path).resolve().relative_to(ROOT)
     except ValueError:
         rel = Path(path)
-    return f"python -m lessonlib.refresh {rel.as_posix()}"
+    return f"lessonlib refresh {rel.as_posix()}"
 
 
 # ---- (a) every code cell was executed, top to bottom, in one kernel ---------------------------

@@ -218,3 +218,17 @@ def test_an_optimizer_subclass_is_refused():
         pass
     with pytest.raises(ValueError, match="MyAdam|one class"):
         train_many(tanh_nets([0.0, 0.0]), X60, Y60, [MyAdam(0.1), MyAdam(0.1)], 2)
+
+
+@pytest.mark.parametrize("budget", [1, 2000])
+def test_networks_in_groups_and_held_out_sets_a_few_networks_at_a_time(monkeypatch, budget):
+    """Large arrays go a few networks at a time (ROWS_BUDGET): the same numbers."""
+    import lessonlib.batched
+    monkeypatch.setattr(lessonlib.batched, "ROWS_BUDGET", budget)
+    nets = tanh_nets([0.0, 1e-3, 1e-2, 0.0, 1e-3])
+    opts = [Adam(lr) for lr in (0.3, 0.02, 0.05, 0.1, 0.01)]
+    for batch_size in (None, 12):
+        a, b = loop_and_batch([n.copy() for n in nets], X60, Y60, copy.deepcopy(opts), 30, X_val=X_VAL, Y_val=Y_VAL,
+                              X_test=[X_TEST] * 5, Y_test=[Y_TEST] * 5, early_stopping=4, batch_size=batch_size,
+                              seed=[0, 1, 2, 3, 4])
+        assert_same(a, b)

@@ -44,7 +44,7 @@ def test_image_changes_with_a_control_and_comes_back():
 def test_blitted_frame_equals_a_full_draw():
     dash, line = make_dashboard()
     dash.controls["k"].value = 4                         # this frame is blitted over the cached background
-    blitted = pixels(dash.image.value)
+    blitted = pixels(dash.still_png())                   # the live frame, lossless
     line.set_animated(False)                             # now draw everything the ordinary way
     with presentation_style():                           # the style the dashboard draws in
         full = pixels(png_bytes(dash.figure))

@@ -1,4 +1,4 @@
-"""``python -m lessonlib.grade``: a made-up class, built from a real lesson notebook, graded as each deserves.
+"""``lessonlib grade``: a made-up class, built from a real lesson notebook, graded as each deserves.
 
 The class: the notebook as it is (correct), a missing `return`, each catalogued mistake of the lesson's
 first exercise (when the lesson's exercise module exists), the student edition (nothing written), a
@@ -113,7 +113,7 @@ def graded(tmp_path_factory):
         (folder / LESSON.name).write_text(json.dumps(notebook, indent=1), encoding="utf-8")
         (folder / "data.txt").write_text("keep me\n")
     out = tmp / "out" / "grades.csv"
-    result = subprocess.run([sys.executable, "-m", "lessonlib.grade", str(submissions), "--out", str(out),
+    result = subprocess.run([sys.executable, "-m", "lessonlib", "grade", str(submissions), "--out", str(out),
                              "--cell-timeout", "10", "--time-limit", "40"],
                             capture_output=True, text=True, timeout=1200, cwd=ROOT)
     assert result.returncode == 0, result.stderr

@@ -13,7 +13,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "lessonlib"
 CORE = {"activations", "losses", "network", "regularization", "optimizers", "schedules", "training", "gradcheck",
         "validation", "data", "surfaces", "diagnosis", "plots", "text", "sections", "__init__"}
-ALIASES = {"widgets", "student", "refresh", "app", "grade", "export"}     # old names kept for `python -m lessonlib.X`
+ALIASES = {"__main__"}     # `python -m lessonlib TOOL`: the command line, which calls the tools
 MAX_LINES = 400
 
 

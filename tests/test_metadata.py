@@ -31,14 +31,20 @@ def toy():
         md("Speaker notes: say why", None),
         md("remember the demo", "fragment", tags=["notes"]),
         code("explorer = make()", "subslide", tags=["nbval-ignore-output"]),
-        code("explorer.snapshot()   # a still", "skip"),
+        code("explorer.snapshot()   # a still"),
         code("hidden = 2", "skip"),
         md("## Exercise 1: a step", "slide"),
         code("def step(theta):\n    ### BEGIN SOLUTION\n    return theta\n    ### END SOLUTION", "-"),
-        code("check_step(step)", "-"),
+        code("my_step = check_step(step).use(step)", "-"),
+        md("Speaker notes: give them ten minutes"),
+        code("text.show_source(lab.step)   # compare yours with ours", "fragment"),
         md("## Exercise 2: another", "subslide"),
         code("def other(x):\n    ### BEGIN SOLUTION\n    return x\n    ### END SOLUTION"),
         code("passed = check_other(other)"),
+        md("### Going further (optional)", "slide", tags=["optional"]),
+        code("slow_sweep()", "subslide", tags=["optional"]),
+        md("## 3. Next idea", "slide"),
+        code("y = 3"),
     ]}
 
 
@@ -48,8 +54,11 @@ def slide_types(nb):
 
 def test_slide_types_are_ones_jupyterlab_slideshow_shows():
     nb = normalize(toy())
-    assert slide_types(nb) == ["slide", None, "notes", "notes", "subslide", None, "skip", "slide", None, None,
-                               "subslide", None, None]
+    assert slide_types(nb) == ["slide", None, "notes", "notes", "subslide", "skip", "skip",
+                               "slide", "skip", "skip", "notes", "skip",          # exercise 1: the prompt only
+                               "subslide", "skip", "skip",                        # exercise 2
+                               "skip", "skip",                                    # optional
+                               "slide", None]                                     # the next section is shown
     assert "slideshow" not in nb["cells"][1]["metadata"]          # no empty dict left behind
 
 
@@ -60,7 +69,7 @@ def test_exercises_carry_nbgrader_metadata():
                                                 "grade_id": "ex1-step", "schema_version": 3}
     assert cells[9]["metadata"]["nbgrader"] == {"grade": True, "solution": False, "locked": True, "task": False,
                                                 "points": 1, "grade_id": "ex1-check_step", "schema_version": 3}
-    assert cells[12]["metadata"]["nbgrader"]["grade_id"] == "ex2-check_other"
+    assert cells[14]["metadata"]["nbgrader"]["grade_id"] == "ex2-check_other"
     assert all("nbgrader" not in c["metadata"] for c in cells[:8])
 
 
@@ -96,10 +105,29 @@ def test_lesson_notebooks(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_every_still_image_is_on_its_dashboard_slide(path):
+def test_the_deck_shows_no_still_image_no_solution_and_no_optional_cell(path):
+    """A still image on the deck is a dead step (hidden under its live dashboard) or a trap (Shift+Space onto
+    it stops the keyboard); a solution or an optional cell is not for the projector."""
     nb = normalize(json.loads(path.read_text(encoding="utf-8")))
     cells = nb["cells"]
-    stills = [i + 1 for i, c in enumerate(cells[:-1]) if "nbval-ignore-output" in c["metadata"].get("tags", [])]
-    assert stills
-    for i in stills:
-        assert cells[i]["metadata"].get("slideshow", {}).get("slide_type") is None, f"cell {i} is not shown"
+    stills = [i for i, c in enumerate(cells) if c["cell_type"] == "code" and ".snapshot()" in "".join(c["source"])]
+    solutions = [i for i, c in enumerate(cells) if c["metadata"].get("nbgrader", {}).get("solution")]
+    checks = [i for i, c in enumerate(cells) if c["metadata"].get("nbgrader", {}).get("grade")]
+    optional = [i for i, c in enumerate(cells) if "optional" in c["metadata"].get("tags", [])]
+    assert stills and solutions and len(checks) == len(solutions)
+    for i in stills + solutions + checks + optional:
+        assert slide_types(nb)[i] == "skip", f"cell {i} is on the deck"
+
+
+def test_a_dashboard_has_its_screen_to_itself():
+    nb = {"metadata": {}, "nbformat": 4, "nbformat_minor": 5, "cells": [
+        md("## 3. The learning rate", "slide"),
+        code("explorer = learning_rate_explorer()", tags=["nbval-ignore-output"]),       # continued the slide
+        code("explorer.snapshot()"),
+        md("Speaker notes: drag α past 2/h_max"),
+        md("Past the limit it diverges.", "fragment"),
+        code("net_dash = network_learning_rate()", "slide", tags=["nbval-ignore-output"]),
+        md("## 4. Next", "slide"),
+    ]}
+    normalize(nb)
+    assert slide_types(nb) == ["slide", "subslide", "skip", "notes", "subslide", "slide", "slide"]

@@ -5,7 +5,7 @@ skips cells that were never executed and it cannot tell whether the stored outpu
 current code.  These tests close those gaps:
 
 (a) every code cell was executed, top to bottom in one kernel (execution counts 1..n);
-(b) the freshness stamp written by ``python -m lessonlib.refresh`` matches the notebook's code and
+(b) the freshness stamp written by ``lessonlib refresh`` matches the notebook's code and
     lessonlib's source, so outputs were regenerated after the last change;
 (c) only dashboard cells carry ``nbval-ignore-output``, and each is followed by a ``.snapshot()`` cell;
 (d) no stored output holds a traceback, a warning, an absolute path or a memory address;
@@ -88,7 +88,7 @@ def test_freshness_check_reports_a_stale_copy(a_notebook):
     nbformat.write(nb, str(a_notebook))
     problem = freshness_problem(a_notebook)
     assert problem is not None and a_notebook.name in problem
-    assert "is stale" in problem and "python -m lessonlib.refresh" in problem
+    assert "is stale" in problem and "lessonlib refresh" in problem
 
 
 def test_freshness_check_reports_a_missing_stamp(a_notebook):

@@ -1,4 +1,4 @@
-"""``python -m lessonlib.refresh`` re-executes a notebook in place: outputs, widget state and the
+"""``lessonlib refresh`` re-executes a notebook in place: outputs, widget state and the
 freshness stamp are written after a clean run, and nothing is written when a cell fails.
 
 Runs on a tiny notebook with a real dashboard cell built here in tmp_path (a few seconds), so the
@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import nbformat
-from lessonlib.refresh import STAMP_KEY, source_hash
+from lessonlib.tools.refresh import STAMP_KEY, source_hash
 
 from notebook_checks import (ROOT, WIDGET_MIME, code_cells, execution_problems, freshness_problem,
                              ignore_tag_problems, output_problems)
@@ -39,7 +39,7 @@ def tiny_notebook(path, extra=()):
 
 
 def refresh(path, timeout=240):
-    return subprocess.run([sys.executable, "-m", "lessonlib.refresh", str(path), "--cell-timeout", "60",
+    return subprocess.run([sys.executable, "-m", "lessonlib", "refresh", str(path), "--cell-timeout", "60",
                            "--total-timeout", "90"], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
 
 

@@ -25,7 +25,7 @@ def editions(tmp_path_factory):
     """Student editions of the real notebooks, written once by the command-line tool."""
     dest = tmp_path_factory.mktemp("student")
     before = digest(ROOT / "notebooks")
-    result = subprocess.run([sys.executable, "-m", "lessonlib.student", str(ROOT / "notebooks"), str(dest)],
+    result = subprocess.run([sys.executable, "-m", "lessonlib", "student", str(ROOT / "notebooks"), str(dest)],
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert digest(ROOT / "notebooks") == before, "the source notebooks were modified"
@@ -118,7 +118,7 @@ def test_refuses_to_write_into_the_sources(tmp_path):
     src.mkdir()
     with pytest.raises(ValueError, match="refusing"):
         student.write_editions(src, src)
-    result = subprocess.run([sys.executable, "-m", "lessonlib.student", str(ROOT / "notebooks"),
+    result = subprocess.run([sys.executable, "-m", "lessonlib", "student", str(ROOT / "notebooks"),
                              str(ROOT / "notebooks")], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "refusing" in result.stderr
 
@@ -137,21 +137,80 @@ def test_placeholder_keeps_indentation():
                    "    raise NotImplementedError(\"Exercise 3: replace this line with your code\")\n")
 
 
+def run_all(nb, folder, timeout=180):
+    """Execute like a student's Run All (stop at the first error); the notebook with its outputs."""
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3", allow_errors=False,
+                            resources={"metadata": {"path": str(folder)}})
+    try:
+        client.execute()
+    except Exception as err:          # nbclient's CellExecutionError: the cell that stopped the run
+        return nb, err
+    return nb, None
+
+
+def stopped_at(nb, err):
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    ran = [i for i in code if nb.cells[i].get("execution_count")]
+    what = re.sub("\x1b\\[[0-9;]*m", "", f"{getattr(err, 'ename', type(err).__name__)}: {getattr(err, 'evalue', err)}")
+    return f"Run All stopped at cell {ran[-1] if ran else code[0]} of {len(nb.cells)}: {what[:400]}"
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_student_edition_runs_up_to_its_first_exercise(path, editions):
-    """Executed top to bottom: no error before the first exercise; after it, only "not done yet" errors."""
-    nb = nbformat.read(editions / path.name, as_version=4)
-    first = next(i for i, c in enumerate(nb.cells) if "raise NotImplementedError" in c.source)
-    client = NotebookClient(nb, timeout=120, kernel_name="python3", allow_errors=True,
-                            resources={"metadata": {"path": str(editions)}})
-    client.execute()
-    for i, cell in enumerate(nb.cells):
-        errors = [o for o in cell.get("outputs", []) if o.output_type == "error"]
-        if i <= first:
-            assert not errors, f"{path.name} cell {i} failed before the first exercise: {errors[0]['ename']}"
-        for err in errors:
-            assert err["ename"] == "NotImplementedError", (
-                f"{path.name} cell {i}: {err['ename']}: {err['evalue']}")
+def test_a_students_run_all_reaches_the_last_cell(path, editions):
+    """Every exercise unfinished: each check says so, the cells after it run on lessonlib's version, and the
+    run reaches the last cell with no error (AUTHORING.md: ``check_x(x).use(x)``)."""
+    nb, err = run_all(nbformat.read(editions / path.name, as_version=4), editions)
+    assert err is None, stopped_at(nb, err)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(c.get("execution_count") for c in code), "some code cells did not run"
+    errors = [o for c in code for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors
+
+
+SYNTHETIC = [
+    ("markdown", "# A lesson with an exercise in the middle"),
+    ("code", "import numpy as np\n"
+             "from lessonlib.exercises.harness import Case, Exercise\n"
+             "def reference(theta, g, lr):\n"
+             "    return theta - lr * g\n"
+             "check_step = Exercise('descent_step', reference, outputs=('θ',), time_limit=5,\n"
+             "                      cases=[Case('a 2-vector', (np.array([1.0, 2.0]), np.array([0.5, -1.0]), 0.1))]).check"),
+    ("markdown", "## Exercise 1: one step of gradient descent"),
+    ("code", "def descent_step(theta, g, lr):\n"
+             "    \"\"\"θ − α g.\"\"\"\n"
+             "    ### BEGIN SOLUTION\n"
+             "    return theta - lr * g\n"
+             "    ### END SOLUTION"),
+    ("code", "step = check_step(descent_step).use(descent_step)   # yours once it passes"),
+    ("markdown", "## The rest of the lesson runs on `step`"),
+    ("code", "theta = np.array([1.0, 2.0])\n"
+             "for k in range(3):\n"
+             "    theta = step(theta, 2 * theta, 0.25)\n"
+             "print(f'θ after 3 steps: ({theta[0]:.4f}, {theta[1]:.4f})')"),
+]
+
+
+def synthetic_notebook():
+    make = {"markdown": nbformat.v4.new_markdown_cell, "code": nbformat.v4.new_code_cell}
+    return nbformat.v4.new_notebook(cells=[make[kind](text) for kind, text in SYNTHETIC])
+
+
+def test_the_mechanism_on_a_synthetic_lesson(tmp_path):
+    """A student edition of a lesson with an exercise in the middle: Run All reaches the last cell, the check
+    says in one line that lessonlib's version stands in, and the rest of the lesson computes the right numbers;
+    the solved notebook runs on the student's own function, with no such line."""
+    source = synthetic_notebook()
+    edition = nbformat.reads(json.dumps(student.student_edition(json.loads(nbformat.writes(source)))), as_version=4)
+    assert "raise NotImplementedError" in edition.cells[3].source
+    for nb, unfinished in ((edition, True), (source, False)):
+        ran, err = run_all(nb, tmp_path, timeout=60)
+        assert err is None, stopped_at(ran, err)
+        check = "".join(o.get("text", "") for o in ran.cells[4].outputs)
+        last = "".join(o.get("text", "") for o in ran.cells[6].outputs)
+        assert last == "θ after 3 steps: (0.1250, 0.2500)\n"          # (1 − 0.5)³ θ, whichever function ran
+        said = [line for line in check.splitlines() if "lessonlib's version" in line]
+        assert check.startswith("✗ " if unfinished else "✓ ")
+        assert len(said) == (1 if unfinished else 0), check
 
 
 def test_student_editions_leave_out_the_speaker_notes():

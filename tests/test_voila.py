@@ -1,6 +1,6 @@
 """Each lesson's main dashboard alone, as a Voilà web app: it renders and responds in Chromium.
 
-Starts ``python -m lessonlib.app NN`` (which runs Voilà) on 127.0.0.1, opens the page in Debian's
+Starts ``lessonlib app NN`` (which runs Voilà) on 127.0.0.1, opens the page in Debian's
 Chromium with Playwright, waits for the slider and the plot, presses ArrowRight on the first
 slider and waits for a new plot.  And stopping the app (SIGTERM, SIGINT to its process alone) stops
 Voilà and its kernel, frees the port and removes the app's temporary folder.  Every wait is
@@ -19,7 +19,7 @@ import pytest
 
 from lab_harness import (CHROMIUM, alive, cmdline, descendants, free_port, launch_browser, process_table, snapshot,
                          stat, terminate, track, track_pids, wait_until)
-from lessonlib.widgets import MAIN_DASHBOARDS
+from lessonlib.dashboards import MAIN_DASHBOARDS
 
 pytestmark = pytest.mark.browser
 
@@ -28,11 +28,11 @@ if not os.path.exists(CHROMIUM) and not os.environ.get("CI"):
 
 
 class VoilaApp:
-    """``python -m lessonlib.app <lesson>`` on a free port; its log is kept for failure messages."""
+    """``lessonlib app <lesson>`` on a free port; its log is kept for failure messages."""
 
     def __init__(self, lesson):
         self.port, self.log = free_port(), []
-        cmd = [sys.executable, "-m", "lessonlib.app", lesson, "--no-browser", f"--port={self.port}",
+        cmd = [sys.executable, "-m", "lessonlib", "app", lesson, "--no-browser", f"--port={self.port}",
                "--Voila.ip=127.0.0.1", "--Voila.port_retries=0"]
         self.proc = track(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                            start_new_session=True))

@@ -5,7 +5,13 @@
     python -m lessonlib.app l2_regularization --port 8866 --no-browser
 
 Everything after the name is passed to ``voila``.  The app is a one-cell notebook written to a
-temporary folder (with the kernels' connection files): nothing in the repository is touched.
+temporary folder (with the kernels' connection files): nothing in the repository is touched.  The
+dashboard fills the window (``APP_CLASS``: it fits the window's height, its controls' text grows with
+the window, 18 px at 1280 px wide) and its picture is drawn at the size and pixel ratio it is shown at.
+
+Each browser tab has a kernel of its own; the kernel of a tab that was closed is stopped after
+``CULL_IDLE_S`` seconds (jupyter-server's culling of idle kernels with no connection; a kernel whose tab
+is open is never culled).  Pass ``--MappingKernelManager.cull_idle_timeout=N`` to change it.
 
 Stopping the app (Ctrl-C, SIGTERM, SIGHUP) stops Voilà and every kernel it started, then removes
 the temporary folder; the exit code is then 128 + the signal number (130 for Ctrl-C).  When Voilà
@@ -25,6 +31,10 @@ from pathlib import Path
 __all__ = ["app_notebook", "resolve", "write_app", "serve", "stop_voila", "process_table", "descendants", "main"]
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+CULL_IDLE_S, CULL_INTERVAL_S = 120, 30       # a closed tab's kernel is stopped 2 to 2.5 minutes later
+CULLING = [f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_S}",
+           f"--MappingKernelManager.cull_interval={CULL_INTERVAL_S}",
+           "--MappingKernelManager.cull_connected=False"]
 GRACE_S = 10.0       # Voilà's own shutdown (it shuts its kernels down on SIGTERM) …
 KILL_AFTER_S = 5.0   # … then SIGTERM to whatever is left, then SIGKILL, each waited for this long
 
@@ -33,9 +43,12 @@ def app_notebook(name):
     """A notebook (nbformat node) whose only output is the dashboard ``name``."""
     import nbformat
 
-    code = ("from lessonlib import plots, widgets\n"
+    code = ("from lessonlib import plots\nfrom lessonlib.dashboards import DASHBOARDS\n"
+            "from lessonlib.dashboards.machinery import APP_CLASS\n"
             "plots.use_presentation_style()\n"
-            f"widgets.DASHBOARDS[{name!r}]()")
+            f"dashboard = DASHBOARDS[{name!r}]()\n"
+            "dashboard.widget.add_class(APP_CLASS)     # fill the window\n"
+            "dashboard")
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(code)]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -224,7 +237,10 @@ def serve(path, voila_args=(), blocked=frozenset()):
     unblock = (lambda: signal.pthread_sigmask(signal.SIG_UNBLOCK, blocked)) if blocked else None
     subreaper = _set_subreaper(True)
     # the kernels' connection files go to the app's folder too: removed even if Voilà cannot remove them
-    cmd = [sys.executable, "-m", "voila", str(path), f"--Voila.connection_dir_root={Path(path).parent}", *voila_args]
+    given = {arg.split("=", 1)[0] for arg in voila_args}
+    culling = [arg for arg in CULLING if arg.split("=", 1)[0] not in given]        # the user's choice wins
+    cmd = [sys.executable, "-m", "voila", str(path), f"--Voila.connection_dir_root={Path(path).parent}", *culling,
+           *voila_args]
     proc = subprocess.Popen(cmd, start_new_session=True, preexec_fn=unblock)
     signum = None
     try:

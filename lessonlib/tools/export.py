@@ -1,7 +1,14 @@
 """A static HTML edition of the lessons (a handout) that renders math and still images with no network.
 
-    python -m lessonlib.export html OUT/              # every notebook in notebooks/
+    python -m lessonlib.export html OUT/              # every notebook in notebooks/: the students' handout
     python -m lessonlib.export html OUT/ notebooks/01_gradient_descent.ipynb
+    python -m lessonlib.export html OUT/ --instructor # with the speaker notes and the exercises' solutions
+
+The default handout is the students': each notebook as its student edition (``lessonlib.student``: no
+speaker notes, each exercise's solution replaced by its placeholder, the exercise and check outputs
+cleared).  ``--instructor`` keeps the notebooks whole.  Every picture carries its alt text (the
+``alt`` in its output's metadata: ``plots.alt_text`` for figures, the dashboard's title and state for
+its still image); colours meet WCAG AA contrast (axe-core finds no serious or critical violation).
 
 Writes ``OUT/<notebook>.html`` for each lesson, ``OUT/index.html`` linking them, and ``OUT/mathjax/``:
 MathJax 2 copied from the installed ``jupyter_server_mathjax`` package, which each page loads by a
@@ -56,11 +63,31 @@ def vendor_mathjax(out):
     return target
 
 
+# Markdown's own syntax must not reach into math.  JupyterLab takes the math out before it parses the
+# Markdown; nbconvert's parser (mistune) splits the text into blocks first, so an inline formula that
+# runs onto a new line starting with "+ ", "- ", "> ", "# " or "1. " becomes a list, quote or heading and the
+# formula's two halves pair with the wrong dollars (raw LaTeX, a stray bullet, \, eaten: words run together).
+# A formula's line breaks are spaces to TeX, so the handout joins them; code is left as it is.
+CODE_OR_MATH = re.compile(r"(```.*?```|~~~.*?~~~|`[^`]*`|\$\$.*?\$\$|(?<![\\$])\$(?!\$)(?:\\.|[^$\\])+?\$)", re.S)
+
+
+def join_math_lines(source):
+    """Markdown with every inline formula ($…$) on one line: see CODE_OR_MATH."""
+    def join(match):
+        span = match.group(0)
+        if span.startswith("$") and not span.startswith("$$"):
+            return re.sub(r"\s*\n\s*", " ", span)
+        return span
+    return CODE_OR_MATH.sub(join, source)
+
+
 def handout_notebook(nb):
     """A copy without live widget views (they need a kernel) and without saved widget state."""
     nb = copy.deepcopy(nb)
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            cell.source = join_math_lines(cell.source)
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if WIDGET_VIEW in data:
@@ -69,14 +96,47 @@ def handout_notebook(nb):
     return nb
 
 
-def export_notebook(path, out):
-    """Write OUT/<name>.html for one notebook; returns its path."""
+# nbconvert's lab template ignores an image's alt text (it writes "No description has been provided for this
+# image"): this one takes it from the output's metadata.  And colours the lab template leaves below 4.5:1 on
+# white (prompts, some code highlighting) get darker ones.
+TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block data_png scoped -%}
+<div class="jp-RenderedImage jp-OutputArea-output {{ extra_class }}">
+<img src="data:image/png;base64,{{ output.data['image/png'] | escape_html }}" alt="
+{{- (output | get_metadata('alt', 'image/png') or 'A figure (no description given)') | escape_html }}">
+</div>
+{%- endblock data_png -%}
+{%- block html_head_js -%}
+{{ super() }}
+<style>
+body {  /* darker than the lab theme where it is under 4.5:1 on white or on a code cell's #f5f5f5 */
+  --jp-cell-prompt-not-active-opacity: 1; --jp-cell-prompt-not-active-font-color: #595959;
+  --jp-cell-inprompt-font-color: #1f5f99; --jp-cell-outprompt-font-color: #a0401f;
+  --jp-mirror-editor-comment-color: #3a6b6b; --jp-mirror-editor-string-color: #a82222;
+  --jp-mirror-editor-number-color: #006100; --jp-mirror-editor-operator-color: #8a2a9e;
+  --jp-mirror-editor-builtin-color: #006100; --jp-mirror-editor-keyword-color: #006100;
+  --jp-mirror-editor-meta-color: #8a2a9e; --jp-mirror-editor-atom-color: #4040c0;
+  --jp-mirror-editor-bracket-color: #6b6b45; --jp-mirror-editor-quote-color: #006100;
+  --jp-mirror-editor-hr-color: #666666; --jp-mirror-editor-variable-2-color: #0a4f8f;
+}
+</style>
+{%- endblock html_head_js -%}
+"""
+
+
+def export_notebook(path, out, instructor=False):
+    """Write OUT/<name>.html for one notebook (the students' edition unless ``instructor``); its path."""
+    import jinja2
     import nbformat
     from nbconvert import HTMLExporter
 
-    nb = handout_notebook(nbformat.read(path, as_version=4))
+    from .student import student_edition
+
+    nb = nbformat.read(path, as_version=4)
+    nb = handout_notebook(nb if instructor else nbformat.from_dict(student_edition(nb)))
     exporter = HTMLExporter(template_name="lab", mathjax_url=f"{MATHJAX_DIR}/MathJax.js?config={MATHJAX_CONFIG}",
-                            require_js_url="")
+                            require_js_url="", extra_loaders=[jinja2.DictLoader({"handout.html.j2": TEMPLATE})],
+                            template_file="handout.html.j2")
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title_of(nb, path)}})
     body = re.sub(r'<script src="">\s*</script>\n?', "", body)           # no require.js: nothing needs it
     target = Path(out) / f"{Path(path).stem}.html"
@@ -93,15 +153,15 @@ def title_of(nb, path):
     return Path(path).stem
 
 
-def export_html(out, paths=None):
-    """The whole handout in ``out``; returns the pages written (index first)."""
+def export_html(out, paths=None, instructor=False):
+    """The whole handout in ``out`` (the instructor's with ``instructor``); returns the pages written (index first)."""
     import nbformat
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     paths = [Path(p) for p in paths] if paths else sorted((ROOT / "notebooks").glob("[0-9]*.ipynb"))
     vendor_mathjax(out)
-    pages = [export_notebook(p, out) for p in paths]
+    pages = [export_notebook(p, out, instructor) for p in paths]
     items = "\n".join(f'  <li><a href="{page.name}">{html.escape(title_of(nbformat.read(p, as_version=4), p))}</a></li>'
                       for p, page in zip(paths, pages))
     index = out / "index.html"
@@ -124,9 +184,11 @@ def main(argv=None):
     parser.add_argument("format", choices=["html"], help="the edition to write (html)")
     parser.add_argument("out", help="folder to write into, e.g. handout/")
     parser.add_argument("notebooks", nargs="*", help="notebooks to export (default: notebooks/*.ipynb)")
-    args = parser.parse_args(argv)
+    parser.add_argument("--instructor", action="store_true",
+                        help="the instructor's handout: with speaker notes and the exercises' solutions")
+    args = parser.parse_intermixed_args(argv)
     try:
-        pages = export_html(args.out, args.notebooks)
+        pages = export_html(args.out, args.notebooks, args.instructor)
     except RuntimeError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

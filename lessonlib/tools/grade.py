@@ -1,6 +1,6 @@
 """Grade a class: run every submitted notebook, record each exercise's check, write a table and feedback.
 
-    python -m lessonlib.grade SUBMISSIONS/ --out grades.csv
+    lessonlib grade SUBMISSIONS/ --out grades.csv
 
 SUBMISSIONS/ holds either one folder per student (``alice/01_gradient_descent.ipynb``) or the
 notebooks themselves (``alice.ipynb``; the student is then the file's name).  Each notebook runs in
@@ -317,7 +317,7 @@ def main(argv=None):
         run_one(args.one, args.events, args.cell_timeout)
         return 0
     if not args.submissions or not Path(args.submissions).is_dir():
-        parser.error("give the folder of submitted notebooks, e.g. python -m lessonlib.grade SUBMISSIONS/")
+        parser.error("give the folder of submitted notebooks, e.g. lessonlib grade SUBMISSIONS/")
     rows = grade(args.submissions, args.out, args.cell_timeout, args.time_limit, args.feedback)
     passed = sum(r["status"] == "passed" for r in rows)
     print(f"wrote {args.out}: {passed} of {len(rows)} exercises passed")

@@ -1,7 +1,7 @@
 """Re-execute notebooks in place, so their stored outputs match the code (what nbval compares).
 
-    python -m lessonlib.refresh                      # every notebook in notebooks/
-    python -m lessonlib.refresh notebooks/01_gradient_descent.ipynb
+    lessonlib refresh                      # every notebook in notebooks/
+    lessonlib refresh notebooks/01_gradient_descent.ipynb
 
 Each notebook runs in a child process with a finite per-cell timeout and an overall timeout,
 and is retried if it stalls: nbclient can wait forever for a reply after a widget cell
@@ -20,13 +20,14 @@ STAMP_KEY = "lessonlib_freshness"
 
 
 def source_hash(nb):
-    """sha256 of the notebook's code cells, of lessonlib's source (the tools aside) and of data/*.npz."""
+    """sha256 of the notebook's code cells, of lessonlib's source (tools and command line aside) and of data/*.npz."""
     h = hashlib.sha256()
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
             source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
             h.update(source.encode() + b"\0")
-    library = [p for p in sorted((ROOT / "lessonlib").rglob("*.py")) if "tools" not in p.parts]
+    library = [p for p in sorted((ROOT / "lessonlib").rglob("*.py"))        # the command line aside too
+               if "tools" not in p.parts and p.name != "__main__.py"]
     for path in library + sorted((ROOT / "data").glob("*.npz")):
         h.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes().replace(b"\r\n", b"\n") + b"\0")
     return h.hexdigest()
@@ -51,7 +52,7 @@ def refresh(path, cell_timeout=120, total_timeout=600, attempts=3):
     """Execute ``path`` in a child process, retrying when it stalls; True on success."""
     env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="module://matplotlib_inline.backend_inline")
     for attempt in range(1, attempts + 1):
-        cmd = [sys.executable, "-m", "lessonlib.refresh", "--one", str(path), "--cell-timeout", str(cell_timeout)]
+        cmd = [sys.executable, "-m", "lessonlib.tools.refresh", "--one", str(path), "--cell-timeout", str(cell_timeout)]
         try:
             result = subprocess.run(cmd, env=env, timeout=total_timeout, capture_output=True, text=True)
         except subprocess.TimeoutExpired:
