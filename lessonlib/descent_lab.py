@@ -197,7 +197,7 @@ def plot_data_lines(x, y, thetas, surface=None, ax=None, labels=None):
         label += f", J = {surface.J(t0, t1):.2f}" if surface else ""
         ax.plot(xs, t0 + t1 * xs, color=COLORS[k % len(COLORS)], label=label)
     ax.set(xlabel="hours studied x", ylabel="exam score y", title="Each θ is a line; J measures its misfit")
-    ax.legend(loc="upper left", fontsize=11)
+    ax.legend(loc="upper left")
     return ax
 
 
@@ -216,12 +216,14 @@ def plot_cost_curve(J, dJ, lo, hi, points, ax=None, xlabel="θ", title="A one-pa
         ax.plot(p, J(p), "o", color=COLORS[7], markersize=7)
         ax.annotate("", xy=(p - np.sign(s) * 0.1 * span, J(p)), xytext=(p, J(p)),
                     arrowprops=dict(arrowstyle="-|>", color=COLORS[1], lw=2.5, mutation_scale=20))
-        side = -1 if s > 0 else 1                 # write beside the tangent, on the side it leaves free
-        ax.annotate(f"dJ/d{name} = {s:+.1f}".replace("-", "−"), (p, J(p)), xytext=(12 * side, 14),
-                    textcoords="offset points", ha="left" if side > 0 else "right", fontsize=13)
+        falling = s < 0                           # write inside the bowl: below right of a falling slope,
+        ax.annotate(f"dJ/d{name} = {s:+.1f}".replace("-", "−"), (p, J(p)),   # above left of a rising one
+                    xytext=(14, -34) if falling else (-14, 30), textcoords="offset points",
+                    ha="left" if falling else "right", va="top" if falling else "bottom",
+                    bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
     ax.plot([], [], color=COLORS[1], label=f"downhill: sign of −dJ/d{name}")
     ax.set(xlabel=xlabel, ylabel="cost J", title=title)
-    ax.legend(loc="upper center", fontsize=11)
+    ax.legend(loc="upper center")
     return ax
 
 
@@ -254,24 +256,23 @@ def plot_lr_gallery(surface, cases, steps=60, axes=None):
             path = surfaces.Path(path.theta[:left + 1], path.cost[:left + 1], path.diverged)
         plot_contours(surface, ax=ax, levels=15)
         plot_path(path, ax=ax, color=FULL_BATCH)
-        ax.set_title(f"α = {lr:g}: {what}", fontsize=13)
+        ax.set_title(f"α = {lr:g}: {what}")
         if left is not None:
             ax.text(0.5, 0.04, f"left the plot at step {left}", transform=ax.transAxes, ha="center",
-                    fontsize=12, bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
+                    bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
         if k:
             ax.set_ylabel("")
-    axes[0].figure.suptitle("60 steps from the same start (axes not to scale)", fontsize=14)
+    axes[0].figure.suptitle("60 steps from the same start (axes not to scale)")
     return axes
 
 
 def plot_batch_paths(surface, paths, axes=None):
-    """Descent paths (dict label → Path from minibatch_descent) on the contours, and J − J* against the
-    number of examples processed (B per update) beside them."""
+    """Descent paths (dict label → Path from minibatch_descent) on the contours, from the start (a square; the
+    full batch's end is a dot), and J − J* against the examples processed (B per update), with the legend."""
     if axes is None:
         _, axes = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
     plot_contours(surface, ax=axes[0])
-    axes[0].plot(*paths[next(iter(paths))].theta[0], "s", color="#000000", markersize=11, zorder=1,
-                 label="start")
+    axes[0].plot(*paths[next(iter(paths))].theta[0], "s", color="#000000", markersize=11, zorder=1)
     J_min = float(surface.J(*surface.minima[0]))
     N = max(p.batch_size for p in paths.values())
     for k, (label, path) in enumerate(reversed(paths.items())):         # the full batch last, on top
@@ -280,17 +281,15 @@ def plot_batch_paths(surface, paths, axes=None):
                      zorder=10 if full else 5 - k, label=label)
         axes[0].plot(path.theta[:, 0], path.theta[:, 1], "-", **style)
         if full:
-            axes[0].plot(*path.theta[-1], "o", color=FULL_BATCH, markersize=11, zorder=11,
-                         label="full batch: where it ends")
+            axes[0].plot(*path.theta[-1], "o", color=FULL_BATCH, markersize=11, zorder=11)   # where it ends
         examples = np.arange(len(path.cost)) * path.batch_size
         axes[1].semilogy(examples, path.cost - J_min, **style)
-    axes[0].set_title("Paths of θ (same number of epochs; axes not to scale)", fontsize=13)
-    axes[0].legend(loc="lower left", fontsize=11)
+    axes[0].set_title("Paths of θ from the start ■ (axes not to scale)")
     axes[1].set(xlabel="examples processed (B per update)", ylabel="J(θ) − J(θ*) (log scale)",
                 title="Cost against the work done")
     plain_log_ticks(axes[1], "y")
     handles, labels = axes[1].get_legend_handles_labels()
-    axes[1].legend(handles[::-1], labels[::-1], loc="upper right", fontsize=11)
+    axes[1].legend(handles[::-1], labels[::-1], loc="lower left")
     return axes
 
 
@@ -305,7 +304,7 @@ def plot_conditioning(rows, steps=30, half_width=6.0, axes=None):
         plot_contours(s, ax=ax, levels=15)
         plot_path(surfaces.descend(s, optimizers.SGD(lim["best"]), steps, start=(0.0, 0.0)), ax=ax, color=FULL_BATCH)
         ax.set_aspect("equal")
-        ax.set_title(f"{name}\nκ = {lim['kappa']:.3g}", fontsize=13)
+        ax.set_title(f"{name}\nκ = {lim['kappa']:.3g}")
         ax.set_xlabel("θ₀")
         ax.set_ylabel("θ₁")
     return axes

@@ -123,11 +123,11 @@ def try_learning_rates(lrs, epochs=EPOCHS):
 
 
 def describe_run(lr, run):
-    """One line: α, J before → after, the epochs where J rose, divergence."""
+    """One line: α, J before → after, the epochs after which J rose (at most six listed)."""
     rose = ", ".join(map(str, run.rises[:6])) + (" …" if len(run.rises) > 6 else "") if run.rises else "none"
-    end = (f"diverged at epoch {len(run.cost) - 1}" if run.history.diverged
-           else f"J = {run.cost[-1]:.3f} after {len(run.cost) - 1} epochs")
-    return f"α = {lr:<7g} J = {run.cost[0]:.3f} before → {end}; J rose after epoch(s): {rose}"
+    end = (f"blew up at epoch {len(run.cost) - 1}" if run.history.diverged
+           else f"{run.cost[-1]:.3f} in {len(run.cost) - 1} epochs")
+    return f"α = {lr:g}: J {run.cost[0]:.3f} → {end}; rose after epochs: {rose}"
 
 
 def plot_learning_rates(runs, ax=None):
@@ -141,7 +141,7 @@ def plot_learning_rates(runs, ax=None):
     ax.set(ylim=(0, top), xlim=(0, max(len(r.cost) for r in runs.values()) - 1),
            xlabel="epoch (0 = before training)", ylabel="training cost J",
            title="Full-batch gradient descent on the digits network, one curve per α")
-    ax.legend(fontsize=11, loc="upper right")
+    ax.legend(loc="upper right")
     return ax
 
 
@@ -203,7 +203,7 @@ def plot_batch_comparison(runs, ax=None):
                     linewidth=1.5, alpha=0.8, label=f"{label} ({len(seeds)} seeds)" if k == 0 else None)
     ax.set(xlabel="epoch (passes over the data; 0 = before training)", ylabel="training cost J",
            title="The same number of epochs, different numbers of updates")
-    ax.legend(fontsize=11)
+    ax.legend()
     return ax
 
 

@@ -149,7 +149,7 @@ def test_batch_paths_start_marker_is_under_every_path(regression):
     x, y, s = regression
     paths = {"full": lab.minibatch_descent(x, y, 0.02, 2), "B = 5": lab.minibatch_descent(x, y, 0.02, 2, 5)}
     axes = lab.plot_batch_paths(s, paths)
-    start = [ln for ln in axes[0].lines if ln.get_label() == "start"][0]
+    start = [ln for ln in axes[0].lines if ln.get_marker() == "s"][0]
     assert all(ln.get_zorder() > start.get_zorder() for ln in axes[0].lines if ln.get_label() in paths)
     assert axes[1].get_xlabel().startswith("examples processed")
     five = [ln for ln in axes[1].lines if ln.get_label() == "B = 5"][0]

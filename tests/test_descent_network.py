@@ -53,8 +53,8 @@ def test_try_learning_rates_wants_a_list():
     ax = netlab.plot_learning_rates(runs)
     assert ax.get_title() and ax.get_xlabel() and len(ax.get_legend().get_texts()) == 3
     plt.close(ax.figure)
-    assert "J rose after epoch(s): none" in netlab.describe_run(0.1, runs[0.1])
-    assert "diverged at epoch" in netlab.describe_run(10.0, runs[10.0])
+    assert netlab.describe_run(0.1, runs[0.1]).endswith("in 30 epochs; rose after epochs: none")
+    assert "blew up at epoch 4; rose after epochs: 1, 2, 3, 4" in netlab.describe_run(10.0, runs[10.0])
 
 
 def test_largest_rise_is_relative_to_the_epoch_before():

@@ -8,14 +8,14 @@ import numpy as np
 from .. import optimizers, surfaces
 from ..descent_lab import regression_surface, stability_limits
 from ..descent_network import DIGITS_SIZES, classify_runs, lr_sweep
-from ..plots import BLACK, PURPLE, SKY, YELLOW, plain_log_ticks, plot_contours, presentation_style
+from ..plots import BLACK, MIN_TEXT_PT, PURPLE, SKY, YELLOW, plain_log_ticks, plot_contours, presentation_style
 from .machinery import Dashboard, dropdown, int_slider, log_slider, new_figure
 
 SMOOTH, ZIGZAG, DIVERGE = "#009E73", "#E69F00", "#D55E00"      # the quadratic's three bands
 NETWORK_BANDS = {"crawls": YELLOW, "smooth": SKY, "bounces": PURPLE, "fails": "#999999"}   # the network's four
 GD = BLACK                   # plain (full-batch) gradient descent, as in every figure of the series
 REGIMES = ("smooth (no overshoot)", "overshoots but converges", "diverges")   # the explorer's three bands
-BAND_LABELS = ("smooth (no overshoot)", "overshoots,\nconverges", "diverges")
+BAND_LABELS = ("smooth (no overshoot)", "zig-zags", "diverges")
 
 
 def _grid_figure(height_ratios=(5, 1)):
@@ -54,11 +54,11 @@ def _alpha_strip(ax, lo, hi, bands, marks):
         a, b = max(a, lo), min(b, hi)
         if a < b:
             ax.axvspan(a, b, color=color, alpha=0.35, linewidth=0)
-            ax.text(np.sqrt(a * b), 0.62, text, ha="center", va="center", fontsize=11)
+            ax.text(np.sqrt(a * b), 0.62, text, ha="center", va="center", fontsize=MIN_TEXT_PT)
     for k, (x, text) in enumerate(marks):
         if lo < x < hi:
             ax.axvline(x, color="#000000", linewidth=1.5)
-            ax.text(x, 1.04, text, ha="right" if k < len(marks) - 1 else "left", va="bottom", fontsize=11,
+            ax.text(x, 1.04, text, ha="right" if k < len(marks) - 1 else "left", va="bottom", fontsize=MIN_TEXT_PT,
                     transform=ax.get_xaxis_transform())
     ax.set_xlabel("learning rate α (log scale)")
     plain_log_ticks(ax, "x")
@@ -82,14 +82,14 @@ def learning_rate_explorer(lr=0.04, steps=100, start="top left", surface=None, m
     fig, ax_path, ax_cost, strip = _grid_figure()
     with presentation_style():
         plot_contours(surface, ax=ax_path)
-        ax_path.set_title("Path of θ on the contours of J (axes not to scale)", fontsize=13)
+        ax_path.set_title("Path of θ (axes not to scale)")
         path_line, = ax_path.plot([], [], "o-", color=GD, markersize=4, linewidth=1.8, animated=True)
         start_dot, = ax_path.plot([], [], "s", color=GD, markersize=10, animated=True)
         ax_cost.set(xlim=(0, max_steps), ylim=(1e-3, 1e3), yscale="log", xlabel="step k",
                     ylabel="J(θ) − J(θ*) (log scale)", title="Cost above its minimum, per step")
         plain_log_ticks(ax_cost)
         cost_line, = ax_cost.plot([], [], color=GD, animated=True)
-        note = ax_cost.text(0.97, 0.95, "", transform=ax_cost.transAxes, ha="right", va="top", fontsize=12,
+        note = ax_cost.text(0.97, 0.95, "", transform=ax_cost.transAxes, ha="right", va="top", fontsize=MIN_TEXT_PT,
                             animated=True, bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
         marker = _alpha_strip(strip, 10 ** min_exp, 10 ** max_exp,
                               [(0, lim["monotone"], SMOOTH, BAND_LABELS[0]),
@@ -146,17 +146,17 @@ def network_learning_rate(lr=10 ** -0.5, reference=1.0, epochs=30, seed=0, min_e
         chosen, = ax_cost.plot([], [], color=GD, linewidth=3, label="chosen α", animated=True)
         ax_cost.set(xlim=(0, epochs), ylim=(0, top), xlabel="epoch (0 = before training)",
                     ylabel="training cost J", title="Cost per epoch (gray: every α on the slider)")
-        ax_cost.legend(loc="lower left", fontsize=11)
+        ax_cost.legend(loc="lower left", fontsize=MIN_TEXT_PT)
         ax_final.semilogx(lrs, final, "o-", color=GD, markersize=5, linewidth=1.5)
         ax_final.plot(lrs[failed], np.full(failed.sum(), 0.95 * top), "x", color=GD, markersize=10,
                       markeredgewidth=2.5, label="diverged or failed")
         ax_final.set(xlim=(lrs[0] / 1.2, lrs[-1] * 1.2), ylim=(0, top), xlabel="learning rate α (log scale)",
                      ylabel=f"J after {epochs} epochs", title=f"Cost after {epochs} epochs against α")
         if failed.any():
-            ax_final.legend(loc="upper left", fontsize=11)
+            ax_final.legend(loc="upper left", fontsize=MIN_TEXT_PT)
         now, = ax_final.plot([], [], "o", color=GD, markerfacecolor="none", markersize=16, markeredgewidth=2.5,
                              animated=True)
-        note = ax_cost.text(0.97, 0.95, "", transform=ax_cost.transAxes, ha="right", va="top", fontsize=12,
+        note = ax_cost.text(0.97, 0.95, "", transform=ax_cost.transAxes, ha="right", va="top", fontsize=MIN_TEXT_PT,
                             animated=True, bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
         marker = _alpha_strip(strip, lrs[0] / 10 ** (step / 2), lrs[-1] * 10 ** (step / 2),
                               run_bands(lrs, classify_runs(runs), step), marks)
