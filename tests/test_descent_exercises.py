@@ -191,7 +191,12 @@ def test_the_learning_rate_check_says_which_start_and_why():
     assert result.mistake == "too small" and "start of seed 1" in result.message and "0.412" in result.message
     assert netlab.rate_verdict(netlab.train_digits(0.65, seed=0))[0] == "good"
     result = ex.learning_rate.diagnose(lambda: 1.0)
-    assert result.passed and "seed 0" in result.message and "seed 1" in result.message
+    assert result.passed and all(f"seed {seed}" in result.message for seed in (0, 1, 2))
+    assert "all 3 random starts" in result.message and [c.kwargs["seed"] for c in ex.learning_rate.cases] == [0, 1, 2]
+    result = ex.learning_rate.diagnose(lambda: 1.2)          # good from seed 0's start, bounces from seed 1's
+    assert result.mistake == "bounces" and "start of seed 1" in result.message
+    for lr in (0.03, 0.3, 3.0, 30.0):                        # the notebook's first list: no answer on the page
+        assert not ex.learning_rate.diagnose(lambda: lr).passed
 
 
 def test_the_student_contract_uses_the_cases_small_data():

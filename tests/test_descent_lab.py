@@ -253,6 +253,7 @@ def test_notebook_conditioning_claims(regression):
         k = np.log(1e6) / (2 * np.log((lm["kappa"] + 1) / (lm["kappa"] - 1)))
         assert abs(k - steps) < 1
     assert round(1 - rate, 3) == 0.023
+    assert round(100 * 2 / raw["kappa"]) == 2                                 # "at most 2/κ, about 2 % here"
 
 
 def test_notebook_standardizing_is_diagonal_preconditioning(regression):
@@ -284,9 +285,9 @@ def test_notebook_exercise_2_predictions(regression):
 def test_notebook_batch_claims_over_seeds(regression):
     x, y, s = regression
     J_min = s.J(*s.minima[0])
-    full = lab.batch_runs(lab.minibatch_thetas, x, y, 0.02, x.size, 20, range(5))
-    five = lab.batch_runs(lab.minibatch_thetas, x, y, 0.02, 5, 20, range(5))
-    sgd = lab.batch_runs(lab.minibatch_thetas, x, y, 0.02, 1, 20, range(5))
+    full = lab.batch_runs(lab.minibatch_thetas, x, y, 0.02, x.size, 20, range(3))
+    five = lab.batch_runs(lab.minibatch_thetas, x, y, 0.02, 5, 20, range(3))
+    sgd = lab.batch_runs(lab.minibatch_thetas, x, y, 0.02, 1, 20, range(3))
     assert len(full[0].cost) - 1 == 20 and len(sgd[0].cost) - 1 == 600          # "20 exact steps", "600"
     for f, b in zip(full, sgd):                                                  # "much closer, on every seed"
         assert b.cost[-1] - J_min < 0.25 * (f.cost[-1] - J_min)
@@ -298,19 +299,82 @@ def test_notebook_batch_claims_over_seeds(regression):
 def test_notebook_smaller_batches_need_a_smaller_alpha(regression):
     x, y, s = regression
     rows = {r[0]: r for r in lab.seed_rows(lab.minibatch_thetas, x, y, [0.01, 0.03, 0.08], batch_size=1)}
-    assert rows["0.01"][1] == rows["0.03"][1] == "0 of 5" and rows["0.08"][1] == "5 of 5"
+    assert rows["0.01"][1] == rows["0.03"][1] == "0 of 3" and rows["0.08"][1] == "3 of 3"
     J_min = s.J(*s.minima[0])
-    calm = lab.batch_runs(lab.minibatch_thetas, x, y, 0.01, 1, 20, range(5))
-    noisy = lab.batch_runs(lab.minibatch_thetas, x, y, 0.03, 1, 20, range(5))
-    assert max((p.cost[-30:] - J_min).max() for p in calm) < 0.5                  # "a small jitter"
-    assert all((p.cost[-30:] - J_min).max() > 100 * (p.cost[-30:] - J_min).min() for p in noisy)   # "orders of magnitude"
+    calm = lab.batch_runs(lab.minibatch_thetas, x, y, 0.01, 1, 20, range(3))
+    noisy = lab.batch_runs(lab.minibatch_thetas, x, y, 0.03, 1, 20, range(3))
+    assert max((p.cost[-30:] - J_min).max() for p in calm) < 0.5                  # "jitters near the minimum"
+    swing = [(p.cost[-30:] - J_min).max() / (p.cost[-30:] - J_min).min() for p in noisy]
+    assert min(swing) > 100 and rows["0.03"][3] == f"×{min(swing):.3g}"          # "orders of magnitude on every seed"
     assert not lab.batch_runs(lab.minibatch_thetas, x, y, 0.08, x.size, 20)[0].diverged             # full batch does not
     assert 0.08 < s.max_stable_lr()
-    h_example = 1 + x ** 2                                          # (optional) one example's curvature
+
+
+def test_notebook_where_stochastic_descent_diverges(regression):
+    """(optional) one example's curvature, and B = 1 over 200 epochs between the cautious bound and 2/h_max."""
+    x, y, s = regression
+    h_example = 1 + x ** 2
     lim = lab.stability_limits(s)
     assert round(h_example.max(), 1) == 65.0 and np.median(h_example) < lim["h_max"] < h_example.max()
-    edge = {r[0]: r for r in lab.seed_rows(lab.minibatch_thetas, x, y, [0.07], batch_size=1)}
-    assert edge["0.07"][1] == "0 of 5" and float(edge["0.07"][3]) > 1e6            # "grows … before it counts as diverged"
+    for i in (0, int(np.argmax(x))):           # a step on example i multiplies its own residual by 1 − α(1 + x_i²)
+        theta = np.array([0.3, -0.2])
+        r = theta[0] + theta[1] * x[i] - y[i]
+        step = theta - 0.02 * lab.regression_gradient(theta, x[i:i + 1], y[i:i + 1])
+        assert step[0] + step[1] * x[i] - y[i] == pytest.approx(r * (1 - 0.02 * h_example[i]), rel=1e-12)
+    rows = {r[0]: r for r in lab.stochastic_edge_rows(x, y, [0.04, 0.05, 0.06, 0.07], epochs=200, seeds=range(5))}
+    assert [rows[a][1] for a in ("0.04", "0.05", "0.06", "0.07")] == ["0 of 5"] * 3 + ["5 of 5"]
+    assert float(rows["0.06"][2]) > 1e6                                     # "wild excursions on the way"
+    assert 2 / h_example.max() < 0.06 and 0.07 < lim["diverge"]              # between the bound and 2/h_max
+    assert round(0.06 / lim["diverge"], 2) == 0.72 and round(0.07 / lim["diverge"], 2) == 0.84
+
+
+def test_stochastic_runs_equal_the_exercise_loop_bit_for_bit(regression):
+    x, y, s = regression
+    lrs, seeds = [0.03, 0.09], [4, 0, 2]
+    thetas = lab.stochastic_runs(x, y, lrs, 3, seeds)
+    assert thetas.shape == (1 + 3 * x.size, len(lrs) * len(seeds), 2)
+    for a, lr in enumerate(lrs):
+        for j, seed in enumerate(seeds):
+            ref = lab.minibatch_thetas(s.start, x, y, lr, 1, 3, seed)
+            np.testing.assert_array_equal(thetas[:, a * len(seeds) + j], ref)
+
+
+def test_predictions_are_two_positive_numbers_or_nothing(capsys):
+    assert lab.predictions(lambda: (0.3, 2)) == {"centered x − x̄": 0.3, "standardized (x − x̄)/σ": 2.0}
+    assert set(lab.PREDICTED) < set(lab.rescaled_inputs(np.arange(3.0)))
+
+    def unwritten():
+        raise NotImplementedError("Exercise 2")
+    for bad, said in [(unwritten, "not written yet"), (lambda: 0.3, "two positive numbers"),
+                      (lambda: (0.3, -1), "two positive numbers"), (lambda: ("a", 2), "two positive numbers"),
+                      (lambda: (0.3, np.nan), "two positive numbers"), (lambda: 1 / 0, "ZeroDivisionError")]:
+        assert lab.predictions(bad) == {}
+        out = capsys.readouterr().out
+        assert said in out and "max_lr's limits instead" in out and out.count("\n") == 1
+
+
+def test_figures_are_drawn_once_when_shown(regression, monkeypatch):
+    """figure_once places the panels by plots.fixed_margins: no layout engine, no tight crop, one draw."""
+    from matplotlib.figure import Figure
+    from lessonlib import plots
+    x, y, s = regression
+    draws = []
+    original = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: draws.append(1) or original(self, renderer))
+    with plots.presentation_style():
+        fig, axes = lab.figure_once((9, 4), 2, dict(wspace=1.0))
+        lab.plot_data_lines(x, y, [(1.0, 1.0)], s, ax=axes[0])
+        axes[1].semilogy([1, 10, 100])
+        lab.decade_ticks(axes[1])                               # after the log scale is set
+    assert fig.get_layout_engine() is None and len(axes[1].yaxis.get_minorticklocs()) == 0
+    with plots.presentation_style():
+        data, meta = plots._png_with_alt(fig)
+    assert len(draws) == 1 and data[:8] == b"\x89PNG\r\n\x1a\n" and meta["smallest_text_px"] >= 18
+    plt.close(fig)
+    ax = lab.plot_landscape(s)
+    lo, hi = ax.get_zlim()
+    assert ax.figure.get_layout_engine() is None and sum(lo <= t <= hi for t in ax.get_zticks()) <= 5
+    plt.close(ax.figure)
 
 
 def test_notebook_minibatch_variance_with_and_without_replacement():

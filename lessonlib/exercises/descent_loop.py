@@ -19,8 +19,8 @@ def _mean_gradient(theta, x, y):
 
 
 def minibatch_descent_reference(theta, x, y, lr, batch_size, epochs, seed):
-    """θ before training and after every update; epoch k cuts the k-th rng.permutation(N) of
-    rng = default_rng(seed) into slices order[start:start+B] (the last one shorter) and steps on each."""
+    """θ before training and after every update; every epoch cuts its own rng.permutation(N), drawn in turn from
+    rng = default_rng(seed), into slices order[start:start+B] (the last one shorter) and steps on each."""
     rng = np.random.default_rng(seed)
     theta = np.array(theta, dtype=np.float64)
     path = [theta]

@@ -2,16 +2,16 @@
 
     my_learning_rate() → α        (a function, so that an unfinished answer only fails its check)
 
-There is no formula to match: the check trains the network at the student's α from two random starts
-(seeds 0 and 1, EPOCHS full-batch epochs each) and reads the runs as CS231n's "babysitting" does:
-"too large" when the cost blows up, ends above its start or jumps up by more than JUMP in an epoch;
-"too small" when it ends above TARGET; "good" otherwise, on both starts.  The catalogue holds one α of
+There is no formula to match: the check trains the network at the student's α from three random starts
+(descent_network.SEEDS, EPOCHS full-batch epochs each) and reads the runs as CS231n's "babysitting" does:
+too large when the cost "fails" (blows up or ends above its start) or "bounces" (jumps up by more than JUMP
+in an epoch); "too small" when it ends above TARGET; "good" otherwise, on all three starts.  The catalogue holds one α of
 each kind; the reference (and the fallback) is the library's search, descent_network.good_learning_rate.
 """
 from .. import descent_network
 from .harness import LIBRARY_USED, Case, Exercise, Mistake, OffLimits, Result, call_guarded
 
-SEEDS = (0, 1)
+SEEDS = descent_network.SEEDS
 
 
 class LearningRateExercise(Exercise):
@@ -40,7 +40,7 @@ class LearningRateExercise(Exercise):
             if kind != "good":
                 return self._named(kind, f"α = {lr:g}, {label}: {sentence}")
         said = "; ".join(f"{label[0].upper() + label[1:]}: {sentence}" for label, _, sentence in verdicts)
-        return Result(self.name, True, None, f"α = {lr:g} is good from both random starts. {said}.")
+        return Result(self.name, True, None, f"α = {lr:g} is good from all {len(verdicts)} random starts. {said}.")
 
     def _named(self, name, detail):
         """A verdict is named from the kinds of α, whether or not the catalogue is attached."""
@@ -53,7 +53,7 @@ KINDS = {
                  f"{descent_network.EPOCHS} epochs; try a larger α",
     "bounces": "too large: the cost jumps up in some epochs, a sign that the steps overshoot; the run is close "
                "to the α where training fails. Try a smaller α",
-    "blows up": "much too large: the cost ends above where it started or blows up; try an α several times smaller",
+    "fails": "much too large: the cost ends above where it started or blows up; try an α several times smaller",
     "not a learning rate": "make my_learning_rate() return one positive number, e.g. return 0.5",
     "used the library": "Exercise 3 asks for the α you found by experiment, not lessonlib's search",
 }
@@ -63,7 +63,7 @@ learning_rate = LearningRateExercise(
     cases=[Case(f"start of seed {seed}", (), {"seed": seed}) for seed in SEEDS],
     outputs=("α",),
     mistakes=[Mistake(name, KINDS[name], fn) for name, fn in
-              [("too small", lambda: 0.1), ("bounces", lambda: 1.5), ("blows up", lambda: 10.0),
+              [("too small", lambda: 0.1), ("bounces", lambda: 1.5), ("fails", lambda: 10.0),
                ("not a learning rate", lambda: "0.5")]],
     off_limits=OffLimits(
         Mistake("used the library", KINDS["used the library"], lambda: descent_network.good_learning_rate()),
