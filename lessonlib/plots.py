@@ -53,10 +53,15 @@ def presentation_style():
 
 
 def use_presentation_style():
-    """Apply STYLE for the rest of the session (the first cell of every notebook calls this), and give every
-    figure a notebook shows its alt text (``alt_text``)."""
+    """Apply STYLE for the rest of the session (the first cell of every notebook calls this, after its
+    imports), give every figure a notebook shows its alt text (``alt_text``), and keep the imported modules
+    out of the garbage collector's later walks."""
     mpl.rcParams.update(STYLE)
     show_alt_text()
+    # Everything imported so far lives as long as the kernel: out of the collector's way, so the full
+    # collections later (each dashboard's build runs one) walk only what the lesson itself creates.
+    import gc
+    gc.freeze()
 
 
 # ---- alt text: what a figure shows, for screen readers, the handout and anyone who cannot see it ----------

@@ -82,7 +82,26 @@ def test_everything_but_the_exercises_is_kept(path, editions):
     allowed = set(exercise_idx) | {min((j for j in range(i + 1, len(source["cells"]))
                                         if source["cells"][j]["cell_type"] == "code"), default=None)
                                    for i in exercise_idx}
-    assert set(changed) <= allowed, f"{path.name}: cells {sorted(set(changed) - allowed)} changed"
+    for i in sorted(set(changed) - allowed):      # only a later cell that runs the student's code, and only its outputs
+        before, after = source["cells"][i], edition["cells"][i]
+        assert before["source"] == after["source"] and after["outputs"] == [], f"{path.name}: cell {i} changed"
+
+
+def test_a_cell_that_runs_the_students_function_loses_its_outputs_the_others_keep_theirs():
+    def code(src, out="x"):
+        return {"cell_type": "code", "source": src, "metadata": {}, "execution_count": 1,
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": out}]}
+    nb = {"metadata": {}, "cells": [
+        {"cell_type": "markdown", "source": "## Exercise 1: the gradient", "metadata": {}},
+        code("def gradient(theta):\n    ### BEGIN SOLUTION\n    return 2 * theta\n    ### END SOLUTION"),
+        code("grad = check_gradient(gradient).use(gradient)"),
+        code("print(grad(3))          # the answer, drawn by the solution", "6"),
+        code("print(gradient(4))", "8"),
+        code("print(1 + 1)   # not grad", "2"),
+    ]}
+    cells = student.student_edition(nb)["cells"]
+    assert [bool(c.get("outputs")) for c in cells[1:]] == [False, False, False, False, True]
+    assert [c["source"] for c in cells[3:]] == [c["source"] for c in nb["cells"][3:]]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

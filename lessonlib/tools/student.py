@@ -1,11 +1,13 @@
 """Write student editions of the lesson notebooks: solutions out, everything else kept.
 
-    python -m lessonlib.student notebooks/ student/
+    lessonlib student notebooks/ student/
 
 In each exercise cell, the lines between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` (nbgrader's
 markers) become a placeholder that raises ``NotImplementedError("Exercise N: ...")``, keeping the
-indentation; the outputs of the exercise cell and of the check cell after it are cleared.  Prose,
-figures and dashboards stay.  The sources are never modified; writing into the source folder (or
+indentation; the outputs of the exercise cell and of the check cell after it are cleared, and so are
+the outputs of every later cell that runs the student's function (it names the function, or the name
+the check cell binds: ``chosen = check_x(x).use(x)``), because those outputs are the exercise's answer
+until the student's own run draws them.  Prose, the other figures and dashboards stay.  The sources are never modified; writing into the source folder (or
 into notebooks/) is refused; running it again gives the same files.
 """
 import argparse
@@ -22,6 +24,16 @@ NOTEBOOKS_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 
 def source_of(cell):
     return cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+
+
+DEFINED = re.compile(r"^def\s+(\w+)\s*\(", re.M)                  # the student's functions
+BOUND = re.compile(r"^(\w+)\s*=\s*check_\w+\(.*\)\.use\(", re.M)      # chosen = check_x(x).use(x)
+
+
+def uses_any(source, names):
+    """Does the code mention one of ``names`` (as a whole word, outside comments)?"""
+    code = "\n".join(line.split("#", 1)[0] for line in source.splitlines())
+    return any(re.search(rf"\b{re.escape(name)}\b", code) for name in names)
 
 
 def has_solution(cell):
@@ -68,18 +80,22 @@ def student_edition(nb):
     """A copy of the notebook (a dict, as in the .ipynb JSON) with solutions removed."""
     nb = copy.deepcopy(nb)
     nb["cells"] = [c for c in nb["cells"] if not is_speaker_notes(c)]      # the instructor's, not the student's
-    exercise, clear_next_code = None, False
+    exercise, clear_next_code, students = None, False, set()
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
             found = EXERCISE_HEADING.search(source_of(cell))
             exercise = found.group(1) if found else exercise
         elif has_solution(cell):
+            students.update(DEFINED.findall(source_of(cell)))
             cell["source"] = strip_solutions(source_of(cell), exercise)
             clear(cell)
             clear_next_code = True
         elif cell["cell_type"] == "code" and clear_next_code:
+            students.update(BOUND.findall(source_of(cell)))
             clear(cell)                       # the check cell that follows the exercise
             clear_next_code = False
+        elif cell["cell_type"] == "code" and uses_any(source_of(cell), students):
+            clear(cell)                       # its output is the exercise's answer, drawn by the solution
     nb.get("metadata", {}).pop("widgets", None)   # saved widget state would show the solved dashboards' state
     return nb
 
