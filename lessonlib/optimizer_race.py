@@ -1,28 +1,80 @@
-"""Lesson 03 (notebooks/03_optimizers.ipynb): optimizers on 2-D surfaces and on the digits.
+"""Lesson 03 (notebooks/03_optimizers.ipynb), sections 1–5: optimizers on 2-D cost surfaces.
 
-  racers, plot_descents       lessonlib's optimizers side by side on a surface
-  gradient_spread             mini-batch noise on notebook 01's study-hours fit (its minibatch_descent runs the rest)
-  rates, measured_rate, steps_to_converge   conditioning: κ = h_max/h_min and the rate per step
-  momentum_* / rmsprop_eps_inside   the conventions other texts use (references for the tests;
-                                    the notebook writes these loops out itself)
-  digits_runs, digits_table   the optimizers training a small network over α, seeds, with a validation split
+  descend, racers, plot_paths, end_rows   lessonlib's optimizers side by side on a surface
+  plain_runs, plain_paths, stall_rows, near, shown_name   section 1: plain gradient descent on the four surfaces
+  gradient_spread, ..._formula      mini-batch noise on notebook 01's study-hours fit, measured and exact
+  heavy_ball, best_mu               momentum as a loop (Exercise 1's contract) and the μ search (Exercise 2's)
+  rates, best_settings, kappa_sweep conditioning: κ = h_max/h_min, the best rate per step, steps against κ
+  StepRule                          an optimizer made of a one-step function (Exercise 3's Adam step)
+  figure, show                      a figure with fixed margins, shown as one PNG drawn once, with its alt text
+  momentum_* / rmsprop_eps_inside   the conventions other texts use (the optional appendix)
 
-The dashboards live in ``lessonlib.dashboards.optimizers``, the exercises in ``lessonlib.exercises.optimizers``.
-Plot helpers take ``ax=None`` and return it; they never train.
+Clipping, schedules and the digits network are in ``lessonlib.optimizer_practice``; the folded answers in
+``lessonlib.optimizer_answers``; the dashboards in ``lessonlib.dashboards.optimizers``; the exercises in
+``lessonlib.exercises.optimizers``.  Plot helpers take ``ax=None`` and return it.
 """
-import functools
-
+import matplotlib.pyplot as plt
 import numpy as np
+from IPython.core.pylabtools import print_figure
+from IPython.display import display
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from . import plots, surfaces
-from .data import load_digits, load_study_hours, train_test_split
+from .data import load_study_hours
 from .descent_lab import regression_gradient, stability_limits   # notebook 01's ∇J on a batch; h_min, h_max, best α
-from .network import Network
 from .optimizers import SGD, AdaGrad, Adam, RMSProp
-from .training import train
 
 COLORS = plots.OPTIMIZER_COLORS
 LINESTYLES = ["-", "--", "-.", ":"]
+
+
+# ---- figures: drawn once ---------------------------------------------------------------------------------
+MARGINS = {"left": 0.075, "right": 0.985, "bottom": 0.13, "top": 0.9, "wspace": 0.26, "hspace": 0.4}
+
+
+def figure(nrows=1, ncols=1, figsize=(12, 4.6), **margins):
+    """(fig, axes) from plt.subplots with fixed margins (MARGINS, overridden by ``margins``): no layout engine,
+    which would measure every label again at each draw."""
+    fig, axes = plt.subplots(nrows, ncols, figsize=figsize)
+    fig.subplots_adjust(**{**MARGINS, **margins})
+    return fig, axes
+
+
+def log_ticks(ax, axis="y"):
+    """Plain labels (0.01, 1, 100) on a log axis and no minor ticks: lighter to draw than 10⁻² labels."""
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_locator(LogLocator(base=10, numticks=8))
+    target.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    target.set_minor_locator(NullLocator())
+    return ax
+
+
+class Shown:
+    """A figure's PNG, drawn once, with its alt text (in the metadata and inside the PNG, as ``plots`` does) and
+    its smallest text's size; displays like the figure (its repr is the figure's)."""
+
+    def __init__(self, fig):
+        self.alt, self.text = plots.describe_figure(fig), repr(fig)
+        png = print_figure(fig, "png", bbox_inches=None, pil_kwargs={"compress_level": 1})  # fast, and smaller
+        self.png, self.meta = plots.png_with_description(png, self.alt), {"alt": self.alt}
+        smallest = plots.smallest_text_px(fig)
+        if smallest is not None:
+            self.meta["smallest_text_px"] = smallest
+
+    def _repr_png_(self):
+        return self.png, self.meta
+
+    def __repr__(self):
+        return self.text
+
+
+def show(fig, alt):
+    """Give ``fig`` its alt text (``plots.alt_text``) and show it as one PNG.  The notebook's usual display crops
+    the figure "tight", which draws it twice; these figures' margins are set (``figure``), so one draw does."""
+    plots.alt_text(fig, alt)
+    shown = Shown(fig)
+    plt.close(fig)
+    display(shown)
 
 
 # ---- surfaces ------------------------------------------------------------------------------------
@@ -36,9 +88,42 @@ def scaled(surface, c):
                             labels=surface.labels)
 
 
+def turned(surface, degrees=45.0):
+    """A quadratic surface turned by ``degrees``: the same curvatures along directions that mix θ₀ and θ₁."""
+    a = np.radians(degrees)
+    R = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]])
+    return surfaces.quadratic(R @ surface.hessian @ R.T, name=f"{surface.name} turned {degrees:g}°",
+                              xlim=surface.xlim, ylim=surface.ylim, start=tuple(R @ surface.start))
+
+
+def descend(surface, optimizer, steps, start=None):
+    """``surfaces.descend``'s Path, the same to the last bit (tested), with the optimizer's arguments checked on
+    the first step only, as ``train`` does: a race runs thousands of steps on one 2-vector."""
+    if not hasattr(optimizer, "_step") or not steps:
+        return surfaces.descend(surface, optimizer, steps, start=start)
+    path = surfaces.descend(surface, optimizer, 1, start=start)          # checks, prepares, first step
+    if path.diverged:
+        return path
+    theta, thetas, costs = path.theta[-1].copy(), list(path.theta), list(path.cost)
+    with np.errstate(all="ignore"):
+        for k in range(1, steps):
+            optimizer._step([theta], [surface.gradient(theta)])
+            J = float(surface.J(*theta))
+            if not np.isfinite(J) or np.abs(theta).max() > 1e6:
+                return surfaces.descend(surface, optimizer, steps, start=start)   # its message, from the start
+            thetas.append(theta.copy())
+            costs.append(J)
+    return surfaces.Path(np.array(thetas), np.array(costs), False)
+
+
 def lowest_cost(surface):
     """J* = the smallest J over the surface's known minima (the global minimum here)."""
     return min(float(surface.J(*m)) for m in surface.minima)
+
+
+def gap(path, surface):
+    """J − J* after each step of a Path."""
+    return path.cost - lowest_cost(surface)
 
 
 def racers(lr, beta=0.9):
@@ -51,46 +136,92 @@ def racers(lr, beta=0.9):
             "Adam": Adam(lr, beta1=beta)}
 
 
-def plot_descents(surface, optimizers, steps, ax=None, title=None):
-    """Contours of ``surface`` and the path of each optimizer (label → lessonlib optimizer); returns the Axes.
+def plot_paths(surface, optimizers, steps, ax=None, title=None, legend="lower right", ticks=True):
+    """Contours of ``surface`` and the path of each optimizer (label → optimizer, or a Path already run); returns
+    the Axes.
 
-    The color is the optimizer's (the label's first word); a second run of the same optimizer is dotted
-    with hollow markers.  Later paths are drawn over earlier ones, thinner; every path's end is a large
-    marker on top of all of them, so a path hidden under another still shows where it stopped."""
-    ax, used = plots.plot_contours(surface, ax, colors="#b0b0b0"), set()
+    The colour is the optimizer's (the label's first word); a second run of one optimizer is dotted with
+    hollow markers.  Each path's end is a large marker on top, so a path hidden under another still shows
+    where it stopped.  ``legend=None``: no legend; ``ticks=False``: a map without coordinates (lighter to draw)."""
+    ax, used = plots.plot_contours(surface, ax, levels=14, n=70, colors="#b8b8b8"), set()
     for i, (label, opt) in enumerate(optimizers.items()):
-        path = surfaces.descend(surface, opt, steps)
-        end = " (diverged)" if path.diverged else ""
-        color, marker = COLORS[label.split(",")[0]], "o.sd^v"[i % 6]
-        again = color in used                                  # a second run in one color: hollow markers, dotted
+        path = opt if isinstance(opt, surfaces.Path) else descend(surface, opt, steps)
+        color = COLORS[label.split(",")[0].split(" (")[0]]
+        again = color in used                                  # a second run in one colour: hollow, dotted
         used.add(color)
-        ax.plot(path.theta[:, 0], path.theta[:, 1], marker="o" if again else marker, linestyle=":" if again else LINESTYLES[i % 4],
-                color=color, markerfacecolor="#ffffff" if again else color, markersize=7 if again else 6 - 0.5 * i,
-                linewidth=2.6 - 0.3 * i, label=f"{label}{end}", zorder=10 + i)
-        ax.plot(*path.theta[-1], marker="o" if marker == "." else marker, color=color, markersize=12,
-                markeredgecolor="#ffffff", zorder=30 + i)
+        ax.plot(path.theta[:, 0], path.theta[:, 1], marker="o", linestyle=":" if again else LINESTYLES[i % 4],
+                color=color, markerfacecolor="#ffffff" if again else color, markersize=5 if again else 3.5,
+                linewidth=2.4 - 0.3 * i, label=label + (" (diverged)" if path.diverged else ""), zorder=10 + i)
+        ax.plot(*path.theta[-1], marker="o", color=color, markersize=11, markeredgecolor="#ffffff", zorder=30 + i)
     ax.plot(*surface.start, "s", color="#000000", markersize=8)
-    ax.set_title(title or f"{steps} steps on the {surface.name} surface")
-    ax.legend(loc="lower right", fontsize=11)
+    if ticks:
+        ax.locator_params(nbins=4)                         # fewer tick labels: lighter to draw
+    else:
+        ax.set(xticks=[], yticks=[])
+    ax.set_title(title or f"{steps} steps on the {shown_name(surface.name)} surface")
+    if legend:
+        ax.legend(loc=legend)
     return ax
 
 
-def end_rows(surface, optimizers, steps):
-    """[label, θ at the end, J − J*] for each optimizer after ``steps`` steps: a figure's numbers as table rows."""
+def shown_name(name):
+    """A surface's name as prose writes it: Rosenbrock is a person's name; the others are common nouns."""
+    return name.replace("rosenbrock", "Rosenbrock")
+
+
+def plain_runs(settings):
+    """{name: (surface, α, Path)}: plain gradient descent on each surface of ``settings`` (name → (α, steps))."""
+    runs = {}
+    for name, (lr, steps) in settings.items():
+        surface = surfaces.SURFACES[name]()
+        runs[name] = (surface, lr, descend(surface, SGD(lr), steps))
+    return runs
+
+
+def plain_paths(runs, figsize=(13, 6.8)):
+    """A 2×2 figure of ``plain_runs``' paths; returns it."""
+    fig, axes = figure(2, 2, figsize=figsize, left=0.04, right=0.99, top=0.86, bottom=0.06, hspace=0.4, wspace=0.12)
+    for ax, (name, (surface, lr, path)) in zip(axes.flat, runs.items()):
+        steps = len(path.theta) - 1
+        plot_paths(surface, {"SGD": path}, steps, ax=ax, legend=None, ticks=False,   # one path: see the title
+                   title=f"{shown_name(name).capitalize()}, α = {lr:g}, {steps} steps")
+    fig.suptitle("Plain gradient descent (SGD, exact gradients) on four surfaces")
+    return fig
+
+
+def stall_rows(runs):
+    """[surface, steps, θ at the end, |g| there, J − J*] for each of ``plain_runs``."""
     rows = []
-    for label, opt in optimizers.items():
-        path = surfaces.descend(surface, opt, steps)
-        end = "diverged" if path.diverged else f"({path.theta[-1, 0]:5.2f}, {path.theta[-1, 1]:5.2f})"
-        rows.append([f"{surface.name}, {steps} steps", label, end,
-                     "" if path.diverged else f"{path.cost[-1] - lowest_cost(surface):.1e}"])
+    for name, (surface, _, path) in runs.items():
+        steps = len(path.theta) - 1
+        rows.append([shown_name(name), steps, f"({path.theta[-1, 0]:.2f}, {path.theta[-1, 1]:.2f})",
+                     f"{np.linalg.norm(surface.gradient(path.theta[-1])):.1e}", f"{gap(path, surface)[-1]:.2g}"])
     return rows
 
 
-def dip_arrival(path, surface, tol=1e-2):
-    """The first step k at which |∇J(θ_k)| < tol on a Path (None if never)."""
-    g = np.array([np.linalg.norm(surface.gradient(t)) for t in path.theta])
-    below = np.flatnonzero(g < tol)
-    return int(below[0]) if below.size else None
+def end_rows(surface, optimizers, steps):
+    """[surface, label, θ at the end, J − J*] for each optimizer after ``steps`` steps (table rows)."""
+    rows = []
+    for label, opt in optimizers.items():
+        path = descend(surface, opt, steps)
+        end = "diverged" if path.diverged else f"({path.theta[-1, 0]:5.2f}, {path.theta[-1, 1]:5.2f})"
+        rows.append([f"{shown_name(surface.name)}, {steps} steps", label, end,
+                     "" if path.diverged else f"{gap(path, surface)[-1]:.1e}"])
+    return rows
+
+
+def near(path, point, radius):
+    """(first, last) step at which a Path is within ``radius`` of ``point`` (None if never)."""
+    inside = np.flatnonzero(np.linalg.norm(path.theta - np.asarray(point), axis=1) < radius)
+    return (int(inside[0]), int(inside[-1])) if inside.size else None
+
+
+def steps_to_leave(surface, lr, start, away=0.5, steps=100):
+    """Steps of plain gradient descent from ``start`` until |θ₁| > away (off the saddle's ridge); None if not
+    within ``steps``."""
+    path = descend(surface, SGD(lr), steps, start=start)
+    off = np.flatnonzero(np.abs(path.theta[:, 1]) > away)
+    return int(off[0]) if off.size else None
 
 
 # ---- mini-batches on the study-hours regression (notebook 01) -----------------------------------------
@@ -106,6 +237,42 @@ def gradient_spread(batch_sizes, draws=400, seed=0):
                       for b in (rng.choice(x.size, B, replace=False) for _ in range(draws))])
         spread.append(float(np.sqrt(((g - full) ** 2).sum(axis=1).mean())))
     return np.array(spread)
+
+
+def gradient_noise_formula(batch_sizes):
+    """The RMS of g_B − ∇J at the same θ as ``gradient_spread``, exactly: σ/√B · √((N − B)/(N − 1)) for B of
+    the N examples drawn without repeats, σ² = the mean over i of |∇J_i − ∇J|²."""
+    x, y = load_study_hours()
+    theta = surfaces.linear_regression(x, y).start
+    each = np.array([regression_gradient(theta, x[i:i + 1], y[i:i + 1]) for i in range(x.size)])
+    sigma = np.sqrt(((each - each.mean(axis=0)) ** 2).sum(axis=1).mean())
+    return np.array([sigma / np.sqrt(B) * np.sqrt((x.size - B) / (x.size - 1)) for B in batch_sizes])
+
+
+# ---- momentum as a loop (Exercise 1's contract) and the search for μ (Exercise 2's) ----------------------
+def heavy_ball(gradient, theta, lr, mu, steps):
+    """``steps`` momentum steps v ← μv + g, θ ← θ − αv from v = 0: (path with rows θ(0) … θ(steps), last v)."""
+    theta = np.asarray(theta, dtype=np.float64)
+    v, path = np.zeros_like(theta), [theta]
+    for _ in range(steps):
+        v = mu * v + gradient(theta)
+        theta = theta - lr * v                  # a new array: the rows of path stay distinct
+        path.append(theta)
+    return np.array(path), v
+
+
+def best_mu(descent, surface, lr, mus, steps):
+    """The μ of ``mus`` whose ``descent`` path ends nearest the minimum θ* after ``steps`` steps (first on a tie)."""
+    ends = [np.linalg.norm(descent(surface.gradient, surface.start, lr, mu, steps)[0][-1] - surface.minima[0])
+            for mu in mus]
+    return mus[int(np.argmin(ends))]
+
+
+def steps_to(path, theta_star, tol=1e-6):
+    """The first step at which |θ(k) − θ*| < tol · |θ(0) − θ*| on a path of rows θ(k) (None if never)."""
+    d = np.linalg.norm(np.asarray(path) - theta_star, axis=1)
+    below = np.flatnonzero(d < tol * d[0])
+    return int(below[0]) if below.size else None
 
 
 # ---- conditioning: κ = h_max / h_min ------------------------------------------------------------------
@@ -124,34 +291,56 @@ def best_settings(surface):
 
 
 def measured_rate(path, theta_star, k0=50, k1=150):
-    """(|θ_k1 − θ*| / |θ_k0 − θ*|)^(1 / (k1 − k0)): the distance to θ* shrinks by this factor per step."""
+    """(|θ(k1) − θ*| / |θ(k0) − θ*|)^(1 / (k1 − k0)): the distance to θ* shrinks by this factor per step."""
     d = np.linalg.norm(path.theta - theta_star, axis=1)
     return float((d[k1] / d[k0]) ** (1 / (k1 - k0)))
 
 
 def steps_to_converge(surface, optimizer, tol=1e-6, max_steps=20000):
     """Steps until |θ − θ*| < tol · |θ₀ − θ*| (None if not within max_steps)."""
-    path = surfaces.descend(surface, optimizer, max_steps)
-    d = np.linalg.norm(path.theta - surface.minima[0], axis=1)
-    below = np.flatnonzero(d < tol * d[0])
-    return int(below[0]) if below.size else None
+    return steps_to(descend(surface, optimizer, max_steps).theta, surface.minima[0], tol)
 
 
-def kappa_sweep(kappas, tol=1e-6):
-    """Steps to converge on ravine(κ) for GD and heavy-ball momentum, each at its best settings: two arrays."""
+def kappa_sweep(kappas, tol=1e-6, descent=heavy_ball):
+    """Steps to converge on ravine(κ) for GD (μ = 0) and heavy-ball momentum, each at its best settings, run by
+    ``descent`` (a function with ``heavy_ball``'s signature): two int arrays."""
     gd, momentum = [], []
     for kappa in kappas:
-        surface, settings = surfaces.ravine(kappa), best_settings(surfaces.ravine(kappa))
-        for steps, (name, rate) in zip((gd, momentum), zip(("gd", "momentum"), rates(kappa))):
+        surface = surfaces.ravine(kappa)
+        settings = best_settings(surface)
+        for counts, (lr, mu), rate in zip((gd, momentum), [(settings["gd"]["lr"], 0.0),
+                                                           (settings["momentum"]["lr"], settings["momentum"]["momentum"])],
+                                          rates(kappa)):
             budget = int(1.3 * np.log(tol) / np.log(max(rate, 1e-3))) + 20      # the formula's count, with room
-            steps.append(steps_to_converge(surface, SGD(**settings[name]), tol, budget)
-                         or steps_to_converge(surface, SGD(**settings[name]), tol, 4 * budget))
+            counts.append(steps_to(descent(surface.gradient, surface.start, lr, mu, budget)[0], surface.minima[0], tol))
     return np.array(gd), np.array(momentum)
+
+
+# ---- an optimizer made of a one-step function (the student's Adam step drives it) --------------------------
+class StepRule:
+    """Adam with its step written as ``step(theta, g, v, s, t, lr, beta1, beta2, eps) -> (theta, v, s, t)``.
+
+    It has what ``surfaces.descend`` and ``train`` use: ``lr``, ``reset()`` and ``step(params, grads)``."""
+
+    def __init__(self, step, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+        self.rule, self.lr, self.beta1, self.beta2, self.eps = step, lr, beta1, beta2, eps
+        self.reset()
+
+    def reset(self):
+        self.state = None
+
+    def step(self, params, grads):
+        if self.state is None:
+            self.state = [(np.zeros_like(p), np.zeros_like(p), 0) for p in params]
+        for i, (p, g) in enumerate(zip(params, grads)):
+            theta, v, s, t = self.rule(p.copy(), g, *self.state[i], self.lr, self.beta1, self.beta2, self.eps)
+            p[...] = theta
+            self.state[i] = (np.asarray(v, dtype=np.float64), np.asarray(s, dtype=np.float64), int(t))
 
 
 # ---- other conventions (θ after each step; ``lrs`` holds α for each step) ------------------------------
 def momentum_lessonlib(gradient, start, lrs, mu):
-    """lessonlib's SGD(momentum=μ): u ← μu + g, θ ← θ − αu, with α changed before each step."""
+    """lessonlib's SGD(momentum=μ): v ← μv + g, θ ← θ − αv, with α changed before each step."""
     theta, opt = np.array(start, dtype=np.float64), SGD(lrs[0], momentum=mu)
     path = [theta.copy()]
     for lr in lrs:
@@ -162,7 +351,7 @@ def momentum_lessonlib(gradient, start, lrs, mu):
 
 
 def momentum_minus_alpha_g(gradient, start, lrs, mu):
-    """The 'velocity' form: v ← μv − αg, θ ← θ + v (α enters the velocity when the gradient does)."""
+    """The 'velocity' form: ṽ ← μṽ − αg, θ ← θ + ṽ (α enters the velocity when the gradient does)."""
     theta, v = np.array(start, dtype=np.float64), np.zeros(2)
     path = [theta.copy()]
     for lr in lrs:
@@ -209,52 +398,3 @@ def first_steps(steps=10, beta1=0.9, beta2=0.999, g=1.0):
     corrected = np.abs(v / (1 - beta1 ** t)) / (np.sqrt(s / (1 - beta2 ** t)) + 1e-8)
     uncorrected = np.abs(v) / (np.sqrt(s) + 1e-8)
     return corrected, uncorrected
-
-
-# ---- digits -----------------------------------------------------------------------------------------
-DIGIT_RACERS = {   # label → (make(α), a middle α for this net: the center of the slider's range)
-    "SGD": (lambda lr: SGD(lr), 0.3),
-    "momentum": (lambda lr: SGD(lr, momentum=0.9), 0.03),
-    "AdaGrad": (lambda lr: AdaGrad(lr), 0.03),
-    "RMSProp": (lambda lr: RMSProp(lr, rho=0.9), 0.003),
-    "Adam": (lambda lr: Adam(lr), 0.003),
-}
-FACTOR_EXPONENTS = (-1.0, -0.5, 0.0, 0.5, 1.0)   # α = middle α × 10^e
-SEEDS = (0, 1, 2)
-
-
-def digits_split():
-    """(X, X_val, Y, Y_val): the training images split 75/25 into training and validation; the test set stays unused."""
-    X, _, Y, _ = load_digits()
-    return train_test_split(X, Y, test_size=0.25, seed=0)
-
-
-@functools.lru_cache(maxsize=2)
-def digits_runs(sizes=(64, 32, 10), epochs=5, batch_size=64, seeds=SEEDS):
-    """{(label, e, seed): History} at α = middle α × 10^e: a tanh/softmax net, validation accuracy per epoch."""
-    X, X_val, Y, Y_val = digits_split()
-    runs = {}
-    for label, (make, lr0) in DIGIT_RACERS.items():
-        for e in FACTOR_EXPONENTS:
-            for seed in seeds:
-                net = Network(list(sizes), activation="tanh", output="softmax", loss="cross_entropy", seed=seed)
-                runs[label, e, seed] = train(net, X, Y, make(lr0 * 10 ** e), epochs, batch_size=batch_size,
-                                             X_test=X_val, Y_test=Y_val, seed=seed)
-    return runs
-
-
-def digits_table(runs, seeds=SEEDS):
-    """{(label, e): (mean, spread) of the final validation accuracy over the seeds}; NaN where any run diverged.
-    The spread is half the range (max − min)/2."""
-    table = {}
-    for label in DIGIT_RACERS:
-        for e in FACTOR_EXPONENTS:
-            hs = [runs[label, e, seed] for seed in seeds]
-            acc = np.array([np.nan if h.diverged else h.test_accuracy[-1] for h in hs])
-            table[label, e] = (float(acc.mean()), float((acc.max() - acc.min()) / 2))
-    return table
-
-
-def best_factor(table, label):
-    """The exponent e with the highest mean validation accuracy for ``label`` (diverged ones skipped)."""
-    return max((e for e in FACTOR_EXPONENTS if np.isfinite(table[label, e][0])), key=lambda e: table[label, e][0])

@@ -1,11 +1,12 @@
-"""Learning-rate schedules α(k) for epoch k = 0, 1, 2, …  Taught in notebook 03.
+"""Learning-rate schedules: α for each epoch = 0, 1, 2, …  Taught in notebook 03 (k is the series' step counter,
+so epochs are written out).
 
-  constant      α(k) = α₀
-  step_decay    α(k) = α₀ · drop^⌊k / every⌋
-  exponential   α(k) = α₀ · γᵏ
-  cosine        α(k) = α_min + (α₀ − α_min) (1 + cos(π min(k, T) / T)) / 2
+  constant      α(epoch) = α₀
+  step_decay    α(epoch) = α₀ · drop^⌊epoch / every⌋
+  exponential   α(epoch) = α₀ · γ^epoch
+  cosine        α(epoch) = α_min + (α₀ − α_min) (1 + cos(π min(epoch, T) / T)) / 2
 
-``train(..., schedule=s)`` sets ``optimizer.lr = s(k)`` at the start of epoch k.
+``train(..., schedule=s)`` sets ``optimizer.lr = s(epoch)`` at the start of each epoch.
 """
 import math
 import numbers
@@ -14,7 +15,7 @@ from . import validation
 
 
 class Schedule:
-    """α(k) for epoch k = 0, 1, 2, …; subclasses give ``lr(k)``."""
+    """α for epoch = 0, 1, 2, …; subclasses give ``lr(epoch)``."""
 
     def __call__(self, k):
         if isinstance(k, bool) or not isinstance(k, numbers.Integral):

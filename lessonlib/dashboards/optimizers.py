@@ -1,8 +1,9 @@
 """Notebook 03's dashboards: the optimizer race on a 2-D surface, and the optimizers on the digits."""
 import numpy as np
 
-from .. import plots, surfaces
+from .. import optimizer_practice as practice
 from .. import optimizer_race as race
+from .. import plots, surfaces
 from . import machinery as dash
 
 RACE_SURFACES = ("ravine", "saddle", "local minima", "rosenbrock")
@@ -33,30 +34,34 @@ def optimizer_race(lr=0.03, beta=0.8, surface="ravine", scale=1.0, steps=MAX_STE
 def _race(lr, beta, surface, scale, steps, on):
     bases = {name: surfaces.SURFACES[name]() for name in RACE_SURFACES}
     fig, (ax_path, ax_cost) = dash.new_figure(figsize=(11, 4.6), ncols=2)
-    backgrounds = {}
-    for name, surf in bases.items():       # every surface's contours drawn once; only one is visible
-        before = set(ax_path.get_children())
-        plots.plot_contours(surf, ax_path, colors="#a0a0a0")
-        backgrounds[name] = [a for a in ax_path.get_children() if a not in before]
-    start_marker, = ax_path.plot([], [], "s", color="#000000", markersize=8)
+    fig.set_layout_engine(None)            # fixed margins: a layout engine measures every label at each draw
+    fig.subplots_adjust(left=0.04, right=0.985, bottom=0.13, top=0.92, wspace=0.3)
+    backgrounds = {}                       # each surface's contours, drawn when it is first shown
+    start_marker, = ax_path.plot([], [], "s", color="#000000", markersize=8, zorder=5)   # over the contours
     lines = {}
     for key, label in TICKS.items():
         color = plots.OPTIMIZER_COLORS[label]
         lines[key] = (ax_path.plot([], [], "-", color=color, linewidth=1.8, animated=True)[0],
                       ax_cost.semilogy([1], [1], color=color, label=label, animated=True)[0])
     ax_cost.set(xlim=(0, MAX_STEPS), xlabel="step k", ylabel="J(θ) − J*  (÷ c)")   # fixed: no redraw per step count
+    ax_path.set(xticks=[], yticks=[])      # a map: the start (square) and the minima (stars) mark it, no coordinates
+    race.log_ticks(ax_cost)
     shown = [None]    # the surface whose axes are set up
 
     def set_up(name):
         surf = bases[name]
+        if name not in backgrounds:
+            before = set(ax_path.get_children())
+            plots.plot_contours(surf, ax_path, colors="#a0a0a0")
+            backgrounds[name] = [a for a in ax_path.get_children() if a not in before]
         for other, artists in backgrounds.items():
             for a in artists:
                 a.set_visible(other == name)
         start_marker.set_data([surf.start[0]], [surf.start[1]])
         ax_path.set(xlim=surf.xlim, ylim=surf.ylim, xlabel=surf.labels[0], ylabel=surf.labels[1],
-                    title=f"Paths on the {name} surface")
+                    title=f"Paths on the {race.shown_name(name)} surface")
         gap = float(surf.J(*surf.start)) - race.lowest_cost(surf)
-        ax_cost.set(ylim=(1e-10, gap * 1e2), title=f"Cost per step ({name})")
+        ax_cost.set(ylim=(1e-10, gap * 1e2), title=f"Cost per step ({race.shown_name(name)})")
         shown[0] = name
 
     def update(lr, beta, surface, scale, steps, **ticks):
@@ -71,14 +76,14 @@ def _race(lr, beta, surface, scale, steps, on):
             cost_line.set_visible(ticks[key])
             if not ticks[key]:
                 continue
-            path = surfaces.descend(surf, opt, steps)
+            path = race.descend(surf, opt, steps)
             path_line.set_data(path.theta[:, 0], path.theta[:, 1])
             gap = np.maximum(path.cost / scale - J_star, 1e-12)
             cost_line.set_data(np.arange(gap.size), gap)
             if path.diverged:
                 diverged.append(f"{TICKS[key]} after {gap.size} steps")
         ticked = [lines[key][1] for key in TICKS if ticks[key]]
-        legend = ax_cost.legend(handles=ticked, loc="upper right", ncol=2, fontsize=11)   # the ticked ones only
+        legend = ax_cost.legend(handles=ticked, loc="upper right", ncol=2)   # the ticked ones only
         legend.set_animated(True)                      # drawn over the curves, with them
         legend.set_visible(bool(ticked))
         if diverged:
@@ -94,11 +99,8 @@ def _race(lr, beta, surface, scale, steps, on):
                 "steps": dash.int_slider("steps", steps, 10, MAX_STEPS, 10)}
     controls.update({key: dash.checkbox(label, key in on) for key, label in TICKS.items()})
     board = dash.Dashboard(controls, update, fig, title="The optimizer race")
-    fig.set_layout_engine("none")          # freeze the layout the first draw found, the same for every surface
-    board.blitter = dash.Blitter(fig, keep=len(RACE_SURFACES))   # one background per surface
-    for name in [n for n in RACE_SURFACES if n != surface] + [surface]:
-        controls["surface"].value = name    # draw each surface's background once, now
-    return board
+    board.blitter.keep = len(RACE_SURFACES)    # one background per surface, drawn when first shown (the build
+    return board                               # drew the first; the still image reuses it)
 
 
 def optimizer_digits(factor=1.0, **run_kw):
@@ -115,12 +117,12 @@ def _mean_curve(histories, name):
 
 
 def _digits(factor=1.0, **run_kw):
-    runs = race.digits_runs(**run_kw)
+    runs = practice.digits_runs(**run_kw)
     seeds = sorted({seed for (_, _, seed) in runs})
     epochs = max(h.epochs for h in runs.values())
     fig, (ax_cost, ax_acc) = dash.new_figure(figsize=(11, 4.4), ncols=2)
     lines = {}
-    for label in race.DIGIT_RACERS:
+    for label in practice.DIGIT_RACERS:
         color = plots.OPTIMIZER_COLORS[label]
         lines[label] = (ax_cost.semilogy([], [], "o-", color=color, markersize=4, animated=True)[0],
                         ax_acc.plot([], [], "o-", color=color, markersize=4, label=label, animated=True)[0])
@@ -128,15 +130,16 @@ def _digits(factor=1.0, **run_kw):
                 title="Training cost per epoch")
     ax_acc.set(xlim=(0.5, epochs + 0.5), ylim=(0.5, 1.0), xlabel="epoch", ylabel="validation accuracy",
                title=f"Validation accuracy (mean of {len(seeds)} seeds)")
-    legend = ax_acc.legend(loc="lower right", fontsize=11)
+    legend = ax_acc.legend(loc="lower right")
     legend.set_animated(True)
 
     def update(factor):
-        e = float(np.clip(np.round(2 * np.log10(factor)) / 2, race.FACTOR_EXPONENTS[0], race.FACTOR_EXPONENTS[-1]))
+        e = float(np.clip(np.round(2 * np.log10(factor)) / 2, practice.FACTOR_EXPONENTS[0],
+                          practice.FACTOR_EXPONENTS[-1]))
         diverged = []
-        for text, (label, (make, lr0)) in zip(legend.get_texts(), race.DIGIT_RACERS.items()):
+        for text, (label, (make, lr0)) in zip(legend.get_texts(), practice.DIGIT_RACERS.items()):
             hs = [runs[label, e, seed] for seed in seeds]
-            cost, acc = _mean_curve(hs, "train_cost"), _mean_curve(hs, "test_accuracy")
+            cost, acc = _mean_curve(hs, "train_cost"), _mean_curve(hs, "val_accuracy")
             lines[label][0].set_data(np.arange(1, cost.size + 1), cost)
             lines[label][1].set_data(np.arange(1, acc.size + 1), acc)
             text.set_text(f"{label}, α = {lr0 * 10 ** e:.2g}")
