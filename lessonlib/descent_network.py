@@ -135,7 +135,7 @@ def describe_run(lr, run):
 
 def plot_learning_rates(runs, ax=None):
     """The training cost per epoch of each run in {α: Run}; runs that blow up leave the top of the plot."""
-    ax = ax if ax is not None else figure_once((10, 4.5), margins=dict(left=0.9, right=0.2))[1]
+    ax = ax if ax is not None else figure_once((10, 3.9), margins=dict(left=0.9, right=0.2))[1]
     top = 1.3 * max(r.cost[0] for r in runs.values())
     for k, (lr, run) in enumerate(sorted(runs.items())):
         ax.plot(np.arange(len(run.cost)), np.minimum(run.cost, 10 * top), "o-", markersize=3,

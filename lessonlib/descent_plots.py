@@ -131,7 +131,7 @@ def plot_batch_paths(surface, paths, axes=None):
     """Descent paths (dict label → Path from minibatch_descent) on the contours, from the start (a square; the
     full batch's end is a dot), and J − J* against the examples processed (B per update), with the legend."""
     if axes is None:
-        _, axes = figure_once((13, 4.5), 2, dict(left=1.05, right=0.2, top=0.5, wspace=1.35))
+        _, axes = figure_once((13, 4.1), 2, dict(left=1.05, right=0.2, top=0.5, wspace=1.35))
     plot_contours(surface, ax=axes[0])
     axes[0].plot(*paths[next(iter(paths))].theta[0], "s", color="#000000", markersize=11, zorder=1)
     J_star = float(surface.J(*surface.minima[0]))
