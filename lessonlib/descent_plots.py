@@ -37,7 +37,17 @@ def figure_once(figsize, ncols=1, margins=None, **subplot_kw):
     inches), so that showing the figure draws it once."""
     fig, axes = plt.subplots(1, ncols, figsize=figsize, **subplot_kw)
     fixed_margins(fig, **(margins or {}))
+    for ax in np.atleast_1d(axes):
+        few_ticks(ax)
     return fig, axes
+
+
+def few_ticks(ax, most=5):
+    """At most ``most`` labelled ticks on each linear axis: each tick is costly to build, and at slide font
+    sizes more would crowd.  (A log scale set later replaces the locator with its own.)"""
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(MaxNLocator(most))
+    return ax
 
 
 def plot_data_lines(x, y, thetas, surface=None, ax=None, labels=None):
