@@ -1,11 +1,12 @@
 """Lesson 02 (notebooks/02_backpropagation.ipynb): backpropagation's experiments and figures.
 
-Notation and checking (notation_table, backward_without_f_prime, count_forward_passes), the digits
-network of section 8 (digits, digits_net, lr_grid, plot_history, confusion_matrix) and vanishing
-signals (deep_net, scale_weights, delta_sizes, spreads, train_recording_deltas: the one deep network and
-per-layer statistics, which lessonlib.initialization builds on).  The lesson's loops (the descent
-step, the backward pass, the training loop) are written in the notebook's cells, not here.  Plot
-helpers take ``ax=None`` and return the Axes; they never train.
+Notation (shape_table, notation_table), the graph of §4 (plot_neuron_graph, from backprop_graph), gradient
+checking (one_weight, one_sided_errors, plot_step_errors, plot_shifted, backward_without_f_prime,
+count_forward_passes, from gradcheck_lab), your backward training the digits network (OwnBackward,
+with_backward), and section 8's digits (digits, split_validation, lr_grid, edge_runs, plot_costs,
+confusion_matrix).  Vanishing signals (§7) live in lessonlib.initialization.  The lesson's loops (the
+backward pass, the difference quotients, the descent step, the training loop) are written in the
+notebook's cells, not here.  Plot helpers take ``ax=None`` and return the Axes; they never train.
 """
 from functools import lru_cache
 
@@ -14,12 +15,75 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from . import data, optimizers, text
+from .backprop_graph import neuron_graph, plot_neuron_graph  # noqa: F401  (the notebook reaches them here)
+from .gradcheck_lab import (backward_without_f_prime, count_forward_passes, one_sided_errors,  # noqa: F401
+                            one_weight, plot_shifted, plot_step_errors)
 from .network import Gradients, Network
-from .plots import BLACK, SET_COLORS, axes_or_new
-from .training import evaluate, train
+from .plots import MIN_TEXT_PT, SET_COLORS, axes_or_new
+from .batched import train_many
+from .training import evaluate, train  # noqa: F401  (train: reachable here, so Exercise 5 switches it off here too)
+
+# where each name the notebook's cells share is made (sections.explain_missing: run that section first)
+SECTIONS = {
+    "§3 A worked example": ("make_tiny", "tiny", "x", "y", "B", "W1", "b1", "W2", "b2", "z1", "a1", "z2", "a2",
+                            "delta1", "delta2", "dW1", "dW2", "db1", "db2", "grads", "net", "X5", "Y5"),
+    "Exercise 1 (§4)": ("backward", "backprop"),
+    "Exercise 2 (§5)": ("best_step", "find_step", "steps", "J_of", "w0", "exact", "best", "discrepancies"),
+    "Exercise 3 (§5)": ("numerical_gradient", "numgrad"),
+    "§6 Why the cost goes down": ("descent_step", "squared_norm"),
+    "Exercise 4 (§8)": ("delta_softmax_ce", "delta_out"),
+    "§8 Training on the digits": ("X_fit", "X_val", "Y_fit", "Y_val", "mine", "ours", "runs", "history", "start"),
+    "Exercise 5 (§8, optional)": ("train_sgd", "train_loop"),
+}
+NAMES_BY_SECTION = {name: section for section, names in SECTIONS.items() for name in names}
+
+
+# ---- the worked example of §3 --------------------------------------------------------------
+W1, B1, W2, B2 = [[0.5, -0.3], [0.2, 0.8]], [[0.1], [-0.2]], [[1.0, -1.5]], [[0.3]]
+X_TINY, Y_TINY = [[1.0], [0.5]], [[0.7]]                    # one example and its target
+
+
+def worked_example():
+    """(net, x, y): the 2–2–1 sigmoid network of §3 with its hand-set weights, and its one example (B = 1)."""
+    net = Network([2, 2, 1], activation="sigmoid", loss="mse", seed=0)
+    net.W[1], net.b[1] = np.array(W1), np.array(B1)
+    net.W[2], net.b[2] = np.array(W2), np.array(B2)
+    return net, np.array(X_TINY), np.array(Y_TINY)
 
 
 # ---- notation ----------------------------------------------------------------------------
+def shape_table(net, X, Y):
+    """The symbols of the backward pass, their code and their shapes (read off one forward and backward pass
+    of ``net`` on (X, Y), layers m = 1 … L in order): a short table that shows each gradient shaped like its
+    parameter.  Raises if a gradient's shape is not its parameter's (it never is, for a lessonlib Network)."""
+    cache = net.forward(X)
+    grads = net.backward(cache, Y)
+    layers = range(1, net.L + 1)
+
+    def shapes(*arrays_by_layer):
+        per_layer = []
+        for m in layers:
+            found = {tuple(arrays[m].shape) for arrays in arrays_by_layer}
+            if len(found) != 1:
+                raise ValueError(f"layer {m}: these arrays should share a shape; got {sorted(found)}")
+            per_layer.append(str(found.pop()))
+        return ", ".join(per_layer)
+
+    rows = [("a^0 = x", "cache.a[0]", str(tuple(cache.a[0].shape))),
+            ("W^m, ∂J/∂W^m", "net.W[m], grads.dW[m]", shapes(net.W, grads.dW)),
+            ("b^m, ∂J/∂b^m", "net.b[m], grads.db[m]", shapes(net.b, grads.db)),
+            ("z^m, a^m, δ^m", "cache.z[m], cache.a[m], grads.delta[m]", shapes(cache.z, cache.a, grads.delta)),
+            ("f, f'", "net.f_of[m].f, net.f_of[m].f_prime", "those of z^m")]
+    return text.table(rows, ("symbol", "code", f"shape, m = {', '.join(map(str, layers))}"))
+
+
+def named_params(net, grads):
+    """[(name, parameter array, its gradient)] for W^1, b^1, …, W^L, b^L of ``net`` and ``grads`` (anything with
+    layer-numbered ``dW`` and ``db``, like net.gradients(X, Y))."""
+    return [(f"{kind}^{m}", param, grad) for m in range(1, net.L + 1)
+            for kind, param, grad in (("W", net.W[m], grads.dW[m]), ("b", net.b[m], grads.db[m]))]
+
+
 def notation_table(net, X, Y):
     """symbol → meaning → code → shape, the shapes read off one forward and backward pass of ``net`` on
     (X, Y).  Everything is indexed by the layer number m, as in the lesson."""
@@ -34,7 +98,7 @@ def notation_table(net, X, Y):
                  (f"b^{m}", f"biases of layer {m}", f"net.b[{m}]", shape(net.b[m])),
                  (f"z^{m}", f"weighted sums of layer {m}", f"cache.z[{m}]", shape(cache.z[m])),
                  (f"a^{m}", f"activations of layer {m}", f"cache.a[{m}]", shape(cache.a[m]))]
-    rows += [("f, f'", "activation, its derivative", "net.f.f, net.f.f_prime", "shape of z"),
+    rows += [("f, f'", "layer m's activation, derivative", "net.f_of[m].f, .f_prime", "shape of z^m"),
              ("J", "cost, averaged over the batch", "net.cost(X, Y)", "a number")]
     for m in range(L, 0, -1):
         rows += [(f"δ^{m}", f"error ∂J/∂z^{m}", f"grads.delta[{m}]", shape(grads.delta[m])),
@@ -44,38 +108,6 @@ def notation_table(net, X, Y):
     rows += [("θ", "all the parameters", "net.params", f"{len(net.params)} arrays, {n_params} numbers"),
              ("α", "learning rate", "lr", "a number")]
     return text.table(rows, ("symbol", "meaning", "code", "shape"))
-
-
-# ---- gradient checking: a broken backward, and what the check costs ---------------------------
-def backward_without_f_prime(net, X, Y):
-    """Backprop with a classic bug: δ^m = (W^{m+1})^T δ^{m+1}, the factor f'(z^m) forgotten in hidden layers."""
-    cache = net.forward(X)
-    right = net.backward(cache, Y)                  # δ^L and everything in layer L are still right
-    L, W, a = net.L, net.W, cache.a
-    delta, dW, db = {L: right.delta[L]}, {L: right.dW[L]}, {L: right.db[L]}
-    for m in range(L - 1, 0, -1):
-        delta[m] = W[m + 1].T @ delta[m + 1]        # BUG: should be f'(z^m) ⊙ (W^{m+1})^T δ^{m+1}
-        dW[m] = delta[m] @ a[m - 1].T
-        db[m] = delta[m].sum(axis=1, keepdims=True)
-    layers = range(1, L + 1)
-    return Gradients([dW[m] for m in layers], [db[m] for m in layers], [delta[m] for m in layers])
-
-
-def count_forward_passes(net, compute):
-    """(result of compute(), number of forward passes through ``net`` it made)."""
-    calls = [0]
-    inner = net._forward
-
-    def counted(X):
-        calls[0] += 1
-        return inner(X)
-
-    net._forward = counted                          # the instance's own attribute shadows the method
-    try:
-        result = compute()
-    finally:
-        del net._forward
-    return result, calls[0]
 
 
 def outer_product_demo():
@@ -93,21 +125,21 @@ def plot_outer_product(delta, a_prev, ax=None):
         ax.imshow(A, cmap="PuOr_r", vmin=-lim, vmax=lim, extent=extent)      # orange: positive, purple: negative
 
     def write(x, y, v, fmt):
-        ax.text(x, y, format(v, fmt), ha="center", va="center", fontsize=13,
+        ax.text(x, y, format(v, fmt), ha="center", va="center", fontsize=MIN_TEXT_PT,
                 color="white" if abs(v) > 0.6 * lim else "black")
 
-    for i in range(n_out):
-        write(-0.9, i + 0.5, delta[i, 0], "+.2f")
-        for j in range(n_in):
-            write(j + 0.5, i + 0.5, D[i, j], "+.2f")
-    for j in range(n_in):
-        write(j + 0.5, -0.9, a_prev[j, 0], ".2f")
-    ax.text(-0.9, -0.9, "×", ha="center", va="center", fontsize=22)
+    for r in range(n_out):
+        write(-0.9, r + 0.5, delta[r, 0], "+.2f")
+        for c in range(n_in):
+            write(c + 0.5, r + 0.5, D[r, c], "+.2f")
+    for c in range(n_in):
+        write(c + 0.5, -0.9, a_prev[c, 0], ".2f")
+    ax.text(-0.9, -0.9, "×", ha="center", va="center", fontsize=MIN_TEXT_PT + 6)
     ax.set(xlim=(-1.5, n_in), ylim=(n_out, -1.5), xticks=[], yticks=[],
            title=(rf"$\delta^m (a^{{m-1}})^T$: a {n_out}×1 column times a 1×{n_in} row"
                   rf" = a {n_out}×{n_in} grid, the shape of $W^m$"))
-    ax.set_xlabel(r"top row: $(a^{m-1})^T$, input $j$;   cell $(i, j)$: $\delta_i\, a_j$")
-    ax.set_ylabel(r"left column: $\delta^m$, neuron $i$")
+    ax.set_xlabel(r"top row: $(a^{m-1})^T$, input $c$;   cell $(r, c)$: $\delta_r\, a_c$")
+    ax.set_ylabel(r"left column: $\delta^m$, neuron $r$")
     ax.grid(False)
     for side in ax.spines.values():
         side.set_visible(False)
@@ -115,6 +147,7 @@ def plot_outer_product(delta, a_prev, ax=None):
 
 
 # ---- the digits --------------------------------------------------------------------------
+VALIDATION_SHARE, SPLIT_SEED = 0.2, 1
 def standardize(X_train, X_test, eps=0.1):
     """Each pixel shifted by its training mean and divided by (its training std + eps): inputs of size ~1."""
     mu = X_train.mean(axis=1, keepdims=True)
@@ -130,15 +163,60 @@ def digits():
     return Xs_train, Xs_test, Y_train, Y_test, X_test
 
 
+def split_validation(X, Y):
+    """(X_fit, X_val, Y_fit, Y_val): the training set split once more, stratified, VALIDATION_SHARE of each
+    digit held out as the validation set (to watch during training and to choose settings by; the test set
+    is for the finished network only)."""
+    return data.train_test_split(X, Y, test_size=VALIDATION_SHARE, seed=SPLIT_SEED)
+
+
+@lru_cache(maxsize=None)
+def digits_split():
+    """(X_fit, X_val, Y_fit, Y_val) of ``digits()``'s training set (cached)."""
+    X, _, Y, _, _ = digits()
+    return split_validation(X, Y)
+
+
 def digits_net(hidden=64, activation="relu", seed=0):
     """64 → hidden (``activation``) → 10 (softmax), cross-entropy cost."""
     return Network([64, int(hidden), 10], activation=activation, output="softmax", loss="cross_entropy", seed=seed)
 
 
-def before_training(net, X, Y, X_test, Y_test):
-    """{"train_cost", "test_cost", "train_accuracy", "test_accuracy"} of ``net`` as it is: epoch 0 of a History."""
-    (J, acc), (J_test, acc_test) = evaluate(net, X, Y), evaluate(net, X_test, Y_test)
-    return {"train_cost": J, "test_cost": J_test, "train_accuracy": acc, "test_accuracy": acc_test}
+class OwnBackward(Network):
+    """A Network whose backward pass is yours: ``backward(net, cache, Y, delta_L)`` gives (dW, db), with
+    δ^L = ``delta_L(z^L, Y)`` (e.g. your δ^L for softmax + cross-entropy), or None to let your backward
+    compute it.  ``net.backward``, ``net.gradients`` and ``lessonlib.train`` then all run your code.
+    (No L2 term: keep ``l2 = 0``.)"""
+
+    def __init__(self, sizes, backward, delta_L=None, **network_kw):
+        super().__init__(sizes, **network_kw)
+        if not callable(backward) or (delta_L is not None and not callable(delta_L)):
+            raise TypeError("backward (and delta_L, if given) must be functions, e.g. your backward")
+        self.own_backward, self.own_delta_L = backward, delta_L
+
+    def _backward(self, cache, Y):
+        start = None if self.own_delta_L is None else self.own_delta_L(cache.z[self.L], Y)
+        dW, db = self.own_backward(self, cache, Y, delta_L=start)
+        dW, db = (list(g)[1:] if len(g) == self.L + 1 else list(g) for g in (dW, db))   # dW[m] = ∂J/∂W^m
+        return Gradients(dW, db, [None] * self.L)
+
+
+def with_backward(net, backward, delta_L=None):
+    """A copy of ``net`` (same sizes, functions and parameters) whose backward pass is ``backward``: an
+    OwnBackward network, so its .backward, .gradients and lessonlib.train all run your code."""
+    if net.l2:
+        raise ValueError(f"with_backward needs net.l2 = 0 (your backward has no L2 term); got {net.l2}")
+    own = OwnBackward(net.sizes, backward, delta_L, activation=net.f.name, output=net.f_out.name,
+                      loss=net.loss.name, seed=0)
+    own.weights, own.biases = [W.copy() for W in net.weights], [b.copy() for b in net.biases]
+    return own
+
+
+def before_training(net, X, Y, X_val, Y_val):
+    """{"train_cost", "val_cost", "train_accuracy", "val_accuracy"} of ``net`` as it is: epoch 0 of a History
+    trained with X_val, Y_val."""
+    (J, acc), (J_val, acc_val) = evaluate(net, X, Y), evaluate(net, X_val, Y_val)
+    return {"train_cost": J, "val_cost": J_val, "train_accuracy": acc, "val_accuracy": acc_val}
 
 
 def history_curve(history, start, key):
@@ -147,48 +225,64 @@ def history_curve(history, start, key):
     return np.arange(len(values)), np.asarray(values, dtype=float)
 
 
-def plot_history(history, start, target=0.97, axes=None):
-    """Cost (log scale) and accuracy per epoch, train and test, from epoch 0 (``start``), with the target line."""
-    if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(13, 4.5))
-    ax_cost, ax_acc = axes
-    for ax, key, name in ((ax_cost, "cost", "cost J"), (ax_acc, "accuracy", "accuracy")):
-        for part, style in (("train", "o-"), ("test", "s--")):
-            ax.plot(*history_curve(history, start, f"{part}_{key}"), style, color=SET_COLORS[part],
-                    markersize=4, label=part)
-        ax.set(xlabel="epoch", ylabel=name, title=f"{name.split()[0].capitalize()} per epoch")
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax_cost.set_yscale("log")
-    ax_acc.axhline(target, color=BLACK, linewidth=1.2, linestyle=":", label=f"{target:.0%}")
-    ax_acc.set_ylim(0.0, 1.02)
-    ax_cost.legend(loc="upper right")
-    ax_acc.legend(loc="lower right")
-    return axes
+def plot_costs(history, start, ax=None):
+    """Train and validation cost per epoch (History's train_cost, val_cost), log scale, from epoch 0
+    (``start``, see before_training)."""
+    ax = axes_or_new(ax, figsize=(9, 3.7))
+    for part, name, style in (("train", "train", "o-"), ("val", "validation", "s--")):
+        ax.plot(*history_curve(history, start, f"{part}_cost"), style, color=SET_COLORS[name], markersize=4,
+                label=name)
+    ax.set(yscale="log", xlabel="epoch", ylabel="cost J", title="Cost per epoch, train and validation")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.legend(loc="upper right")
+    return ax
 
 
-LR_EXPONENTS = tuple(np.round(np.arange(-3.0, 0.5 + 1e-9, 0.25), 2))
+LR_EXPONENTS = tuple(np.round(np.arange(-3.0, 0.75 + 1e-9, 0.25), 2))     # α = 0.001 … 5.62
 HIDDEN_SIZES = (8, 32, 128)
 
 
 def lr_grid(epochs=10, batch_size=128, seed=0):
     """{(exponent, hidden): History} for plain SGD with α = 10^exponent on LR_EXPONENTS and n_1 in
-    HIDDEN_SIZES, each a fresh digits_net trained ``epochs`` epochs, plus {hidden: before_training}
+    HIDDEN_SIZES, each a fresh digits_net trained ``epochs`` epochs on digits_split()'s training part and
+    watched on its validation part (the History's "val" entries), plus {hidden: before_training}
     (cached: the dashboard's slider is a lookup)."""
     return _lr_grid(int(epochs), int(batch_size), int(seed))
 
 
 @lru_cache(maxsize=None)
 def _lr_grid(epochs, batch_size, seed):
-    X, X_test, Y, Y_test, _ = digits()
-    runs = {(e, h): train(digits_net(h, seed=seed), X, Y, optimizers.SGD(10.0 ** e), epochs,
-                          batch_size=batch_size, X_test=X_test, Y_test=Y_test, seed=seed)
-            for h in HIDDEN_SIZES for e in LR_EXPONENTS}
-    starts = {h: before_training(digits_net(h, seed=seed), X, Y, X_test, Y_test) for h in HIDDEN_SIZES}
+    X, X_val, Y, Y_val = digits_split()
+    runs = {}
+    for h in HIDDEN_SIZES:                          # one batch of networks per size (train_many: = train's runs)
+        histories = train_many([digits_net(h, seed=seed) for _ in LR_EXPONENTS], X, Y,
+                               [optimizers.SGD(10.0 ** e) for e in LR_EXPONENTS], epochs, batch_size=batch_size,
+                               X_val=X_val, Y_val=Y_val, seed=seed)
+        runs.update({(e, h): history for e, history in zip(LR_EXPONENTS, histories)})
+    starts = {h: before_training(digits_net(h, seed=seed), X, Y, X_val, Y_val) for h in HIDDEN_SIZES}
     return runs, starts
 
 
+def edge_runs(exponents=(0.25, 0.5, 0.75), seeds=(0, 1, 2), epochs=10, batch_size=128):
+    """{(exponent, hidden): [History per seed]}: the top of lr_grid's α range, trained from each seed
+    (network and shuffles), to tell a limit that depends on n_1 from one that depends on the draw.
+    Seed 0's runs are lr_grid's own (the same runs, not trained twice); the others, one batch per size.
+    Like lr_grid, on digits_split(): the "val" entries are the validation part's."""
+    X, X_val, Y, Y_val = digits_split()
+    grid = _lr_grid(int(epochs), int(batch_size), 0)[0]
+    runs = {}
+    for h in HIDDEN_SIZES:
+        todo = [(e, s) for e in exponents for s in seeds if not (s == 0 and (e, h) in grid)]
+        histories = train_many([digits_net(h, seed=s) for _, s in todo], X, Y,
+                               [optimizers.SGD(10.0 ** e) for e, _ in todo], epochs, batch_size=batch_size,
+                               X_val=X_val, Y_val=Y_val, seed=[s for _, s in todo]) if todo else []
+        runs.update(dict(zip(((e, h, s) for e, s in todo), histories)))
+    return {(e, h): [grid[e, h] if (e, h, s) not in runs else runs[e, h, s] for s in seeds]
+            for h in HIDDEN_SIZES for e in exponents}
+
+
 def confusion_matrix(net, X, Y):
-    """C[i, j] = how many examples of class i the network calls j (rows: true digit, columns: predicted)."""
+    """C[r, c] = how many examples of class r the network calls c (rows: true digit, columns: predicted)."""
     true, pred = data.labels_of(Y), net.predict(X).argmax(axis=0)
     K = Y.shape[0]
     return np.bincount(true * K + pred, minlength=K * K).reshape(K, K)
@@ -209,7 +303,7 @@ def plot_confusion(C, ax=None):
     for i in range(K):
         for j in range(K):
             if C[i, j]:
-                ax.text(j, i, str(C[i, j]), ha="center", va="center", fontsize=11,
+                ax.text(j, i, str(C[i, j]), ha="center", va="center", fontsize=MIN_TEXT_PT,
                         color="white" if C[i, j] > C.max() / 3 else ("#D55E00" if i != j else "black"))
     ax.set(xticks=range(K), yticks=range(K), xlabel="predicted digit", ylabel="true digit",
            title=f"Confusion matrix: {np.trace(C)} of {C.sum()} right")
@@ -234,98 +328,4 @@ def plot_first_layer(W1, n=32, ncols=8, ax=None,
     ax.set(xticks=[], yticks=[], title=title)
     ax.set_xlabel(f"hidden neurons 1–{n}, left to right and top to bottom")
     ax.grid(False)
-    return ax
-
-
-# ---- vanishing signals, forward and backward ----------------------------------------------
-N_PROBE = 500                                  # training digits every per-layer statistic of §7 is measured on
-INIT_SCHEMES = {                               # name → std of W^m's entries, from (n_in, n_out)
-    "zeros": lambda n_in, n_out: 0.0,
-    "too small": lambda n_in, n_out: 0.01,
-    "Xavier": lambda n_in, n_out: np.sqrt(2.0 / (n_in + n_out)),
-    "He": lambda n_in, n_out: np.sqrt(2.0 / n_in),
-    "too large": lambda n_in, n_out: 1.0,
-}
-
-
-def scale_weights(net, init_std, seed=0):
-    """W^m = s · (standard-normal draws from ``seed``), b^m = 0, for m = 1 … L, in place; s is the number
-    ``init_std`` or, for a scheme name of INIT_SCHEMES, that scheme's std for (n_{m-1}, n_m).  Every
-    scale multiplies the SAME draws, so two choices differ only in the size of the weights."""
-    if isinstance(init_std, str) and init_std not in INIT_SCHEMES:
-        raise ValueError(f"scheme must be one of {list(INIT_SCHEMES)}; got {init_std!r}")
-    rng = np.random.default_rng(seed)
-    for m in range(1, net.L + 1):
-        n_out, n_in = net.W[m].shape
-        s = INIT_SCHEMES[init_std](n_in, n_out) if isinstance(init_std, str) else float(init_std)
-        net.W[m] = s * rng.standard_normal((n_out, n_in))
-        net.b[m] = np.zeros((n_out, 1))
-    return net
-
-
-def deep_net(activation, depth=6, width=32, seed=0, init_std=None):
-    """64 → ``depth`` hidden layers of ``width`` (``activation``) → 10 (softmax), cross-entropy cost.
-    init_std: a scheme name of INIT_SCHEMES ("He", "too small", …) or a number s (every W^m from N(0, s²));
-    None: the default rule, He for ReLU and Xavier otherwise, on every layer.  All from the same draws."""
-    if init_std is None:
-        init_std = "He" if activation in ("relu", "leaky_relu") else "Xavier"
-    net = Network([64] + [width] * depth + [10], activation=activation, output="softmax",
-                  loss="cross_entropy", seed=seed)
-    return scale_weights(net, init_std, seed)
-
-
-def delta_sizes(net, X, Y, grads=None):
-    """The typical size of δ^m in each layer m = 1 … L: the root-mean-square entry of B·δ^m.
-
-    The factor B undoes the batch average inside ∂J/∂a, so this is one neuron's error on one example.
-    ``grads``: net's gradients on (X, Y) if already computed."""
-    grads = net.gradients(X, Y) if grads is None else grads
-    B = X.shape[1]
-    return np.array([float(np.sqrt(np.mean((B * d) ** 2))) for d in grads.delta])
-
-
-def spreads(net, X, cache=None):
-    """How much a^m differs from example to example, layer m = 1 … L: each neuron's std across the
-    columns of X, averaged over the neurons.  Near 0: every example looks the same to that layer.
-    ``cache``: net.forward(X) if already computed."""
-    cache = net.forward(X) if cache is None else cache
-    return np.array([float(cache.a[m].std(axis=1).mean()) for m in range(1, net.L + 1)])
-
-
-@lru_cache(maxsize=None)
-def train_recording_deltas(activation, depth=6, epochs=15, lr=0.3, batch_size=64, n_probe=N_PROBE, seed=0,
-                           init_std=None):
-    """Train deep_net(activation, depth) with plain SGD; (History, sizes), sizes[k] = delta_sizes after
-    k epochs on the first ``n_probe`` training examples (row 0: before training)."""
-    X, X_test, Y, Y_test, _ = digits()
-    Xp, Yp = X[:, :n_probe], Y[:, :n_probe]
-    net = deep_net(activation, depth, seed=seed, init_std=init_std)
-    sizes = [delta_sizes(net, Xp, Yp)]
-
-    def record(epoch, history):
-        sizes.append(delta_sizes(net, Xp, Yp))
-
-    history = train(net, X, Y, optimizers.SGD(lr), epochs, batch_size=batch_size, X_test=X_test,
-                    Y_test=Y_test, seed=seed, callback=record)
-    return history, np.array(sizes)
-
-
-def plot_delta_sizes(sizes, ax=None, label="", color=None, **line_kw):
-    """δ size per layer m = 1 … L on a log scale (the output layer on the right)."""
-    ax = axes_or_new(ax)
-    line_kw = {"marker": "o", "linestyle": "-", **line_kw}
-    ax.semilogy(np.arange(1, len(sizes) + 1), sizes, color=color, label=label, **line_kw)
-    ax.set(xlabel=r"layer $m$ (input side → output side)", ylabel=r"size of $\delta^m$ (rms of $B\,\delta^m$)",
-           title=r"How big the error $\delta^m$ is in each layer")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    return ax
-
-
-def plot_first_to_last(sizes_by_epoch, ax=None, label="", color=None):
-    """size(δ^1) / size(δ^L) from epoch 0 (before training): how much of the output error reaches layer 1."""
-    ax = axes_or_new(ax)
-    ratio = sizes_by_epoch[:, 0] / sizes_by_epoch[:, -1]
-    ax.semilogy(np.arange(len(ratio)), ratio, "o-", color=color, label=label, markersize=4)
-    ax.set(xlabel="epoch", ylabel=r"size($\delta^1$) / size($\delta^L$)", title="Error reaching layer 1, during training")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     return ax

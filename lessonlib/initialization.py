@@ -1,29 +1,128 @@
-"""How the starting weights decide whether signals survive a deep network.  Notebook 02 (§7).
+"""Vanishing signals and the starting weights, notebook 02 §7 (its optional part, and the dashboards).
 
-    SCHEMES              zeros, too small N(0, 0.01²), Xavier/Glorot, He, too large N(0, 1): std of W^m
-    initialize           set every W^m of a network by a scheme (biases 0), from one seed
-    layer_statistics     per layer m = 1 … L: the spread of a^m across examples and the size of δ^m
-    verdict              those numbers in words (vanishing / exploding, forward / backward, symmetry)
-    symmetry_after_training, symmetry_table   train from all-zero weights: the units of a layer stay identical
+    deep_net, scale_weights, INIT_SCHEMES   64 → width × depth → 10 (softmax), every W^m from the SAME draws
+    delta_sizes, spreads                    per layer m = 1 … L: the size of δ^m and the spread of a^m
+    train_recording_deltas                  plain SGD, with the δ sizes recorded after every epoch
+    layer_statistics, verdict               both per-layer numbers for one scheme, and what they say in words
+    symmetry_after_training                 train from equal weights: the units of a layer stay identical
 
-The network, the schemes and the per-layer statistics are backprop_lab's (deep_net, INIT_SCHEMES,
-spreads, delta_sizes, on its N_PROBE digits): one deep network for §7's table, its figures and this
-dashboard.  Every scheme scales the SAME standard-normal draws, so two schemes differ only in scale.  Left out: biases other than 0, batch norm,
+Every per-layer statistic is measured on the same N_PROBE training digits.  Every scheme scales the SAME
+standard-normal draws, so two schemes differ only in scale.  Left out: biases other than 0, batch norm,
 residual connections, orthogonal init.
 """
 from functools import lru_cache
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from . import optimizers
 from .activations import get_activation
-from .backprop_lab import INIT_SCHEMES as SCHEMES
-from .backprop_lab import N_PROBE, deep_net, delta_sizes, digits, scale_weights, spreads
+from .backprop_lab import digits, digits_split
+from .network import Network
+from .plots import axes_or_new
 from .training import one_blas_thread, train
+
+N_PROBE = 500                                  # training digits every per-layer statistic of §7 is measured on
+INIT_SCHEMES = {                               # name → std of W^m's entries, from (n_in, n_out)
+    "zeros": lambda n_in, n_out: 0.0,
+    "too small": lambda n_in, n_out: 0.01,
+    "Xavier": lambda n_in, n_out: np.sqrt(2.0 / (n_in + n_out)),
+    "He": lambda n_in, n_out: np.sqrt(2.0 / n_in),
+    "too large": lambda n_in, n_out: 1.0,
+}
+
+
+def scale_weights(net, init_std, seed=0):
+    """W^m = s · (standard-normal draws from ``seed``), b^m = 0, for m = 1 … L, in place; s is the number
+    ``init_std`` or, for a scheme name of INIT_SCHEMES, that scheme's std for (n_{m-1}, n_m).  Every
+    scale multiplies the SAME draws, so two choices differ only in the size of the weights."""
+    if isinstance(init_std, str) and init_std not in INIT_SCHEMES:
+        raise ValueError(f"scheme must be one of {list(INIT_SCHEMES)}; got {init_std!r}")
+    rng = np.random.default_rng(seed)
+    for m in range(1, net.L + 1):
+        n_out, n_in = net.W[m].shape
+        s = INIT_SCHEMES[init_std](n_in, n_out) if isinstance(init_std, str) else float(init_std)
+        net.W[m] = s * rng.standard_normal((n_out, n_in))
+        net.b[m] = np.zeros((n_out, 1))
+    return net
+
+
+def deep_net(activation, depth=6, width=32, seed=0, init_std=None):
+    """64 → ``depth`` hidden layers of ``width`` (``activation``) → 10 (softmax), cross-entropy cost.
+    init_std: a scheme name of INIT_SCHEMES ("He", "too small", …) or a number s (every W^m from N(0, s²));
+    None: the default rule, He for ReLU and Xavier otherwise, on every layer.  All from the same draws."""
+    if init_std is None:
+        init_std = "He" if activation in ("relu", "leaky_relu") else "Xavier"
+    net = Network([64] + [width] * depth + [10], activation=activation, output="softmax",
+                  loss="cross_entropy", seed=seed)
+    return scale_weights(net, init_std, seed)
+
+
+def delta_sizes(net, X, Y, grads=None):
+    """The typical size of δ^m in each layer m = 1 … L: the root-mean-square entry of B·δ^m.
+
+    The factor B undoes the batch average inside ∂J/∂a, so this is one neuron's error on one example.
+    ``grads``: net's gradients on (X, Y) if already computed."""
+    grads = net.gradients(X, Y) if grads is None else grads
+    B = X.shape[1]
+    return np.array([float(np.sqrt(np.mean((B * d) ** 2))) for d in grads.delta])
+
+
+def spreads(net, X, cache=None):
+    """How much a^m differs from example to example, layer m = 1 … L: each neuron's std across the
+    columns of X, averaged over the neurons.  Near 0: every example looks the same to that layer.
+    ``cache``: net.forward(X) if already computed."""
+    cache = net.forward(X) if cache is None else cache
+    return np.array([float(cache.a[m].std(axis=1).mean()) for m in range(1, net.L + 1)])
+
+
+@lru_cache(maxsize=None)
+def train_recording_deltas(activation, depth=6, epochs=15, lr=0.3, batch_size=64, n_probe=N_PROBE, seed=0,
+                           init_std=None):
+    """Train deep_net(activation, depth) with plain SGD on digits_split()'s training part, watched on its
+    validation part (the History's "val" entries: the test digits stay unused); (History, sizes),
+    sizes[k] = delta_sizes after k epochs on the first ``n_probe`` training examples (row 0: before training)."""
+    X_all, _, Y_all, _, _ = digits()
+    Xp, Yp = X_all[:, :n_probe], Y_all[:, :n_probe]          # §7's probe, as the dashboards measure it
+    X, X_val, Y, Y_val = digits_split()
+    net = deep_net(activation, depth, seed=seed, init_std=init_std)
+    sizes = [delta_sizes(net, Xp, Yp)]
+
+    def record(epoch, history):
+        sizes.append(delta_sizes(net, Xp, Yp))
+
+    history = train(net, X, Y, optimizers.SGD(lr), epochs, batch_size=batch_size, X_val=X_val,
+                    Y_val=Y_val, seed=seed, callback=record)
+    return history, np.array(sizes)
+
+
+def plot_delta_sizes(sizes, ax=None, label="", color=None, **line_kw):
+    """δ size per layer m = 1 … L on a log scale (the output layer on the right)."""
+    ax = axes_or_new(ax)
+    line_kw = {"marker": "o", "linestyle": "-", **line_kw}
+    ax.semilogy(np.arange(1, len(sizes) + 1), sizes, color=color, label=label, **line_kw)
+    ax.set(xlabel=r"layer $m$ (input side → output side)", ylabel=r"size of $\delta^m$ (rms of $B\,\delta^m$)",
+           title=r"How big the error $\delta^m$ is in each layer")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    return ax
+
+
+def plot_first_to_last(sizes_by_epoch, ax=None, label="", color=None):
+    """size(δ^1) / size(δ^L) from epoch 0 (before training): how much of the output error reaches layer 1."""
+    ax = axes_or_new(ax)
+    ratio = sizes_by_epoch[:, 0] / sizes_by_epoch[:, -1]
+    ax.semilogy(np.arange(len(ratio)), ratio, "o-", color=color, label=label, markersize=4)
+    ax.set(xlabel="epoch", ylabel=r"size($\delta^1$) / size($\delta^L$)", title="Error reaching layer 1, during training")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    return ax
+
 
 SCHEME_LABELS = {"zeros": "zeros", "too small": "too small: N(0, 0.01²)", "Xavier": "Xavier: N(0, 2/(n_in + n_out))",
                  "He": "He: N(0, 2/n_in)", "too large": "too large: N(0, 1)"}
 ACTIVATIONS = ("sigmoid", "tanh", "relu")
+
+
+SCHEMES = INIT_SCHEMES
 
 
 def initialize(net, scheme, seed=0):
@@ -124,23 +223,25 @@ def verdict(stats):
 
 
 def symmetry_after_training(scheme="zeros", activation="sigmoid", epochs=100, lr=0.5, depth=2, width=16, seed=0):
-    """Full-batch SGD (``lessonlib.train``) on the standardized digits from ``scheme``'s weights.
-    Returns (history, distinct, largest): for each hidden layer m = 1 … L−1, distinct[m] = how many
-    different rows (units) W^m has after training (1: all alike) and largest[m] = its largest |entry|."""
-    X, X_test, Y, Y_test, _ = digits()
+    """Full-batch SGD (``lessonlib.train``) from ``scheme``'s weights on digits_split()'s training part, watched
+    on its validation part. Returns (history, distinct, largest): for each hidden layer m = 1 … L−1,
+    distinct[m] = how many different rows (units) W^m has after training (1: all alike) and largest[m] = its
+    largest |entry|."""
+    X, X_val, Y, Y_val = digits_split()
     net = deep_net(activation, depth, width, seed, init_std=scheme)
-    history = train(net, X, Y, optimizers.SGD(lr), epochs, X_test=X_test, Y_test=Y_test, seed=seed)
+    history = train(net, X, Y, optimizers.SGD(lr), epochs, X_val=X_val, Y_val=Y_val, seed=seed)
     distinct = {m: len(np.unique(net.W[m], axis=0)) for m in range(1, net.L)}
     largest = {m: float(np.abs(net.W[m]).max()) for m in range(1, net.L)}
     return history, distinct, largest
 
 
 def symmetry_table(schemes=("zeros", "Xavier"), activation="sigmoid", width=16, **kwargs):
-    """Per scheme and hidden layer: distinct units after training, the largest |weight|; and the test accuracy."""
+    """Per scheme and hidden layer: distinct units after training, the largest |weight|; and the validation
+    accuracy."""
     lines = []
     for scheme in schemes:
         history, distinct, largest = symmetry_after_training(scheme, activation, width=width, **kwargs)
         units = "; ".join(f"W^{m}: {distinct[m]} distinct of {width} units, largest |w| {largest[m]:.1e}"
                           for m in distinct)
-        lines.append(f"{scheme}: {units}; test accuracy {history.test_accuracy[-1]:.1%}")
+        lines.append(f"{scheme}: {units}; validation accuracy {history.val_accuracy[-1]:.1%}")
     return "\n".join(lines)

@@ -5,14 +5,26 @@ import textwrap
 import numpy as np
 
 
-def source(obj):
-    """The source code of a function, method or class, dedented."""
-    return textwrap.dedent(inspect.getsource(obj)).rstrip()
+def source(obj, width=None):
+    """The source code of a function, method or class, dedented.  With ``width``, a line longer than that
+    with a trailing comment gets its comment on a line of its own above it (what fits a slide)."""
+    text = textwrap.dedent(inspect.getsource(obj)).rstrip()
+    return text if width is None else "\n".join(fitted(line, width) for line in text.splitlines())
 
 
-def show_source(obj):
-    """Print the source of ``obj`` (a notebook shows the library code it is about to use)."""
-    print(source(obj))
+def fitted(line, width):
+    """``line``, or its trailing comment (after two spaces and a #) above its code when it is too long."""
+    code, mark, comment = line.partition("  # ")
+    if len(line) <= width or not mark or not code.strip():
+        return line
+    indent = code[:len(code) - len(code.lstrip())]
+    return f"{indent}# {comment.strip()}\n{code.rstrip()}"
+
+
+def show_source(obj, width=None):
+    """Print the source of ``obj`` (a notebook shows the library code it is about to use); ``width``: see
+    ``source``."""
+    print(source(obj, width))
 
 
 def matrix(name, A, digits=4):

@@ -94,7 +94,8 @@ def as_batch(X, name, rows=None, cols=None, what="examples"):
         raise ValueError(f"{name} must have {cols} columns, one per example of the batch; got shape {X.shape}")
     if X.shape[1] == 0:
         raise ValueError(f"{name} holds no examples (shape {X.shape})")
-    return finite(X, name)
+    # one memory layout: a strided view or a transposed array gives the very bits a plain copy gives
+    return finite(np.ascontiguousarray(X), name)
 
 
 def positive_int(value, name):

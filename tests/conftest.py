@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-# nbval's kernels inherit this: the same hash seed as `python -m lessonlib.refresh` used when it
+# nbval's kernels inherit this: the same hash seed as `lessonlib refresh` used when it
 # stored the outputs, so nothing that depends on set/dict-of-str ordering can differ.
 os.environ.setdefault("PYTHONHASHSEED", "0")
 

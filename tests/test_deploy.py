@@ -204,3 +204,15 @@ def test_the_readme_quotes_the_measured_class():
     assert (f"memory allows {capacity['by_memory']} students; everyone arriving together and done within 60 s: "
             f"{by_wait['60']} students; 120 s: {by_wait['120']}; 300 s: {by_wait['300']}.") in text
     assert f"{capacity['gb_per_student']:.2f} GB and {capacity['cpu_s_per_student']:.1f} CPU-s" in text
+
+
+def test_the_main_readme_quotes_the_same_class():
+    """README.md's summary of the classroom numbers is classroom.json's too."""
+    import json
+
+    capacity = json.loads((DEPLOY / "classroom.json").read_text())["capacity"]
+    text = " ".join((DEPLOY.parent / "README.md").read_text().split())
+    assert f"{capacity['gb_per_student']:.2f} GB and {capacity['cpu_s_per_student']:.1f} CPU-s" in text
+    assert (f"{capacity['node_cores']} cores and {capacity['node_gb']:.0f} GB therefore holds {capacity['by_memory']} "
+            f"students by memory, and serves {capacity['by_wait']['60']} students arriving together within 60 s "
+            f"({capacity['by_wait']['120']} within 120 s)") in text

@@ -131,11 +131,27 @@ def test_relative_error_is_cs231ns_worst_entry_with_a_floor():
     assert relative_error(g, np.array([np.nan, 0, 0])) == np.inf
 
 
-def test_a_larger_eps_gets_a_tolerance_of_10_eps_squared():
+def test_a_larger_step_gets_a_tolerance_of_10_step_squared():
     net, X, Y = random_problem("sigmoid", "mse", None, 0.0, 2, 4, seed=1)
-    check = gradient_check(net, X, Y, eps=1e-3)
+    check = gradient_check(net, X, Y, step=1e-3)
     assert check.tolerance == pytest.approx(1e-5) and check.passed
     assert "(should be < 1e-05)" in str(check)
+    assert check.step == check.eps == 1e-3
+
+
+def test_eps_is_still_accepted_as_the_steps_former_name():
+    """The step is Δ, `step=` (notebook 02); `eps=`, `.eps` and EPS stay for code written before."""
+    from lessonlib.gradcheck import EPS, STEP
+    net, X, Y = random_problem("tanh", "mse", None, 0.0, 2, 4, seed=4)
+    by_step, by_eps = gradient_check(net, X, Y, step=1e-4), gradient_check(net, X, Y, eps=1e-4)
+    assert by_step.rows == by_eps.rows and by_eps.step == by_eps.eps == 1e-4
+    assert gradient_check(net, X, Y, 1e-4).rows == by_step.rows               # the fourth argument, as before
+    assert EPS == STEP == gradient_check(net, X, Y).step
+    theta = net.weights[0]
+    cost = lambda: net.cost(X, Y)                                              # noqa: E731
+    assert np.array_equal(numerical_gradient(cost, theta, step=1e-4), numerical_gradient(cost, theta, eps=1e-4))
+    with pytest.raises(ValueError, match="give the step once"):
+        gradient_check(net, X, Y, step=1e-4, eps=1e-5)
 
 
 def test_a_relu_at_its_kink_is_named_in_the_report():
@@ -145,7 +161,7 @@ def test_a_relu_at_its_kink_is_named_in_the_report():
     net.weights[1][:, 0] = 1.0              # and it matters for the cost
     check = gradient_check(net, X, Y)
     assert not check.passed
-    assert "note: ReLU inputs z within ε·|a| of the kink at 0 (5 in layer 1)" in str(check)
+    assert "note: ReLU inputs z within Δ·|a| of the kink at 0 (5 in layer 1)" in str(check)
     assert "a failure need not be a bug" in str(check)
 
 
@@ -165,8 +181,9 @@ def test_a_passing_report_prints_no_notes():
 
 
 @pytest.mark.parametrize("kwargs, error, message", [
-    (dict(eps=0.0), ValueError, r"eps \(ε\) must be > 0"),
-    (dict(eps=0.5), ValueError, r"eps \(ε\) must be at most 0.1"),
+    (dict(step=0.0), ValueError, r"step \(Δ\) must be > 0"),
+    (dict(step=0.5), ValueError, r"step \(Δ\) must be at most 0.1"),
+    (dict(eps=0.0), ValueError, r"eps \(the step Δ\) must be > 0"),
     (dict(tolerance="1e-7"), TypeError, "tolerance must be a real number"),
     (dict(gradients=object()), TypeError, r"gradients must have .dW and .db"),
 ])

@@ -105,11 +105,13 @@ answer("01", "max_stable_lr", "a one-element array", "shape")(lambda x: 2 / np.l
 
 
 # ---- 02 backward -------------------------------------------------------------------------------------------
-def backward(net, cache, Y, keepdims=True, swap=False, over_B=True, layers_from_zero=False):
+def backward(net, cache, Y, delta_L=None, keepdims=True, swap=False, over_B=True, layers_from_zero=False):
     L, B = net.L, Y.shape[1]
     dW, db = {}, {}
     delta = (cache.a[L] - Y) / (B if over_B else 1)
-    if net.loss.name != "cross_entropy":
+    if delta_L is not None:                    # notebook 02 passes the softmax's δ^L
+        delta = delta_L
+    elif net.loss.name != "cross_entropy":
         delta = net.f_out.f_prime(cache.z[L]) * delta
     for m in reversed(range(1, L + 1)):
         dW[m] = delta @ cache.a[m - 1].T
@@ -123,10 +125,10 @@ def backward(net, cache, Y, keepdims=True, swap=False, over_B=True, layers_from_
 
 
 answer("02", "backward", "a dict per layer, reversed(range)", RIGHT)(backward)
-answer("02", "backward", "lists with None at index 0", RIGHT)(lambda *a: backward(*a, layers_from_zero=True))
-answer("02", "backward", "db without keepdims", "shape")(lambda *a: backward(*a, keepdims=False))
-answer("02", "backward", "(db, dW) returned", "outputs swapped")(lambda *a: backward(*a, swap=True))
-answer("02", "backward", "δ^L without the 1/B", "no_1_over_B")(lambda *a: backward(*a, over_B=False))
+answer("02", "backward", "lists with None at index 0", RIGHT)(lambda *a, **k: backward(*a, **k, layers_from_zero=True))
+answer("02", "backward", "db without keepdims", "shape")(lambda *a, **k: backward(*a, **k, keepdims=False))
+answer("02", "backward", "(db, dW) returned", "outputs swapped")(lambda *a, **k: backward(*a, **k, swap=True))
+answer("02", "backward", "δ^L without the 1/B", "no_1_over_B")(lambda *a, **k: backward(*a, **k, over_B=False))
 
 
 # ---- 02 delta_softmax_ce -----------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Notebook 02's worked 2–2–1 example as a drawn network you step through, one equation per step.
 
-    worked_example()        the network, x and y of notebook 02 §3 (weights set by hand)
+    worked_example()        the network, x and y of notebook 02 §3 (from backprop_lab: weights set by hand)
     worked_example_steps()  the forward then backward pass as a list of Steps (equation, numbers, value)
     steps_text()            the same steps as printable text, one line each
     network_diagram()       the dashboard: a "step" slider (and ◀ ▶ buttons) walks the steps on the drawing
@@ -12,26 +12,13 @@ Every number comes from ``Network.forward`` / ``Network.backward`` (``cache.z[m]
 import ipywidgets as widgets
 import numpy as np
 
-from ..network import Network
-from ..plots import BLUE, VERMILLION
-from .machinery import Blitter, Dashboard, int_slider, new_figure
+from ..backprop_lab import worked_example
+from ..plots import BLUE, MIN_TEXT_PT, VERMILLION
+from .machinery import Dashboard, int_slider, new_figure
 
 TITLES = {"network_diagram": "The 2–2–1 worked example, step by step"}
-
-W1 = [[0.5, -0.3], [0.2, 0.8]]
-B1 = [[0.1], [-0.2]]
-W2 = [[1.0, -1.5]]
-B2 = [[0.3]]
-X = [[1.0], [0.5]]
-Y = [[0.7]]                       # the target of notebook 02 §3
-
-
-def worked_example():
-    """(net, x, y): the 2–2–1 sigmoid network of notebook 02 §3 with its hand-set weights, B = 1."""
-    net = Network([2, 2, 1], activation="sigmoid", loss="mse", seed=0)
-    net.W[1], net.b[1] = np.array(W1), np.array(B1)
-    net.W[2], net.b[2] = np.array(W2), np.array(B2)
-    return net, np.array(X), np.array(Y)
+SMALL, LARGE = MIN_TEXT_PT, MIN_TEXT_PT + 2                      # every text at least MIN_TEXT_PT (18 px on a slide)
+FIGSIZE = (13.5, 6.6)
 
 
 def numbers(A):
@@ -116,7 +103,8 @@ def steps_text(steps=None):
 NODES = {"x1": (0.0, 1.0), "x2": (0.0, 0.0), "h1": (1.7, 1.0), "h2": (1.7, 0.0), "o": (3.4, 0.5)}
 EDGES = {("x1", "h1"): (1, 0, 0), ("x2", "h1"): (1, 0, 1), ("x1", "h2"): (1, 1, 0), ("x2", "h2"): (1, 1, 1),
          ("h1", "o"): (2, 0, 0), ("h2", "o"): (2, 0, 1)}          # edge → (layer m, row i, column j) of W^m
-WHERE = {1: 0.28, 2: 0.5}                                          # where along an edge of layer m its label sits
+WHERE = {(1, 0, 0): 0.58, (1, 1, 1): 0.58, (1, 0, 1): 0.22, (1, 1, 0): 0.22,     # where along an edge its
+         (2, 0, 0): 0.5, (2, 0, 1): 0.5}                                             # labels sit
 # what each step lights up: nodes, and the layer whose edges it uses
 LIT = [(("x1", "x2"), None), (("h1", "h2"), 1), (("h1", "h2"), None), (("o",), 2), (("o",), None),
        (("o",), None), (("o",), None), ((), 2), (("o",), None), (("h1", "h2"), 2), ((), 1), (("h1", "h2"), None)]
@@ -130,50 +118,52 @@ def along(m, i, j, t):
 
 def draw_network(ax, net, x):
     """The static picture: nodes, edges with their weights, biases and inputs; returns the edge lines."""
-    ax.set(xlim=(-0.75, 5.0), ylim=(-0.95, 2.5), xticks=[], yticks=[])
+    ax.set(xlim=(-0.75, 5.0), ylim=(-1.25, 2.5), xticks=[], yticks=[])
     ax.grid(False)
     for side in ax.spines.values():
         side.set_visible(False)
     for (tail, head), (m, i, j) in EDGES.items():
         (x0, y0), (x1, y1) = NODES[tail], NODES[head]
         ax.plot([x0, x1], [y0, y1], color="0.6", linewidth=2, zorder=1)
-        ax.text(*along(m, i, j, WHERE[m]), f"{net.W[m][i, j]:.2f}", ha="center", va="center", fontsize=12,
+        ax.text(*along(m, i, j, WHERE[m, i, j]), f"{net.W[m][i, j]:.2f}", ha="center", va="center", fontsize=SMALL,
                 bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="0.75"), zorder=6)
     names = {"x1": "x₁", "x2": "x₂", "h1": "1", "h2": "2", "o": "out"}
     for key, (px, py) in NODES.items():
         ax.scatter([px], [py], s=1500, color="white", edgecolor="0.3", linewidth=2, zorder=2)
-        ax.text(px, py, names[key], ha="center", va="center", fontsize=14, zorder=4)
+        ax.text(px, py, names[key], ha="center", va="center", fontsize=LARGE, zorder=4)
     for k, key in enumerate(("x1", "x2")):
-        ax.text(NODES[key][0] - 0.3, NODES[key][1], f"{x[k, 0]:.2f}", ha="right", va="center", fontsize=13)
+        ax.text(NODES[key][0] - 0.3, NODES[key][1], f"{x[k, 0]:.2f}", ha="right", va="center", fontsize=SMALL)
     for key, m, i in (("h1", 1, 0), ("h2", 1, 1), ("o", 2, 0)):
         px, py = NODES[key]
         where = {"h1": (0.27, 0.08, "left", "bottom"), "h2": (0.27, -0.08, "left", "top"),
                  "o": (0.0, 0.27, "center", "bottom")}[key]
-        ax.text(px + where[0], py + where[1], f"b = {net.b[m][i, 0]:.2f}", fontsize=11, color="0.35",
+        ax.text(px + where[0], py + where[1], f"b = {net.b[m][i, 0]:.2f}", fontsize=SMALL, color="0.35",
                 ha=where[2], va=where[3])
     for m, name in enumerate(("layer 0 (input)", "layer 1 (hidden)", "layer 2 (output)")):
-        ax.text(1.7 * m, -0.9, name, ha="center", va="bottom", fontsize=12, color="0.35")
+        ax.text(1.7 * m, -0.9, name, ha="center", va="bottom", fontsize=SMALL, color="0.35")
+    ax.text(-0.7, -1.2, "on each edge: its weight (boxed) and, from the backward pass on, ∂J/∂w under it",
+            va="bottom", fontsize=SMALL, color=VERMILLION)
 
 
 def step_artists(ax, net, x, y, steps):
     """The step-dependent artists over ``draw_network``'s picture; returns show(k), which sets them for step k."""
     cache = net.forward(x)
     grads = net.backward(cache, y)
-    header = ax.text(-0.7, 2.45, "", fontsize=13, va="top", color="0.25")
-    equation = ax.text(-0.7, 2.2, "", fontsize=15, va="top", fontweight="bold")
-    words = ax.text(-0.7, 1.92, "", fontsize=12, va="top", color="0.25")
+    header = ax.text(-0.7, 2.45, "", fontsize=SMALL, va="top", color="0.25")
+    equation = ax.text(-0.7, 2.2, "", fontsize=LARGE, va="top", fontweight="bold")
+    words = ax.text(-0.7, 1.92, "", fontsize=SMALL, va="top", color="0.25")
     rings = {key: ax.scatter([p[0]], [p[1]], s=1900, facecolor="none", linewidth=4, zorder=3)
              for key, p in NODES.items()}
     lit_edges = {v: ax.plot(*zip(along(*v, 0.1), along(*v, 0.9)), linewidth=5, alpha=0.55, zorder=2)[0]
                  for v in EDGES.values()}
-    edge_grads = {v: ax.text(*np.add(along(*v, WHERE[v[0]]), (0, -0.17)), "", ha="center", va="center",
-                             fontsize=11, color=VERMILLION, zorder=5,
+    edge_grads = {v: ax.text(*np.add(along(*v, WHERE[v]), (0, -0.17)), "", ha="center", va="center",
+                             fontsize=SMALL, color=VERMILLION, zorder=5,
                              bbox=dict(boxstyle="square,pad=0.05", fc="white", ec="none"))
                   for v in EDGES.values()}
-    node_text = {"h1": ax.text(1.7, 1.25, "", fontsize=12, ha="center", va="bottom"),
-                 "h2": ax.text(1.7, -0.3, "", fontsize=12, ha="center", va="top"),
-                 "o": ax.text(3.67, 0.5, "", fontsize=12, ha="left", va="center")}
-    cost = ax.text(3.4, 1.05, "", ha="center", fontsize=14, color=BLUE, fontweight="bold")
+    node_text = {"h1": ax.text(1.7, 1.25, "", fontsize=SMALL, ha="center", va="bottom"),
+                 "h2": ax.text(1.7, -0.3, "", fontsize=SMALL, ha="center", va="top"),
+                 "o": ax.text(3.67, 0.5, "", fontsize=SMALL, ha="left", va="center")}
+    cost = ax.text(3.4, 1.05, "", ha="center", fontsize=LARGE, color=BLUE, fontweight="bold")
     neuron = {"h1": (1, 0), "h2": (1, 1), "o": (2, 0)}
 
     def node_lines(key, k):
@@ -201,7 +191,7 @@ def step_artists(ax, net, x, y, steps):
             line.set_visible(m == layer)
             line.set_color(color)
             shown = k >= (10 if m == 1 else 7)
-            edge_grads[m, i, j].set_text(f"∂J/∂w = {grads.dW[m][i, j]:.4f}" if shown else "")
+            edge_grads[m, i, j].set_text(f"{grads.dW[m][i, j]:.4f}" if shown else "")
         for key, text in node_text.items():
             text.set_text(node_lines(key, k))
         cost.set_text(f"J = {steps[5].value[0, 0]:.4f}" if k >= 5 else "")
@@ -209,7 +199,7 @@ def step_artists(ax, net, x, y, steps):
     return show
 
 
-def diagram_figure(step=None, figsize=(11, 5.2)):
+def diagram_figure(step=None, figsize=FIGSIZE):
     """(fig, show): the drawn worked example and show(k), which sets the figure to step k (default: the last)."""
     net, x, y = worked_example()
     steps = worked_example_steps(net, x, y)
@@ -220,12 +210,13 @@ def diagram_figure(step=None, figsize=(11, 5.2)):
     return fig, show
 
 
-def network_diagram(step=0, figsize=(11, 5.2)):
+def network_diagram(step=0, figsize=FIGSIZE):
     """A "step" slider (0 … 11, plus ◀ ▶ buttons) walks the worked example forward then backward;
     the figure shows the step's one equation with its numbers, values on the nodes and edges.
 
     Each step is one fixed view: the Blitter keeps one background per step (keyed by a hidden
-    axes title), all twelve drawn at build time, so a step change only restores a cached picture."""
+    axes title), drawn the first time that step is shown (not at build: drawing all twelve took 2 s),
+    so a step already seen only restores a cached picture."""
     n_steps = len(worked_example_steps())
     fig, show = diagram_figure(step, figsize)
     ax = fig.axes[0]
@@ -237,11 +228,8 @@ def network_diagram(step=0, figsize=(11, 5.2)):
         return None
 
     slider = int_slider("step", step, 0, n_steps - 1)
-    dash = Dashboard({"step": slider}, update, fig, title=TITLES["network_diagram"])
-    dash.blitter = Blitter(fig, keep=n_steps)
-    for k in [*range(n_steps), step]:                 # draw every view once, now
-        slider.value = k
-    dash.refresh()
+    dash = Dashboard({"step": slider}, update, fig, title=TITLES["network_diagram"])   # draws the first view
+    dash.blitter.keep = n_steps                      # and keeps one background per step from now on
     add_step_buttons(dash, slider)
     return dash
 

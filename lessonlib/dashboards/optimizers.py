@@ -35,7 +35,7 @@ def _race(lr, beta, surface, scale, steps, on):
     bases = {name: surfaces.SURFACES[name]() for name in RACE_SURFACES}
     fig, (ax_path, ax_cost) = dash.new_figure(figsize=(11, 4.6), ncols=2)
     fig.set_layout_engine(None)            # fixed margins: a layout engine measures every label at each draw
-    fig.subplots_adjust(left=0.04, right=0.985, bottom=0.13, top=0.92, wspace=0.3)
+    fig.subplots_adjust(left=0.04, right=0.965, bottom=0.13, top=0.92, wspace=0.3)   # room for the last tick, 200
     backgrounds = {}                       # each surface's contours, drawn when it is first shown
     start_marker, = ax_path.plot([], [], "s", color="#000000", markersize=8, zorder=5)   # over the contours
     lines = {}

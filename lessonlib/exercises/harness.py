@@ -21,7 +21,7 @@ infinite loop) surfaces as the check's own traceback.  An exercise that asks the
 what the library already does switches that library off while the student's function runs
 (``OffLimits``, in ``offlimits``: wherever the library is reachable, never the student's own
 functions); reaching for it is a catalogued mistake.  Every result is also appended to
-``RESULTS`` (exercise name, passed, mistake name) for ``python -m lessonlib.grade``; under nbgrader's
+``RESULTS`` (exercise name, passed, mistake name) for ``lessonlib grade``; under nbgrader's
 autograder (NBGRADER_EXECUTION set) a failed check also raises, so nbgrader scores it.
 """
 import copy

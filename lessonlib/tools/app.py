@@ -1,8 +1,8 @@
 """Show one lesson's dashboard alone, as a web app with Voilà (for a projector, or without code).
 
-    python -m lessonlib.app 01                 # the main dashboard of lesson 01
-    python -m lessonlib.app --list             # every dashboard, by name
-    python -m lessonlib.app l2_regularization --port 8866 --no-browser
+    lessonlib app 01                 # the main dashboard of lesson 01
+    lessonlib app --list             # every dashboard, by name
+    lessonlib app l2_regularization --port 8866 --no-browser
 
 Everything after the name is passed to ``voila``.  The app is a one-cell notebook written to a
 temporary folder (with the kernels' connection files): nothing in the repository is touched.  The

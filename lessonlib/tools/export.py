@@ -1,8 +1,8 @@
 """A static HTML edition of the lessons (a handout) that renders math and still images with no network.
 
-    python -m lessonlib.export html OUT/              # every notebook in notebooks/: the students' handout
-    python -m lessonlib.export html OUT/ notebooks/01_gradient_descent.ipynb
-    python -m lessonlib.export html OUT/ --instructor # with the speaker notes and the exercises' solutions
+    lessonlib export html OUT/              # every notebook in notebooks/: the students' handout
+    lessonlib export html OUT/ notebooks/01_gradient_descent.ipynb
+    lessonlib export html OUT/ --instructor # with the speaker notes and the exercises' solutions
 
 The default handout is the students': each notebook as its student edition (``lessonlib.student``: no
 speaker notes, each exercise's solution replaced by its placeholder, the exercise and check outputs
@@ -13,7 +13,7 @@ its still image); colours meet WCAG AA contrast (axe-core finds no serious or cr
 Writes ``OUT/<notebook>.html`` for each lesson, ``OUT/index.html`` linking them, and ``OUT/mathjax/``:
 MathJax 2 copied from the installed ``jupyter_server_mathjax`` package, which each page loads by a
 relative URL (nbconvert would load it from a CDN).  Outputs are the notebooks' stored ones (run
-``python -m lessonlib.refresh`` first for fresh ones): the still image of each dashboard is an
+``lessonlib refresh`` first for fresh ones): the still image of each dashboard is an
 ordinary PNG; the live widget views, which need a kernel, become one sentence, and nothing else is
 loaded from the network (no require.js, no widget manager).
 """
