@@ -1,34 +1,25 @@
-"""Lesson 01 (notebooks/01_gradient_descent.ipynb): gradient descent on a cost landscape, then on a network.
+"""Lesson 01 (notebooks/01_gradient_descent.ipynb): gradient descent on the study-hours cost landscape.
 
     stability_limits        h_min, h_max of the Hessian and the α where descent changes character
     conditioning            κ = h_max/h_min and the steps to converge for raw, centered, standardized x
-    regression_gradient     ∇J of the study-hours regression (the reference Exercise 1 is checked against)
-    minibatch_descent       THE mini-batch descent on the study-hours regression (lesson 03 uses it too)
-    lr_sweep, batch_comparison   digits networks trained with lessonlib.train (cached)
+    regression_gradient     ∇J of the study-hours regression (Exercise 1's answer, shown after its check)
+    max_stable_lr           2/h_max for any input x (Exercise 2's answer)
+    minibatch_thetas        Exercise 4's answer: θ after every update of mini-batch descent
+    batch_runs              Paths of any such function (the student's) over seeds, for the figures and tables
+    minibatch_descent       THE mini-batch descent as a Path, with an optimizer and a schedule (lesson 03 uses it)
+    stochastic_runs         B = 1 descent for many (α, seed) at once, equal to minibatch_thetas (the optional edge)
 
-Plot helpers take ``ax=None`` and return the Axes; they never train.  The dashboards live in
-lessonlib/dashboards/descent.py, the exercises in lessonlib/exercises/descent.py.  Left out: momentum
-and the adaptive optimizers (notebook 03), backpropagation itself (notebook 02).
+The figures (``lab.plot_…``) live in descent_plots.py and are re-exported here; they never train.  The digits
+network of §4–§5 lives in descent_network.py, the dashboards in dashboards/descent.py, the exercises in
+exercises/descent.py.
+Left out: momentum and the adaptive optimizers (notebook 03), backpropagation itself (notebook 02).
 """
-from dataclasses import dataclass
-from functools import lru_cache
-
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.ticker import FuncFormatter
 
 from . import data, optimizers, surfaces
-from .network import Network
-from .plots import BLACK, COLORS, PURPLE, SKY, axes_or_new, plain_log_ticks, plot_contours, plot_path
-from .training import train
-
-FULL_BATCH = BLACK          # plain (full-batch) gradient descent: plots.OPTIMIZER_COLORS["SGD"], as in the series
-MINI_BATCH, STOCHASTIC = SKY, PURPLE      # colors no optimizer and no data set uses
-
-
-def batch_color(B, N):
-    """The color of gradient descent with batch size B on N examples: full batch, mini-batch, stochastic."""
-    return FULL_BATCH if B >= N else STOCHASTIC if B == 1 else MINI_BATCH
+from .descent_plots import (FULL_BATCH, batch_color, decade_ticks, figure_once, gallery_paths,  # noqa: F401
+                            plot_batch_paths, plot_conditioning, plot_cost_curve, plot_data_lines, plot_landscape,
+                            plot_lr_gallery)   # the notebook's lab.plot_… (they live in descent_plots)
 
 
 # ---- the regression landscape -----------------------------------------------------------
@@ -51,27 +42,76 @@ def stability_limits(surface):
             "best": 2.0 / (h_min + h_max), "diverge": 2.0 / h_max}
 
 
+def max_stable_lr(x):
+    """2/h_max for the regression on inputs x: h_max the largest eigenvalue of H = [[1, x̄], [x̄, mean of x²]]."""
+    H = np.array([[1.0, x.mean()], [x.mean(), (x * x).mean()]])      # the Hessian of J: it depends on x only
+    return 2.0 / np.linalg.eigvalsh(H)[-1]                         # eigvalsh: ascending
+
+
 def steps_to_converge(surface, lr, start=None, tol=1e-6, max_steps=100_000):
     """Steps of θ ← θ − α∇J until J − J* is below ``tol`` × its starting value (None if never)."""
-    J_min = float(surface.J(*surface.minima[0]))
+    J_star = float(surface.J(*surface.minima[0]))
     theta = np.array(surface.start if start is None else start, dtype=np.float64)
-    gap0 = float(surface.J(*theta)) - J_min
+    gap0 = float(surface.J(*theta)) - J_star
     for k in range(max_steps + 1):
-        if float(surface.J(*theta)) - J_min <= tol * gap0:
+        if float(surface.J(*theta)) - J_star <= tol * gap0:
             return k
         theta = theta - lr * surface.gradient(theta)
     return None
+
+
+def rescaled_inputs(x):
+    """{name: input}: x as given, centered (x − x̄) and standardized ((x − x̄)/σ with σ = x.std())."""
+    return {"raw x": x, "centered x − x̄": x - x.mean(), "standardized (x − x̄)/σ": (x - x.mean()) / x.std()}
+
+
+PREDICTED = ("centered x − x̄", "standardized (x − x̄)/σ")     # Exercise 2's predictions, in rescaled_inputs' names
+
+
+def predictions(my_predictions):
+    """{input name: α} from Exercise 2's ``my_predictions()`` → (centered, standardized); {} and one printed line
+    while it is unwritten, or when it does not return two positive numbers."""
+    try:
+        guess = my_predictions()
+    except NotImplementedError:
+        print("my_predictions is not written yet: descent runs at max_lr's limits instead")
+        return {}
+    except Exception as err:                      # the student's function: say what went wrong, and go on
+        print(f"my_predictions() failed ({type(err).__name__}: {err}): descent runs at max_lr's limits instead")
+        return {}
+    try:
+        values = [float(v) for v in guess]
+    except (TypeError, ValueError):
+        values = []
+    if len(values) != 2 or not all(np.isfinite(v) and v > 0 for v in values):
+        print(f"my_predictions() should return two positive numbers (centered, standardized); got {guess!r}: "
+              f"descent runs at max_lr's limits instead")
+        return {}
+    return dict(zip(PREDICTED, values))
 
 
 def conditioning(x, y, tol=1e-6):
     """Rows (name, surface, limits, steps) for x as given, centered, and standardized; steps at the
     fastest constant α, from θ = (0, 0), until J − J* falls below ``tol`` × its start."""
     rows = []
-    for name, u in [("raw x", x), ("centered x − x̄", x - x.mean()), ("standardized (x − x̄)/σ", (x - x.mean()) / x.std())]:
+    for name, u in rescaled_inputs(x).items():
         s = surfaces.linear_regression(u, y)
         lim = stability_limits(s)
         rows.append((name, s, lim, steps_to_converge(s, lim["best"], start=(0.0, 0.0), tol=tol)))
     return rows
+
+
+def outcome(surface, lr, steps=1000, start=(0.0, 0.0), tol=1e-6):
+    """What ``steps`` steps of gradient descent at ``lr`` from ``start`` do, in words: "diverged",
+    "converged" (J − J* fell below ``tol`` × its start) or "J − J* fell to …" (still on its way)."""
+    theta = np.array(start, dtype=np.float64)
+    for _ in range(steps):                                 # θ ← θ − α∇J, as surfaces.descend does
+        theta = theta - lr * surface.gradient(theta)
+        if not (np.isfinite(theta).all() and np.abs(theta).max() <= BOUND):
+            return "diverged"
+    J_star = float(surface.J(*surface.minima[0]))
+    gap0, gap = float(surface.J(*start)) - J_star, float(surface.J(*theta)) - J_star
+    return "converged" if gap <= tol * gap0 else f"J − J* fell to {gap / gap0:.1e} of its start"
 
 
 def regression_gradient(theta, x, y):
@@ -80,13 +120,111 @@ def regression_gradient(theta, x, y):
     return np.array([r.mean(), (r * x).mean()])
 
 
+def minibatch_thetas(theta, x, y, lr, batch_size, epochs, seed, gradient=regression_gradient):
+    """θ before training and after every update of mini-batch descent: an array (1 + epochs·⌈N/B⌉, 2).
+
+    One rng = np.random.default_rng(seed); every epoch draws its own rng.permutation(N), in turn, cuts it into
+    slices of B (the last one shorter) and steps θ ← θ − α ∇J_batch on each slice's examples."""
+    rng = np.random.default_rng(seed)
+    thetas = [np.array(theta, dtype=np.float64)]
+    for epoch in range(epochs):
+        order = rng.permutation(x.size)                     # a new order every epoch
+        for start in range(0, x.size, batch_size):
+            batch = order[start:start + batch_size]                 # the last slice may be shorter
+            thetas.append(thetas[-1] - lr * gradient(thetas[-1], x[batch], y[batch]))
+    return np.array(thetas)
+
+
+BOUND = 1e6                 # |θ| beyond this counts as diverged, as in surfaces.descend
+
+
+def batch_runs(descend, x, y, lr, batch_size, epochs, seeds=(0,)):
+    """[Path per seed] of ``descend(theta, x, y, lr, B, epochs, seed)`` (Exercise 4's contract: the array of θ
+    after every update) from the surface's start, with the whole-set J at every row.
+
+    ``path.diverged`` when θ left |θ| ≤ BOUND or went non-finite; ``path.batch_size``, ``.updates_per_epoch``."""
+    surface = surfaces.linear_regression(x, y)
+    B = min(int(batch_size), x.size)
+    paths = []
+    for seed in seeds:
+        with np.errstate(all="ignore"):              # a diverging run overflows: it is reported, not warned about
+            thetas = np.asarray(descend(surface.start.copy(), x, y, lr, B, epochs, seed), dtype=np.float64)
+            cost = surface.J(thetas[:, 0], thetas[:, 1])
+            diverged = not (np.isfinite(thetas).all() and np.abs(thetas).max() <= BOUND)
+        path = surfaces.Path(thetas, cost, diverged)
+        path.batch_size, path.updates_per_epoch = B, -(-x.size // B)
+        paths.append(path)
+    return paths
+
+
+def spread(values, fmt=".3f"):
+    """"median (min … max)" of a few numbers, e.g. one per seed."""
+    v = np.asarray(values, dtype=np.float64)
+    return f"{np.median(v):{fmt}} ({v.min():{fmt}} … {v.max():{fmt}})"
+
+
+def seed_rows(descend, x, y, lrs, batch_size, epochs=20, seeds=range(3)):
+    """Table rows, one per α, from ``descend`` (Exercise 4's contract) run from every seed: [α, "k of n" runs
+    diverged, J − J* over the last epoch of the others (all seeds pooled: min … max), and how much J − J*
+    swings within that epoch: max ÷ min, for the seed that swings least]."""
+    surface = surfaces.linear_regression(x, y)
+    J_star = float(surface.J(*surface.minima[0]))
+    rows = []
+    for lr in lrs:
+        runs = batch_runs(descend, x, y, lr, batch_size, epochs, seeds)
+        last = [p.cost[-p.updates_per_epoch:] - J_star for p in runs if not p.diverged]
+        span = f"{min(g.min() for g in last):.2g} … {max(g.max() for g in last):.2g}" if last else "—"
+        swing = f"×{min(g.max() / g.min() for g in last):.3g}" if last else "—"
+        rows.append([f"{lr:g}", f"{len(runs) - len(last)} of {len(runs)}", span, swing])
+    return rows
+
+
+def stochastic_runs(x, y, lrs, epochs, seeds):
+    """θ after every update of B = 1 descent for every (α, seed) at once: an array (1 + epochs·N, len(lrs)·len(seeds),
+    2), runs ordered α-major.  Each run equals ``minibatch_thetas(start, x, y, α, 1, epochs, seed)`` bit for bit (the
+    same draws, the same arithmetic, vectorized over the runs); a diverging run overflows to inf or nan quietly."""
+    N, lrs, seeds = x.size, np.asarray(lrs, dtype=np.float64), list(seeds)
+    rngs = [np.random.default_rng(seed) for seed in seeds]
+    order = np.array([[rng.permutation(N) for rng in rngs] for _ in range(epochs)])   # (epochs, seeds, N)
+    order = np.tile(order.transpose(0, 2, 1).reshape(epochs * N, len(seeds)), (1, lrs.size))
+    lr = np.repeat(lrs, len(seeds))
+    start = surfaces.linear_regression(x, y).start
+    t0, t1 = np.full(lr.size, start[0]), np.full(lr.size, start[1])
+    thetas = np.empty((1 + epochs * N, lr.size, 2))
+    thetas[0] = start
+    with np.errstate(all="ignore"):
+        for k, i in enumerate(order, 1):                      # i: each run's example for update k
+            r = t0 + t1 * x[i] - y[i]                          # one residual per run
+            t0, t1 = t0 - lr * r, t1 - lr * (r * x[i])
+            thetas[k, :, 0], thetas[k, :, 1] = t0, t1
+    return thetas
+
+
+def stochastic_edge_rows(x, y, lrs, epochs=200, seeds=range(5)):
+    """Rows for B = 1 near its edge: [α, "k of n" diverged (|θ| > BOUND), the largest J − J* of the others,
+    their J − J* over the last epoch (min … max)], from ``stochastic_runs``."""
+    surface = surfaces.linear_regression(x, y)
+    J_star, n = float(surface.J(*surface.minima[0])), len(list(seeds))
+    thetas = stochastic_runs(x, y, lrs, epochs, seeds)
+    with np.errstate(all="ignore"):
+        gap = surface.J(thetas[..., 0], thetas[..., 1]) - J_star                   # (updates + 1, runs)
+        diverged = ~(np.isfinite(thetas).all(axis=(0, 2)) & (np.abs(thetas).max(axis=(0, 2)) <= BOUND))
+    rows = []
+    for a, lr in enumerate(lrs):
+        kept = [r for r in range(a * n, (a + 1) * n) if not diverged[r]]
+        last = gap[-x.size:, kept]
+        rows.append([f"{lr:g}", f"{n - len(kept)} of {n}", f"{gap[:, kept].max():.2g}" if kept else "—",
+                     f"{last.min():.2g} … {last.max():.2g}" if kept else "—"])
+    return rows
+
+
 def minibatch_descent(x, y, lr, epochs, batch_size=None, seed=0, start=None, optimizer=None, schedule=None):
     """Mini-batch descent on J = 1/(2N) Σ (θ₀ + θ₁ x − y)²: one update per batch of ``batch_size`` examples.
 
-    Epoch k visits the examples in the order of the k-th ``rng.permutation(N)`` of
-    ``np.random.default_rng(seed)``, in slices of B (the last one shorter when B does not divide N).
-    batch_size=None: full batch (B = N); ``optimizer`` defaults to SGD(lr); ``schedule(k)`` sets α
-    for epoch k.  Returns a surfaces.Path: θ and the whole-set J before training and after every update;
+    Each epoch visits the examples in the order of its own ``rng.permutation(N)`` (drawn in turn from
+    ``np.random.default_rng(seed)``), in slices of B (the last one shorter when B does not divide N).
+    batch_size=None: full batch (B = N); ``optimizer`` defaults to SGD(lr); ``schedule(e)`` sets α
+    for epoch e = 0, 1, ….  Returns a surfaces.Path: θ and the whole-set J before training and after every update;
     ``path.batch_size`` = B and ``path.updates_per_epoch`` = ⌈N/B⌉."""
     surface = surfaces.linear_regression(x, y)
     theta = np.array(surface.start if start is None else start, dtype=np.float64)
@@ -96,12 +234,12 @@ def minibatch_descent(x, y, lr, epochs, batch_size=None, seed=0, start=None, opt
     opt = optimizers.SGD(lr) if optimizer is None else optimizer
     opt.reset()
     thetas, costs = [theta.copy()], [float(surface.J(*theta))]
-    for k in range(int(epochs)):
+    for epoch in range(int(epochs)):
         if schedule is not None:
-            opt.lr = schedule(k)
+            opt.lr = schedule(epoch)
         order = rng.permutation(N)
-        for i in range(0, N, B):
-            batch = order[i:i + B]
+        for start in range(0, N, B):
+            batch = order[start:start + B]
             opt.step([theta], [regression_gradient(theta, x[batch], y[batch])])   # θ ← θ − α ∇J_batch
             thetas.append(theta.copy())
             costs.append(float(surface.J(*theta)))
@@ -110,235 +248,6 @@ def minibatch_descent(x, y, lr, epochs, batch_size=None, seed=0, start=None, opt
     return path
 
 
-# ---- plot helpers (ax=None, return the Axes) ----------------------------------------------
-def plot_data_lines(x, y, thetas, surface=None, ax=None, labels=None):
-    """The data as points and the line ŷ = θ₀ + θ₁ x for each θ in ``thetas`` (labelled with J)."""
-    ax = axes_or_new(ax)
-    ax.scatter(x, y, color="#000000", s=30, zorder=3, label="students")
-    xs = np.linspace(0, x.max() * 1.05, 2)
-    for k, (t0, t1) in enumerate(thetas):
-        label = (labels[k] + ": " if labels else "") + f"θ = ({t0:.2f}, {t1:.2f})"
-        label += f", J = {surface.J(t0, t1):.2f}" if surface else ""
-        ax.plot(xs, t0 + t1 * xs, color=COLORS[k % len(COLORS)], label=label)
-    ax.set(xlabel="hours studied x", ylabel="exam score y", title="Each θ is a line; J measures its misfit")
-    ax.legend(loc="upper left", fontsize=11)
-    return ax
-
-
-def plot_cost_curve(J, dJ, lo, hi, points, ax=None, xlabel="θ", title="A one-parameter cost J(θ)", name="θ"):
-    """J(θ) on [lo, hi]; at each of ``points`` the tangent (slope dJ/dθ) and an arrow along −dJ/dθ.
-
-    ``name`` is the parameter's symbol in the labels (e.g. "θ₁")."""
-    ax = axes_or_new(ax)
-    t = np.linspace(lo, hi, 300)
-    ax.plot(t, J(t), color=COLORS[0], label=f"cost J({name})")
-    span = hi - lo
-    for k, p in enumerate(points):
-        s = dJ(p)
-        dt = np.array([-0.08, 0.08]) * span
-        ax.plot(p + dt, J(p) + s * dt, color=COLORS[7], linewidth=1.5, label=f"tangent (slope dJ/d{name})" if k == 0 else None)
-        ax.plot(p, J(p), "o", color=COLORS[7], markersize=7)
-        ax.annotate("", xy=(p - np.sign(s) * 0.1 * span, J(p)), xytext=(p, J(p)),
-                    arrowprops=dict(arrowstyle="-|>", color=COLORS[1], lw=2.5, mutation_scale=20))
-        side = -1 if s > 0 else 1                 # write beside the tangent, on the side it leaves free
-        ax.annotate(f"dJ/d{name} = {s:+.1f}".replace("-", "−"), (p, J(p)), xytext=(12 * side, 14),
-                    textcoords="offset points", ha="left" if side > 0 else "right", fontsize=13)
-    ax.plot([], [], color=COLORS[1], label=f"downhill: sign of −dJ/d{name}")
-    ax.set(xlabel=xlabel, ylabel="cost J", title=title)
-    ax.legend(loc="upper center", fontsize=11)
-    return ax
-
-
-def gallery_paths(surface, lrs, steps=60):
-    """For each α: (Path of ``steps`` steps, the step at which it first left the plotting window or None)."""
-    (x0, x1), (y0, y1) = surface.xlim, surface.ylim
-    out = []
-    for lr in lrs:
-        path = surfaces.descend(surface, optimizers.SGD(lr), steps)
-        t = path.theta
-        left = np.flatnonzero((t[:, 0] < x0) | (t[:, 0] > x1) | (t[:, 1] < y0) | (t[:, 1] > y1))
-        out.append((path, int(left[0]) if left.size else None))
-    return out
-
-
-def plot_lr_gallery(surface, cases, steps=60, axes=None):
-    """One panel per (α, description) in ``cases``: ``steps`` steps of gradient descent on the contours.
-
-    A path that leaves the window is drawn only until it first leaves, so the panel stays readable."""
-    if axes is None:
-        _, axes = plt.subplots(1, len(cases), figsize=(4 * len(cases), 4.2), layout="constrained", sharey=True)
-    runs = gallery_paths(surface, [lr for lr, _ in cases], steps)
-    for k, (ax, (lr, what), (path, left)) in enumerate(zip(axes, cases, runs)):
-        if left is not None:                     # keep one point outside, so the line runs off the plot
-            path = surfaces.Path(path.theta[:left + 1], path.cost[:left + 1], path.diverged)
-        plot_contours(surface, ax=ax, levels=15)
-        plot_path(path, ax=ax, color=FULL_BATCH)
-        ax.set_title(f"α = {lr:g}: {what}", fontsize=13)
-        if left is not None:
-            ax.text(0.5, 0.04, f"left the plot at step {left}", transform=ax.transAxes, ha="center",
-                    fontsize=12, bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
-        if k:
-            ax.set_ylabel("")
-    axes[0].figure.suptitle("60 steps from the same start (axes not to scale)", fontsize=14)
-    return axes
-
-
-def plot_batch_paths(surface, paths, axes=None):
-    """Descent paths (dict label → Path from minibatch_descent) on the contours, and J − J* against the
-    number of examples processed (B per update) beside them."""
-    if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
-    plot_contours(surface, ax=axes[0])
-    axes[0].plot(*paths[next(iter(paths))].theta[0], "s", color="#000000", markersize=11, zorder=1,
-                 label="start")
-    J_min = float(surface.J(*surface.minima[0]))
-    N = max(p.batch_size for p in paths.values())
-    for k, (label, path) in enumerate(reversed(paths.items())):         # the full batch last, on top
-        full = path.batch_size >= N
-        style = dict(color=batch_color(path.batch_size, N), linewidth=3.5 if full else 1.8 - 0.4 * k,
-                     zorder=10 if full else 5 - k, label=label)
-        axes[0].plot(path.theta[:, 0], path.theta[:, 1], "-", **style)
-        if full:
-            axes[0].plot(*path.theta[-1], "o", color=FULL_BATCH, markersize=11, zorder=11,
-                         label="full batch: where it ends")
-        examples = np.arange(len(path.cost)) * path.batch_size
-        axes[1].semilogy(examples, path.cost - J_min, **style)
-    axes[0].set_title("Paths of θ (same number of epochs; axes not to scale)", fontsize=13)
-    axes[0].legend(loc="lower left", fontsize=11)
-    axes[1].set(xlabel="examples processed (B per update)", ylabel="J(θ) − J(θ*) (log scale)",
-                title="Cost against the work done")
-    plain_log_ticks(axes[1], "y")
-    handles, labels = axes[1].get_legend_handles_labels()
-    axes[1].legend(handles[::-1], labels[::-1], loc="upper right", fontsize=11)
-    return axes
-
-
-def plot_batch_comparison(runs, N, axes=None):
-    """Training cost per epoch (left) and against the number of updates (right) for dict label → (Run, B).
-
-    Epoch 0 is the cost before training; an epoch of batch size B makes ⌈N/B⌉ updates."""
-    if axes is None:
-        _, axes = plt.subplots(1, 2, figsize=(12, 4.5), layout="constrained")
-    for label, (run, B) in runs.items():
-        epochs = np.arange(len(run.cost))
-        color = batch_color(B, N)
-        axes[0].plot(epochs, run.cost, "o-", color=color, markersize=6, label=label)
-        axes[1].plot(epochs * -(-N // B), run.cost, "o", color=color, markersize=8, label=label)   # measured once per epoch
-    axes[0].set(xlabel="epoch (passes over the data; 0 = before training)", ylabel="training cost J",
-                title="Same number of epochs")
-    axes[1].set_xscale("symlog", linthresh=1)               # 0 updates (before training) stays on the axis
-    axes[1].xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))     # 1000, not 10³
-    axes[1].set(xlabel="updates of θ (0, then log scale)", ylabel="training cost J (once per epoch)",
-                title="…but very different numbers of updates")
-    for ax in axes:
-        ax.legend(fontsize=11)
-    return axes
-
-
-# ---- digits networks (precomputed, cached) ------------------------------------------------
-DIGITS_SIZES = (64, 32, 10)
-
-
-@dataclass
-class Run:
-    """One training run: ``cost`` = J on the training set at epochs 0 (before training) … E, and the History."""
-    cost: np.ndarray
-    history: object
-
-    @property
-    def failed(self):
-        """Diverged (J blew up) or ended above the cost it started from: the run made things worse."""
-        return self.history.diverged or self.cost[-1] > self.cost[0]
-
-
-@lru_cache(maxsize=None)
-def _digits():
-    return data.load_digits()
-
-
-def digits_net(seed=0):
-    """The small network of section 4: 64 → 32 (tanh) → 10 (softmax), cross-entropy cost."""
-    return Network(list(DIGITS_SIZES), activation="tanh", output="softmax", loss="cross_entropy", seed=seed)
-
-
-def train_digits(lr, epochs, batch_size=None, seed=0):
-    """A fresh digits_net(seed) trained with SGD(lr) by lessonlib.train; returns a Run (J from epoch 0)."""
-    X, _, Y, _ = _digits()
-    net = digits_net(seed)
-    J0 = net.cost(X, Y)
-    history = train(net, X, Y, optimizers.SGD(lr), epochs, batch_size=batch_size, seed=seed)
-    return Run(np.array([J0] + list(history.train_cost)), history)
-
-
-@lru_cache(maxsize=None)
-def lr_sweep(min_exp=-1.5, max_exp=1.0, step=0.1, epochs=30, seed=0):
-    """Full-batch training for every α = 10^e on the slider's grid: (exponents, tuple of Runs)."""
-    exps = np.round(np.arange(min_exp, max_exp + step / 2, step), 6)
-    return exps, tuple(train_digits(10.0 ** e, epochs, seed=seed) for e in exps)
-
-
-LR_GRID = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)      # steps of about √10
-
-
-@lru_cache(maxsize=None)
-def steady_lr(batch_size=None, epochs=6, grid=LR_GRID, seed=0):
-    """The largest α on ``grid`` whose training cost falls in every one of ``epochs`` epochs (no bounce, no
-    failure) for a digits_net(seed) trained with this batch size: (α, dict α → Run of every α tried)."""
-    runs = {lr: train_digits(lr, epochs, batch_size=batch_size, seed=seed) for lr in grid}
-    steady = [lr for lr, r in runs.items() if not r.failed and np.all(np.diff(r.cost) < 0)]
-    return max(steady), runs
-
-
-@lru_cache(maxsize=None)
-def batch_comparison(epochs=6, seed=0, batch_sizes=((None, "full batch"), (32, "mini-batch B = 32"),
-                                                     (1, "stochastic B = 1"))):
-    """dict label → (Run, B) for digits nets trained the same number of epochs with each batch size, each at
-    its steady_lr (the largest α on LR_GRID whose cost falls every epoch)."""
-    N = _digits()[0].shape[1]
-    out = {}
-    for B, name in batch_sizes:
-        lr, runs = steady_lr(B, epochs, seed=seed)
-        out[f"{name}, α = {lr:g}"] = (runs[lr], N if B is None else B)
-    return out
-
-
-CRAWL_FACTOR = 2.0          # a run "crawls" when its final J is above CRAWL_FACTOR × the best final J
-
-
-def crawl_threshold(runs):
-    """The final J above which a run that neither fails nor bounces counts as crawling: CRAWL_FACTOR × best."""
-    return CRAWL_FACTOR * min(np.inf if r.failed else r.cost[-1] for r in runs)
-
-
-def classify_runs(runs):
-    """What each training run did: "fails" (blew up, or ended above the J it started from), "bounces"
-    (J rose in some epoch), "crawls" (ends above crawl_threshold: twice the best final J) or "smooth"."""
-    limit = crawl_threshold(runs)
-    kinds = []
-    for r in runs:
-        if r.failed:
-            kinds.append("fails")
-        elif np.any(np.diff(r.cost) > 0):
-            kinds.append("bounces")
-        elif r.cost[-1] > limit:
-            kinds.append("crawls")
-        else:
-            kinds.append("smooth")
-    return kinds
-
-
-def plot_conditioning(rows, steps=30, half_width=6.0, axes=None):
-    """One panel per conditioning() row: contours on a square window around θ* (equal scales) and the
-    path of gradient descent at that row's fastest α from θ = (0, 0), at most ``steps`` steps."""
-    if axes is None:
-        _, axes = plt.subplots(1, len(rows), figsize=(4.3 * len(rows), 4.6), layout="constrained")
-    for ax, (name, s, lim, _) in zip(axes, rows):
-        c = s.minima[0]
-        s.xlim, s.ylim = (c[0] - half_width, c[0] + half_width), (c[1] - half_width, c[1] + half_width)
-        plot_contours(s, ax=ax, levels=15)
-        plot_path(surfaces.descend(s, optimizers.SGD(lim["best"]), steps, start=(0.0, 0.0)), ax=ax, color=FULL_BATCH)
-        ax.set_aspect("equal")
-        ax.set_title(f"{name}\nκ = {lim['kappa']:.3g}", fontsize=13)
-        ax.set_xlabel("θ₀")
-        ax.set_ylabel("θ₁")
-    return axes
+def change(start, end):
+    """A change in words: "−70%" when it fell, "grew ×257" when it grew."""
+    return f"−{1 - end / start:.0%}" if end < start else f"grew ×{end / start:.0f}"

@@ -118,8 +118,10 @@ def _png_with_alt(fig):
     """The PNG (as the inline backend makes it) with its metadata: the alt text (also inside the PNG), and the
     smallest text's size in the PNG's pixels (tests/test_slides.py checks it is legible on a slide)."""
     from IPython.core.pylabtools import print_figure          # what the inline backend uses, same bytes
-    # a figure with a layout engine already fits its canvas: cropping it "tight" would draw it twice
-    data = print_figure(fig, "png", bbox_inches=None if fig.get_layout_engine() is not None else "tight")
+    # a figure with a layout engine, or placed by fixed_margins, already fits its canvas: cropping it "tight"
+    # would draw it twice
+    as_drawn = fig.get_layout_engine() is not None or getattr(fig, AS_DRAWN, False)
+    data = print_figure(fig, "png", bbox_inches=None if as_drawn else "tight")
     if data is None:
         return None
     meta = {"alt": describe_figure(fig)}
@@ -284,3 +286,30 @@ def plot_digits(X, titles=None, ax_grid=None, ncols=10, cmap="gray_r"):
             if titles is not None:
                 ax.set_title(titles[i])
     return ax_grid
+
+
+# ---- figures drawn once: fixed margins instead of a layout engine ---------------------------------------------
+AS_DRAWN = "_lessonlib_as_drawn"
+
+
+def fixed_margins(fig, left=1.05, right=0.25, bottom=0.85, top=0.5, wspace=None, hspace=None):
+    """Place the figure's axes with fixed margins and gaps (in inches) and show it as drawn; returns the figure.
+
+    Constrained layout measures every axis's ticks and labels in a draw of its own before the real one, and a
+    "tight" crop does the same: either doubles a figure's cost.  With the style's fixed font sizes, margins
+    known in inches fit instead, and the figure is drawn once.  ``wspace``/``hspace``: the gaps between
+    panels (inches), for figures with several."""
+    fig = getattr(fig, "figure", fig)
+    fig.set_layout_engine(None)
+    width, height = fig.get_size_inches()
+    cols, rows = (fig.axes[0].get_gridspec().ncols, fig.axes[0].get_gridspec().nrows) if fig.axes else (1, 1)
+    inner_w, inner_h = width - left - right, height - bottom - top
+    gaps = {}
+    if wspace is not None and cols > 1:                       # matplotlib's wspace: a gap over the mean panel width
+        gaps["wspace"] = wspace / ((inner_w - (cols - 1) * wspace) / cols)
+    if hspace is not None and rows > 1:
+        gaps["hspace"] = hspace / ((inner_h - (rows - 1) * hspace) / rows)
+    fig.subplots_adjust(left=left / width, right=1 - right / width, bottom=bottom / height, top=1 - top / height,
+                        **gaps)
+    setattr(fig, AS_DRAWN, True)
+    return fig

@@ -23,7 +23,7 @@ NAMED = {
     7: 'components swapped',  # the two components in the wrong order (∂θ1, ∂θ0)
     8: 'list, not array',  # returns a Python list, not a NumPy array
     9: 'θ₀ and θ₁ swapped in ŷ',  # θ0 and θ1 swapped in the prediction (ŷ = θ1 + θ0 x)
-    10: 'mean(r)·mean(x)',  # ∂J/∂θ1 as mean(r)·mean(x) instead of mean(r·x)
+    10: 'mean of r times mean of x',  # ∂J/∂θ1 as mean(r)·mean(x) instead of mean(r·x)
     13: 'mutated',  # in-place update on the caller's θ (theta -= …, no copy)
     14: 'same order every epoch',  # generator re-created inside the epoch loop: the same order e
     15: 'order ignored',  # no shuffle at all: slices of 0..N−1 in order
@@ -38,8 +38,8 @@ NAMED = {
     26: 'sums instead of means',  # Hessian without the 1/N: XᵀX (sums, not means)
     27: 'slope curvature only',  # ignores the intercept: 2 / mean(x²) (the θ1–θ1 curvature onl
     28: "one example's curvature",  # the one-example limit 2/(1 + max x²) (per-example Hessian of
-    29: 'h_max, not 2/h_max',  # returns the curvature h_max instead of 2/h_max
-    30: 'trace, not the largest eigenvalue',  # trace instead of the largest eigenvalue: 2 / (1 + mean x²)
+    29: 'h_max itself',  # returns the curvature h_max instead of 2/h_max
+    30: 'trace',  # trace instead of the largest eigenvalue: 2 / (1 + mean x²)
     31: 'divided by N − 1',  # Hessian divided by N − 1 instead of N
     34: 'index_off_by_one',  # ∂J/∂W^m from a^m instead of a^{m−1} (wrong layer)
     35: 'db_mean',  # ∂J/∂b^m as the mean over the batch, not the sum
@@ -148,7 +148,10 @@ EXERCISES = catalogue()
 
 # Exercises the blind set was written for that a notebook no longer has (its answers are kept, not run).
 RETIRED = {("04", "choose_lambda"): "notebook 04 now asks for cross_validate (its own contract) where it asked for "
-                                    "choose_lambda; its answers stay in the set as written"}
+                                    "choose_lambda; its answers stay in the set as written",
+           ("01", "minibatch_descent"): "notebook 01's mini-batch loop now returns the whole path θ(0), θ(1), … "
+                                        "(shape (1 + steps, 2)) where it returned the final θ; its answers stay "
+                                        "in the set as written"}
 LIVE = [i for i, e in enumerate(blind.ENTRIES) if (e["nb"], e["exercise"]) not in RETIRED]
 
 # Notebook 02's Exercise 1 changed after the catalogue was written: backward(net, cache, Y, delta_L=None) now writes
@@ -212,5 +215,8 @@ def test_every_wrong_answer_has_its_diagnosis_and_it_is_a_name():
 
 
 def test_a_retired_exercise_is_really_gone():
-    for nb, name in RETIRED:
-        assert name not in EXERCISES[nb], f"{name} is back in notebook {nb}: take it out of RETIRED"
+    for (nb, name), why in RETIRED.items():
+        if name in EXERCISES[nb]:                 # the name lives on under a new contract: the old answers fail it
+            entry = next(i for i, e in enumerate(blind.ENTRIES) if (e["nb"], e["exercise"], e["kind"]) ==
+                         (nb, name, "correct"))
+            assert not run(entry)[0].passed, f"{name} of notebook {nb} takes its old contract again: un-retire it"

@@ -1,13 +1,15 @@
-"""Lesson 01: the module's computations, its dashboards' messages, its exercises, and the numbers notebook 01's
-prose states (the dashboards' sweep over every control is the shared registry sweep)."""
+"""Lesson 01's study-hours module (descent_lab): its computations, its dashboards' messages, and the numbers
+notebook 01's prose states about the regression (the network's are in test_descent_network.py, the
+exercises' in test_descent_exercises.py; the dashboards' sweep over every control is the registry sweep)."""
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
 from lessonlib import descent_lab as lab
+from lessonlib import descent_network as netlab
 from lessonlib import optimizers, surfaces
 from lessonlib.dashboards import descent as dashboards
-from lessonlib.exercises import descent as ex
+from lessonlib.exercises import descent_loop
 
 
 @pytest.fixture(scope="module")
@@ -66,19 +68,43 @@ def test_minibatch_descent_full_batch_equals_descend_and_batches_count_updates(r
     np.testing.assert_array_equal(sgd.theta, lab.minibatch_descent(x, y, 0.02, 3, batch_size=1, seed=1).theta)
 
 
-def test_minibatch_descent_is_the_exercise_reference_with_the_seeds_permutations(regression):
+def test_minibatch_thetas_is_the_path_of_minibatch_descent_and_the_exercise_reference(regression):
     x, y, s = regression
-    for B, epochs in ((1, 1), (4, 3), (7, 2), (30, 2)):
-        path = lab.minibatch_descent(x, y, 0.02, epochs, batch_size=B, seed=0)
-        np.testing.assert_allclose(path.theta[-1], ex.minibatch_descent_reference(s.start, x, y, 0.02, B, epochs, 0),
-                                   rtol=1e-12)
+    for B, epochs, seed in ((1, 1, 0), (4, 3, 2), (7, 2, 0), (30, 2, 1)):
+        path = lab.minibatch_descent(x, y, 0.02, epochs, batch_size=B, seed=seed)
+        thetas = lab.minibatch_thetas(s.start, x, y, 0.02, B, epochs, seed)
+        np.testing.assert_allclose(thetas, path.theta, rtol=1e-12, atol=0)
+        np.testing.assert_allclose(thetas, descent_loop.minibatch_descent_reference(s.start, x, y, 0.02, B, epochs, seed),
+                                   rtol=1e-12, atol=0)
 
 
-def test_the_exercise_gradient_is_the_librarys(regression):
-    x, y, _ = regression
-    for theta in ([0.0, 0.0], [1.5, -0.3]):
-        np.testing.assert_allclose(ex.gradient_reference(np.array(theta), x, y),
-                                   lab.regression_gradient(np.array(theta), x, y), rtol=1e-12)
+def test_batch_runs_give_paths_with_costs_and_report_divergence(regression):
+    x, y, s = regression
+    [p] = lab.batch_runs(lab.minibatch_thetas, x, y, 0.02, 5, epochs=3)
+    ref = lab.minibatch_descent(x, y, 0.02, 3, batch_size=5, seed=0)
+    np.testing.assert_allclose(p.cost, ref.cost, rtol=1e-12)
+    assert p.updates_per_epoch == 6 and p.batch_size == 5 and not p.diverged
+    runs = lab.batch_runs(lab.minibatch_thetas, x, y, 0.2, 1, epochs=20, seeds=range(2))
+    assert all(r.diverged for r in runs)
+
+
+def test_max_stable_lr_is_two_over_h_max_for_any_input(regression):
+    x, _, s = regression
+    assert lab.max_stable_lr(x) == pytest.approx(s.max_stable_lr(), rel=1e-12)
+    for u in lab.rescaled_inputs(x).values():
+        assert lab.max_stable_lr(u) == pytest.approx(surfaces.linear_regression(u, u).max_stable_lr(), rel=1e-12)
+
+
+def test_outcome_says_converged_diverged_or_how_far(regression):
+    _, _, s = regression
+    limit = s.max_stable_lr()
+    assert lab.outcome(s, 0.95 * limit) == "converged" and lab.outcome(s, 1.05 * limit) == "diverged"
+    assert lab.outcome(s, 0.002, steps=10).startswith("J − J* fell to")
+
+
+def test_spread_and_change_in_words():
+    assert lab.spread([3.0, 1.0, 2.0]) == "2.000 (1.000 … 3.000)"
+    assert lab.change(10.0, 3.0) == "−70%" and lab.change(2.0, 516.0) == "grew ×258"
 
 
 def test_minibatch_descent_takes_an_optimizer_and_a_schedule(regression):
@@ -96,21 +122,6 @@ def test_conditioning_rounds_the_valley(regression):
     steps = [k for _, _, _, k in rows]
     assert [round(kappas[0]), round(kappas[1], 1), round(kappas[2], 6)] == [88, 6.6, 1.0]
     assert steps[0] > 10 * steps[1] and steps[2] == 1
-
-
-def test_lr_sweep_classes_run_from_crawl_to_failure():
-    exps, runs = lab.lr_sweep()
-    kinds = lab.classify_runs(runs)
-    assert kinds[0] == "crawls" and kinds[-1] == "fails" and "smooth" in kinds and "bounces" in kinds
-    order = ["crawls", "smooth", "bounces", "fails"]
-    assert [order.index(k) for k in kinds] == sorted(order.index(k) for k in kinds)   # one band each, in order
-    assert all(r.cost.size == 31 for r in runs if not r.history.diverged)           # epochs 0 … 30
-
-
-def test_a_run_that_ends_above_its_start_counts_as_failed():
-    exps, runs = lab.lr_sweep()
-    for r, kind in zip(runs, lab.classify_runs(runs)):
-        assert (kind == "fails") == (r.history.diverged or r.cost[-1] > r.cost[0])
 
 
 def test_lr_gallery_stops_drawing_a_path_where_it_leaves_the_window(regression):
@@ -138,7 +149,7 @@ def test_batch_paths_start_marker_is_under_every_path(regression):
     x, y, s = regression
     paths = {"full": lab.minibatch_descent(x, y, 0.02, 2), "B = 5": lab.minibatch_descent(x, y, 0.02, 2, 5)}
     axes = lab.plot_batch_paths(s, paths)
-    start = [ln for ln in axes[0].lines if ln.get_label() == "start"][0]
+    start = [ln for ln in axes[0].lines if ln.get_marker() == "s"][0]
     assert all(ln.get_zorder() > start.get_zorder() for ln in axes[0].lines if ln.get_label() in paths)
     assert axes[1].get_xlabel().startswith("examples processed")
     five = [ln for ln in axes[1].lines if ln.get_label() == "B = 5"][0]
@@ -147,13 +158,6 @@ def test_batch_paths_start_marker_is_under_every_path(regression):
     assert full.get_color() == "#000000" and full.get_zorder() == max(ln.get_zorder() for ln in axes[0].lines
                                                                       if ln.get_label() in paths)
     plt.close(axes[0].figure)
-
-
-def test_batch_comparison_uses_the_same_epochs_and_starts_at_epoch_0():
-    runs = lab.batch_comparison()
-    assert {len(r.cost) for r, _ in runs.values()} == {7}
-    assert len({r.cost[0] for r, _ in runs.values()}) == 1       # the same net before training
-    assert all(not r.failed for r, _ in runs.values())
 
 
 # ---- dashboards' messages (the registry sweep moves every control) ---------------------------
@@ -184,79 +188,27 @@ def test_builders_are_named_as_their_keys():
     assert set(dashboards.TITLES) == set(dashboards.DASHBOARDS) and dashboards.MAIN in dashboards.DASHBOARDS
 
 
-# ---- exercises ----------------------------------------------------------------------------
-@pytest.mark.parametrize("name", sorted(ex.EXERCISES))
-def test_reference_passes(name, capsys):
-    assert ex.EXERCISES[name].check(ex.EXERCISES[name].reference).passed
-    assert capsys.readouterr().out.startswith("✓")
 
 
-MISTAKES = [(name, m) for name, e in sorted(ex.EXERCISES.items()) for m in e.mistakes]
-
-
-@pytest.mark.parametrize("name, mistake", MISTAKES, ids=[f"{n}: {m.name}" for n, m in MISTAKES])
-def test_each_mistake_is_named(name, mistake, capsys):
-    result = ex.EXERCISES[name].check(mistake.fn)
-    assert not result.passed and result.mistake == mistake.name
-    assert capsys.readouterr().out.startswith("✗ " + mistake.message)
-
-
-@pytest.mark.parametrize("name", sorted(ex.EXERCISES))
-def test_mistakes_differ_from_the_reference_and_from_each_other(name):
-    e = ex.EXERCISES[name]
-    fns = [e.reference] + [m.fn for m in e.mistakes if m is not e.off_limits.mistake]    # the library's values are right
-    outs = [[e.run(fn, case).values[0] for case in e.cases] for fn in fns]
-    for i in range(len(fns)):
-        for j in range(i + 1, len(fns)):
-            assert not all(np.allclose(a, b, rtol=1e-7, atol=1e-10) for a, b in zip(outs[i], outs[j])), (i, j)
-
-
-def test_in_place_update_of_the_callers_theta_is_reported():
-    def in_place(theta, x, y, lr, batch_size, epochs, seed):
-        rng = np.random.default_rng(seed)
-        for epoch in range(epochs):
-            order = rng.permutation(len(x))
-            for i in range(0, len(x), batch_size):
-                b = order[i:i + batch_size]
-                theta -= lr * ex.gradient_reference(theta, x[b], y[b])
-        return theta
-    assert ex.minibatch_descent.diagnose(in_place).mistake == "mutated"
-
-
-def test_a_notebook_function_calling_the_library_is_named_and_its_globals_restored():
-    g = {"lab": lab, "np": np}
-    exec("def gradient(theta, x, y):\n    return lab.regression_gradient(theta, x, y)\n", g)
-    result = ex.gradient.diagnose(g["gradient"])
-    assert result.mistake == "used the library" and "lab.regression_gradient" in result.message
-    assert g["lab"] is lab                                              # restored after the check
-    exec("def descent(theta, x, y, lr, B, epochs, seed):\n"
-         "    return lab.minibatch_descent(x, y, lr, epochs, B, seed, start=theta).theta[-1]\n", g)
-    assert ex.minibatch_descent.diagnose(g["descent"]).mistake == "used the library" and g["lab"] is lab
-    exec("def own(theta, x, y):\n    r = theta[0] + theta[1] * x - y\n"
-         "    return np.array([r.mean(), (r * x).mean()])\n", g)
-    assert ex.gradient.diagnose(g["own"]).passed
-
-
-def test_unknown_mistake_points_at_the_first_wrong_output():
-    result = ex.gradient.diagnose(lambda theta, x, y: ex.gradient_reference(theta, x, y) + [0.0, 1e-3])
-    assert result.mistake == "other" and "∇J is off by up to 0.001 at index (1,)" in result.message
-
-
-def test_not_written_yet_and_exceptions_are_explained():
-    def todo(theta, x, y):
-        raise NotImplementedError("Exercise 1")
-    assert ex.gradient.diagnose(todo).mistake == "not done"
-    assert ex.minibatch_descent.diagnose(lambda *a: 1 / 0).mistake == "error"
-
-
-# ---- the numbers notebook 01's prose states ---------------------------------------------------
+# ---- the numbers notebook 01's prose states about the regression --------------------------------------
 def test_notebook_study_hours_facts(regression):
-    x, _, s = regression
+    x, y, s = regression
     assert x.size == 30                                                   # "Thirty students"
-    assert 0 <= regression[1].min() and regression[1].max() <= 10        # "the score y (out of 10)"
-    ax = lab.plot_data_lines(x, regression[1], [(6.0, -0.2), (0.5, 1.4), tuple(s.minima[0])], s)
+    assert 0 <= y.min() and y.max() <= 10                                # "the score y (out of 10)"
+    ax = lab.plot_data_lines(x, y, [(6.0, -0.2), (0.5, 1.4), tuple(s.minima[0])], s)
     assert ax.lines[2].get_color() == "#009E73"                          # "the green line, θ*"
     plt.close(ax.figure)
+
+
+def test_notebook_first_steps(regression):
+    x, y, s = regression
+    g = lab.regression_gradient(s.start, x, y)
+    assert s.J(*(s.start - 0.03 * g)) < s.J(*s.start)                    # "The cost went down"
+    J_min = s.J(*s.minima[0])
+    full = surfaces.descend(s, optimizers.SGD(0.03), 60)
+    assert full.cost[-1] - J_min > 3 * J_min                             # "J still far above its minimum" after 60
+    steps = np.linalg.norm(np.diff(full.theta, axis=0), axis=1)
+    assert steps[-1] < 0.1 * steps[0]                                    # "The steps shrink on their own"
 
 
 def test_notebook_gallery_claims(regression):
@@ -269,10 +221,23 @@ def test_notebook_gallery_claims(regression):
     assert round(1 - gap[0.002][-1] / gap[0.002][0], 2) == 0.70            # "J − J* fell by about 70 %"
     assert 1 - dist[0.002][-1] / dist[0.002][0] < 0.05                     # "shrank only a few percent"
     assert 0.002 < 0.04 < lim["monotone"] < 0.075 < lim["diverge"] < 0.085   # smooth, smooth, overshoots, diverges
-    assert dist[0.075][-1] < dist[0.04][-1] and gap[0.075][-1] < gap[0.04][-1]   # "ends closer than α = 0.04"
+    assert min(dist, key=lambda a: dist[a][-1]) == 0.075                   # "ended closest"
+    assert gap[0.075][-1] < gap[0.04][-1]
     assert runs[0.085][1] is not None and runs[0.04][1] is None            # only the last leaves the plot
-    assert lim["diverge"] - lim["best"] < 0.002                            # "only a hair below"
     assert round(lim["kappa"]) == 88                                       # "about 88"
+
+
+def test_notebook_quadratic_facts(regression):
+    x, y, s = regression
+    assert (x > 0).all() and round(x.mean(), 2) == 4.09 and round((x * x).mean(), 1) == 23.4   # "every x_i positive"
+    overshoot = surfaces.descend(s, optimizers.SGD(0.075), 60)
+    assert np.all(np.diff(overshoot.cost) < 0)                      # its cost never rises (zig-zag in θ)
+    d = overshoot.theta - s.minima[0]
+    q_max = np.linalg.eigh(s.hessian)[1][:, 1]
+    assert np.all(np.diff(np.sign(d @ q_max)) != 0)                 # it does zig-zag along q_max
+    J = s.J(d[:, 0] + s.minima[0][0], d[:, 1] + s.minima[0][1])     # J = J* + ½ dᵀHd: a convex bowl
+    np.testing.assert_allclose(J, s.J(*s.minima[0]) + 0.5 * np.einsum("ki,ij,kj->k", d, s.hessian, d), rtol=1e-12)
+    assert np.all(np.linalg.eigvalsh(s.hessian) > 0)
 
 
 def test_notebook_conditioning_claims(regression):
@@ -281,105 +246,146 @@ def test_notebook_conditioning_claims(regression):
     assert round(raw["kappa"]) == 88 and round(cen["kappa"], 1) == 6.6 and std["kappa"] == pytest.approx(1)
     assert 100 <= k_raw < 1000 and 10 <= k_cen < 100 and k_std == 1       # "hundreds to a few dozen", "one step"
     assert std["best"] == pytest.approx(1.0)                                # "α = 1"
-
-
-def test_notebook_network_slider_claims():
-    exps, runs = lab.lr_sweep()
-    assert np.allclose(np.diff(exps), 0.1) and exps[0] == -1.5 and exps[-1] == 1.0     # steps of 0.1 in log₁₀ α
-    assert -0.5 in np.round(exps, 6)                                                   # starts at 10^−0.5 ≈ 0.316
-    assert len(set(lab.classify_runs(runs))) == 4                                      # "four bands"
-
-
-def test_notebook_batch_claims(regression):
-    x, y, s = regression
-    J_min = s.J(*s.minima[0])
-    full = lab.minibatch_descent(x, y, lr=0.02, epochs=20)
-    sgd = lab.minibatch_descent(x, y, lr=0.02, epochs=20, batch_size=1, seed=0)
-    five = lab.minibatch_descent(x, y, lr=0.02, epochs=20, batch_size=5, seed=0)
-    assert len(full.cost) - 1 == 20 and len(sgd.cost) - 1 == 600                        # "20 steps", "600 steps"
-    assert sgd.cost[-1] < five.cost[-1] < full.cost[-1]                                  # closer for the same work
-    assert full.cost[20] < five.cost[20] < sgd.cost[20]                                  # after 20 updates: full ahead
-    last = sgd.cost[-30:] - J_min
-    assert last.max() > 10 * last.min()                                                  # "still jumps up and down"
-    runs = lab.batch_comparison()
-    N = lab._digits()[0].shape[1]
-    assert [-(-N // B) for _, B in runs.values()] == [1, 43, 1347]                       # "43 or 1347 times"
-    finals = [r.cost[-1] for r, _ in runs.values()]
-    assert finals[1] < 0.25 * finals[0] and finals[2] < 0.25 * finals[0]              # "both end far below"
-    assert list(runs) == ["full batch, α = 1", "mini-batch B = 32, α = 0.3", "stochastic B = 1, α = 0.01"]
-    h_example = 1 + x ** 2                                   # "far above h_max", "far below 2/h_max"
-    lim = lab.stability_limits(s)
-    assert h_example.max() > 2 * lim["h_max"] and 2 / h_example.max() < 0.5 * lim["diverge"]
-
-
-def test_steady_lr_is_the_largest_grid_alpha_whose_cost_falls_every_epoch():
-    for B in (None, 32, 1):
-        lr, runs = lab.steady_lr(B)
-        steady = lambda r: not r.failed and np.all(np.diff(r.cost) < 0)     # noqa: E731
-        assert steady(runs[lr]) and not any(steady(r) for a, r in runs.items() if a > lr)
-
-
-def test_notebook_quadratic_facts(regression):
-    x, _, s = regression
-    assert (x > 0).all() and round(x.mean(), 2) == 4.09 and round((x * x).mean(), 1) == 23.4   # "all positive"
-    lim = lab.stability_limits(s)
-    J_min = s.J(*s.minima[0])
-    overshoot = surfaces.descend(s, optimizers.SGD(0.075), 60)
-    assert np.all(np.diff(overshoot.cost) < 0)                      # "its cost never rises" (zig-zag in θ)
-    d = overshoot.theta - s.minima[0]
-    q_max = np.linalg.eigh(s.hessian)[1][:, 1]
-    assert np.all(np.diff(np.sign(d @ q_max)) != 0)                 # it does zig-zag along q_max
-    full = lab.minibatch_descent(x, regression[1], lr=0.03, epochs=60)
-    assert full.cost[-1] - J_min > 3 * J_min                        # "J still far above its minimum" after 60
-    rate = (lim["kappa"] - 1) / (lim["kappa"] + 1)
-    assert round(1 - rate, 2) == 0.02                               # "shrinking ~2 % per step"
-    rows = lab.conditioning(x, regression[1], tol=1e-6)
-    for _, _, lm, steps in rows[:2]:                                # predicted 302.5 vs 303, 22.8 vs 23
+    scaled = lab.stability_limits(surfaces.linear_regression(x / x.std(), y))["kappa"]
+    assert cen["kappa"] < scaled < raw["kappa"]                             # "centering did most of the work"
+    rate = (raw["kappa"] - 1) / (raw["kappa"] + 1)
+    for _, _, lm, steps in lab.conditioning(x, y)[:2]:                      # (optional) predicted vs counted steps
         k = np.log(1e6) / (2 * np.log((lm["kappa"] + 1) / (lm["kappa"] - 1)))
         assert abs(k - steps) < 1
+    assert round(1 - rate, 3) == 0.023
+    assert round(100 * 2 / raw["kappa"]) == 2                                 # "at most 2/κ, about 2 % here"
 
 
-def test_notebook_crawl_rule():
-    exps, runs = lab.lr_sweep()
-    limit = lab.crawl_threshold(runs)
-    for r, kind in zip(runs, lab.classify_runs(runs)):
-        if kind in ("crawls", "smooth"):
-            assert (kind == "crawls") == (r.cost[-1] > limit)
-            assert np.all(np.diff(r.cost) <= 0)                     # "falls every epoch"
+def test_notebook_standardizing_is_diagonal_preconditioning(regression):
+    """Gradient descent on u = x/σ, mapped back to the parameters of x, is gradient descent on x with the
+    slope's step multiplied by 1/σ²: θ ← θ − α P ∇J with P = diag(1, 1/σ²)."""
+    x, y, s = regression
+    sigma = x.std()
+    rescaled = surfaces.linear_regression(x / sigma, y)
+    theta_u, theta = np.array([0.5, 1.5 * sigma]), np.array([0.5, 1.5])
+    P = np.diag([1.0, 1.0 / sigma ** 2])
+    for _ in range(25):
+        theta_u = theta_u - 0.1 * rescaled.gradient(theta_u)
+        theta = theta - 0.1 * P @ s.gradient(theta)
+    np.testing.assert_allclose([theta_u[0], theta_u[1] / sigma], theta, rtol=1e-12)
+    newton = s.start - np.linalg.solve(s.hessian, s.gradient(s.start))     # H⁻¹: one step to θ*
+    np.testing.assert_allclose(newton, s.minima[0], rtol=1e-12)
 
 
-def test_notebook_network_best_final_cost_is_in_the_bounce_band():
-    exps, runs = lab.lr_sweep()
-    kinds = lab.classify_runs(runs)
-    finals = [np.inf if r.failed else r.cost[-1] for r in runs]
-    assert kinds[int(np.argmin(finals))] == "bounces"              # lowest J after 30 epochs, just below the edge
-    assert kinds[int(np.argmin(finals)) + 1] == "fails"
-
-
-def test_notebook_rescaled_inputs_fit_the_same_line(regression):
+def test_notebook_exercise_2_predictions(regression):
     x, y, _ = regression
-    predictions = []
-    for name, s, _, _ in lab.conditioning(x, y):
-        u = {"raw x": x, "centered x − x̄": x - x.mean()}.get(name, (x - x.mean()) / x.std())
-        t0, t1 = s.minima[0]
-        predictions.append(t0 + t1 * u)
-    np.testing.assert_allclose(predictions[0], predictions[1], rtol=1e-10)
-    np.testing.assert_allclose(predictions[0], predictions[2], rtol=1e-10)
+    limits = {name: lab.max_stable_lr(u) for name, u in lab.rescaled_inputs(x).items()}
+    raw, centered, standardized = limits.values()
+    assert round(raw, 3) == 0.083 and round(centered, 2) == 0.30 and standardized == pytest.approx(2.0)
+    for name, u in lab.rescaled_inputs(x).items():
+        s = surfaces.linear_regression(u, y)
+        assert lab.outcome(s, 0.95 * limits[name]) == "converged" and lab.outcome(s, 1.05 * limits[name]) == "diverged"
 
 
-def test_notebook_digits_test_cost_follows_the_training_cost():
-    from lessonlib import data, train
-    from lessonlib.network import Network
-    X, Xt, Y, Yt = data.load_digits()
-    net = Network([64, 32, 10], activation="tanh", output="softmax", loss="cross_entropy", seed=0)
-    h = train(net, X, Y, optimizers.SGD(1.0), epochs=30, X_test=Xt, Y_test=Yt)
-    assert h.test_cost[-1] < 0.5 * h.test_cost[0] and abs(h.test_cost[-1] - h.train_cost[-1]) < 0.1
+def test_notebook_batch_claims_over_seeds(regression):
+    x, y, s = regression
+    J_min = s.J(*s.minima[0])
+    full = lab.batch_runs(lab.minibatch_thetas, x, y, 0.02, x.size, 20, range(3))
+    five = lab.batch_runs(lab.minibatch_thetas, x, y, 0.02, 5, 20, range(3))
+    sgd = lab.batch_runs(lab.minibatch_thetas, x, y, 0.02, 1, 20, range(3))
+    assert len(full[0].cost) - 1 == 20 and len(sgd[0].cost) - 1 == 600          # "20 exact steps", "600"
+    for f, b in zip(full, sgd):                                                  # "much closer, on every seed"
+        assert b.cost[-1] - J_min < 0.25 * (f.cost[-1] - J_min)
+    assert max(p.cost[-1] for p in five) < min(p.cost[-1] for p in full)
+    last = sgd[0].cost[-30:] - J_min
+    assert last.max() > 10 * last.min()                                          # "still jumps up and down"
 
 
-def test_notebook_exercise_3_limit_separates_convergence_from_divergence(regression):
-    x, _, s = regression
-    limit = ex.max_stable_lr_reference(x)
-    assert limit == pytest.approx(s.max_stable_lr())
-    below = surfaces.descend(s, optimizers.SGD(0.95 * limit), 1000)
-    above = surfaces.descend(s, optimizers.SGD(1.05 * limit), 1000)
-    assert not below.diverged and below.cost[-1] - s.J(*s.minima[0]) < 1e-9 and above.diverged   # "converged"
+def test_notebook_smaller_batches_need_a_smaller_alpha(regression):
+    x, y, s = regression
+    rows = {r[0]: r for r in lab.seed_rows(lab.minibatch_thetas, x, y, [0.01, 0.03, 0.08], batch_size=1)}
+    assert rows["0.01"][1] == rows["0.03"][1] == "0 of 3" and rows["0.08"][1] == "3 of 3"
+    J_min = s.J(*s.minima[0])
+    calm = lab.batch_runs(lab.minibatch_thetas, x, y, 0.01, 1, 20, range(3))
+    noisy = lab.batch_runs(lab.minibatch_thetas, x, y, 0.03, 1, 20, range(3))
+    assert max((p.cost[-30:] - J_min).max() for p in calm) < 0.5                  # "jitters near the minimum"
+    swing = [(p.cost[-30:] - J_min).max() / (p.cost[-30:] - J_min).min() for p in noisy]
+    assert min(swing) > 100 and rows["0.03"][3] == f"×{min(swing):.3g}"          # "orders of magnitude on every seed"
+    assert not lab.batch_runs(lab.minibatch_thetas, x, y, 0.08, x.size, 20)[0].diverged             # full batch does not
+    assert 0.08 < s.max_stable_lr()
+
+
+def test_notebook_where_stochastic_descent_diverges(regression):
+    """(optional) one example's curvature, and B = 1 over 200 epochs between the cautious bound and 2/h_max."""
+    x, y, s = regression
+    h_example = 1 + x ** 2
+    lim = lab.stability_limits(s)
+    assert round(h_example.max(), 1) == 65.0 and np.median(h_example) < lim["h_max"] < h_example.max()
+    for i in (0, int(np.argmax(x))):           # a step on example i multiplies its own residual by 1 − α(1 + x_i²)
+        theta = np.array([0.3, -0.2])
+        r = theta[0] + theta[1] * x[i] - y[i]
+        step = theta - 0.02 * lab.regression_gradient(theta, x[i:i + 1], y[i:i + 1])
+        assert step[0] + step[1] * x[i] - y[i] == pytest.approx(r * (1 - 0.02 * h_example[i]), rel=1e-12)
+    rows = {r[0]: r for r in lab.stochastic_edge_rows(x, y, [0.04, 0.05, 0.06, 0.07], epochs=200, seeds=range(5))}
+    assert [rows[a][1] for a in ("0.04", "0.05", "0.06", "0.07")] == ["0 of 5"] * 3 + ["5 of 5"]
+    assert float(rows["0.06"][2]) > 1e6                                     # "wild excursions on the way"
+    assert 2 / h_example.max() < 0.06 and 0.07 < lim["diverge"]              # between the bound and 2/h_max
+    assert round(0.06 / lim["diverge"], 2) == 0.72 and round(0.07 / lim["diverge"], 2) == 0.84
+
+
+def test_stochastic_runs_equal_the_exercise_loop_bit_for_bit(regression):
+    x, y, s = regression
+    lrs, seeds = [0.03, 0.09], [4, 0, 2]
+    thetas = lab.stochastic_runs(x, y, lrs, 3, seeds)
+    assert thetas.shape == (1 + 3 * x.size, len(lrs) * len(seeds), 2)
+    for a, lr in enumerate(lrs):
+        for j, seed in enumerate(seeds):
+            ref = lab.minibatch_thetas(s.start, x, y, lr, 1, 3, seed)
+            np.testing.assert_array_equal(thetas[:, a * len(seeds) + j], ref)
+
+
+def test_predictions_are_two_positive_numbers_or_nothing(capsys):
+    assert lab.predictions(lambda: (0.3, 2)) == {"centered x − x̄": 0.3, "standardized (x − x̄)/σ": 2.0}
+    assert set(lab.PREDICTED) < set(lab.rescaled_inputs(np.arange(3.0)))
+
+    def unwritten():
+        raise NotImplementedError("Exercise 2")
+    for bad, said in [(unwritten, "not written yet"), (lambda: 0.3, "two positive numbers"),
+                      (lambda: (0.3, -1), "two positive numbers"), (lambda: ("a", 2), "two positive numbers"),
+                      (lambda: (0.3, np.nan), "two positive numbers"), (lambda: 1 / 0, "ZeroDivisionError")]:
+        assert lab.predictions(bad) == {}
+        out = capsys.readouterr().out
+        assert said in out and "max_lr's limits instead" in out and out.count("\n") == 1
+
+
+def test_figures_are_drawn_once_when_shown(regression, monkeypatch):
+    """figure_once places the panels by plots.fixed_margins: no layout engine, no tight crop, one draw."""
+    from matplotlib.figure import Figure
+    from lessonlib import plots
+    x, y, s = regression
+    draws = []
+    original = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: draws.append(1) or original(self, renderer))
+    with plots.presentation_style():
+        fig, axes = lab.figure_once((9, 4), 2, dict(wspace=1.0))
+        lab.plot_data_lines(x, y, [(1.0, 1.0)], s, ax=axes[0])
+        axes[1].semilogy([1, 10, 100])
+        lab.decade_ticks(axes[1])                               # after the log scale is set
+    assert fig.get_layout_engine() is None and len(axes[1].yaxis.get_minorticklocs()) == 0
+    with plots.presentation_style():
+        data, meta = plots._png_with_alt(fig)
+    assert len(draws) == 1 and data[:8] == b"\x89PNG\r\n\x1a\n" and meta["smallest_text_px"] >= 18
+    plt.close(fig)
+    ax = lab.plot_landscape(s)
+    lo, hi = ax.get_zlim()
+    assert ax.figure.get_layout_engine() is None and sum(lo <= t <= hi for t in ax.get_zticks()) <= 5
+    plt.close(ax.figure)
+
+
+def test_notebook_minibatch_variance_with_and_without_replacement():
+    """§5: the mean of B of N numbers has variance s²/B drawn with replacement, s²/B·(N−B)/(N−1) without."""
+    from itertools import combinations, product
+    g = np.array([0.3, -1.2, 2.5, 0.0, 1.1, -0.4, 3.0, 0.7])        # per-example gradients, N = 8
+    N, s2 = g.size, g.var()                                          # s² over the N examples (divide by N)
+    for B in (1, 3, 5, 8):
+        without = [np.mean(g[list(c)]) for c in combinations(range(N), B)]
+        with_ = [np.mean(g[list(c)]) for c in product(range(N), repeat=B)] if B <= 5 else None
+        assert np.var(without) == pytest.approx(s2 / B * (N - B) / (N - 1), rel=1e-12, abs=1e-15)
+        assert np.mean(without) == pytest.approx(g.mean(), rel=1e-12)                       # unbiased
+        if with_ is not None:
+            assert np.var(with_) == pytest.approx(s2 / B, rel=1e-12)

@@ -52,10 +52,11 @@ answer("01", "gradient", "only the second component over N", "factor len(x)")(
     lambda t, x, y: np.array([r_of(t, x, y).sum(), (r_of(t, x, y) * x).mean()]))
 
 
-# ---- 01 minibatch_descent ----------------------------------------------------------------------------------
+# ---- 01 minibatch_descent (returns the path: θ before training, then after every update) ---------------------
 def minibatch(theta, x, y, lr, batch_size, epochs, seed, extra_epoch=False, in_place=False, rng_inside=False):
     rng = np.random.default_rng(seed)
     theta = theta if in_place else np.array(theta, dtype=float)
+    path = [theta.copy()]
     for epoch in range(epochs + extra_epoch):
         if rng_inside:
             rng = np.random.default_rng(seed)
@@ -67,7 +68,8 @@ def minibatch(theta, x, y, lr, batch_size, epochs, seed, extra_epoch=False, in_p
                 theta -= lr * g
             else:
                 theta = theta - lr * g
-    return theta
+            path.append(theta.copy())
+    return np.array(path)
 
 
 answer("01", "minibatch_descent", "one epoch too many", "off by one: epochs")(
@@ -79,12 +81,14 @@ answer("01", "minibatch_descent", "the generator re-made every epoch", "same ord
 @answer("01", "minibatch_descent", "np.random.seed and np.random.permutation", None)
 def legacy_shuffle(theta, x, y, lr, batch_size, epochs, seed):
     np.random.seed(seed)
+    path = [theta]
     for epoch in range(epochs):
         order = np.random.permutation(len(x))
         for i in range(0, len(x), batch_size):
             b = order[i:i + batch_size]
             theta = theta - lr * np.array([r_of(theta, x[b], y[b]).mean(), (r_of(theta, x[b], y[b]) * x[b]).mean()])
-    return theta
+            path.append(theta)
+    return np.array(path)
 
 
 # ---- 01 max_stable_lr --------------------------------------------------------------------------------------

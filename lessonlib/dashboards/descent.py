@@ -4,27 +4,35 @@
     network_learning_rate    full-batch training of a digits network: α picks a precomputed run
 """
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from .. import optimizers, surfaces
-from ..descent_lab import DIGITS_SIZES, classify_runs, lr_sweep, regression_surface, stability_limits
-from ..plots import BLACK, PURPLE, SKY, YELLOW, plain_log_ticks, plot_contours, presentation_style
-from .machinery import Dashboard, dropdown, int_slider, log_slider, new_figure
+from ..descent_lab import regression_surface, stability_limits
+from ..descent_plots import decade_ticks
+from ..descent_network import DIGITS_SIZES, classify_runs, lr_sweep
+from ..plots import (BLACK, MIN_TEXT_PT, PURPLE, SKY, YELLOW, fixed_margins, plot_contours,
+                     presentation_style)
+from .machinery import Dashboard, dropdown, int_slider, log_slider
 
 SMOOTH, ZIGZAG, DIVERGE = "#009E73", "#E69F00", "#D55E00"      # the quadratic's three bands
 NETWORK_BANDS = {"crawls": YELLOW, "smooth": SKY, "bounces": PURPLE, "fails": "#999999"}   # the network's four
 GD = BLACK                   # plain (full-batch) gradient descent, as in every figure of the series
-REGIMES = ("smooth (no overshoot)", "overshoots but converges", "diverges")   # the explorer's three bands
-BAND_LABELS = ("smooth (no overshoot)", "overshoots,\nconverges", "diverges")
+BAND_LABELS = ("smooth (no overshoot)", "zig-zags", "diverges")   # the explorer's three bands, as the notebook names them
 
 
-def _grid_figure(height_ratios=(5, 1)):
-    """Two panels on top and a thin strip spanning the width below (for the α axis)."""
-    fig, axes = new_figure(figsize=(11, 5.6), ncols=2, nrows=2, gridspec_kw={"height_ratios": height_ratios})
+def _grid_figure(height_ratios=(5, 1), strip_reserve=0.0):
+    """Two panels on top and a thin strip spanning the width below (for the α axis), at fixed margins: the
+    first draw (the build) draws once, where a layout engine would measure every label in a draw of its own."""
     with presentation_style():
-        gs = axes[2].get_gridspec()
-        axes[2].remove()
-        axes[3].remove()
-        strip = fig.add_subplot(gs[1, :])
+        fig = Figure(figsize=(11, 5.6), dpi=80)          # outside pyplot, as machinery.new_figure makes them
+        FigureCanvasAgg(fig)
+        grid = fig.add_gridspec(2, 2, height_ratios=height_ratios)
+        axes = [fig.add_subplot(grid[0, 0]), fig.add_subplot(grid[0, 1])]
+        strip = fig.add_subplot(grid[1, :])
+    fixed_margins(fig, left=1.15, right=0.25, bottom=0.8, top=0.45, wspace=1.35, hspace=1.25)
+    box = strip.get_position()                    # room on the right (inches) for the last mark's label
+    strip.set_position([box.x0, box.y0, box.width - strip_reserve / fig.get_figwidth(), box.height])
     return fig, axes[0], axes[1], strip
 
 
@@ -53,14 +61,14 @@ def _alpha_strip(ax, lo, hi, bands, marks):
         a, b = max(a, lo), min(b, hi)
         if a < b:
             ax.axvspan(a, b, color=color, alpha=0.35, linewidth=0)
-            ax.text(np.sqrt(a * b), 0.62, text, ha="center", va="center", fontsize=11)
+            ax.text(np.sqrt(a * b), 0.62, text, ha="center", va="center", fontsize=MIN_TEXT_PT)
     for k, (x, text) in enumerate(marks):
         if lo < x < hi:
             ax.axvline(x, color="#000000", linewidth=1.5)
-            ax.text(x, 1.04, text, ha="right" if k < len(marks) - 1 else "left", va="bottom", fontsize=11,
+            ax.text(x, 1.04, text, ha="right" if k < len(marks) - 1 else "left", va="bottom", fontsize=MIN_TEXT_PT,
                     transform=ax.get_xaxis_transform())
     ax.set_xlabel("learning rate α (log scale)")
-    plain_log_ticks(ax, "x")
+    decade_ticks(ax, "x")
     marker, = ax.plot([], [], marker="v", color="#000000", markersize=14, linestyle="none", animated=True,
                       clip_on=False)
     return marker
@@ -72,23 +80,23 @@ def learning_rate_explorer(lr=0.04, steps=100, start="top left", surface=None, m
         surface = regression_surface()[2]
     lim = stability_limits(surface)
     t_star = surface.minima[0]
-    J_min = float(surface.J(*t_star))
+    J_star = float(surface.J(*t_star))
     span0, span1 = np.diff(surface.xlim)[0], np.diff(surface.ylim)[0]
     starts = {"top left": tuple(surface.start),
               "bottom right": (t_star[0] + 0.4 * span0, t_star[1] - 0.4 * span1),
               "top right": (t_star[0] + 0.35 * span0, t_star[1] + 0.45 * span1)}
     min_exp, max_exp = -3.0, -0.7
-    fig, ax_path, ax_cost, strip = _grid_figure()
+    fig, ax_path, ax_cost, strip = _grid_figure(strip_reserve=1.0)
     with presentation_style():
         plot_contours(surface, ax=ax_path)
-        ax_path.set_title("Path of θ on the contours of J (axes not to scale)", fontsize=13)
+        ax_path.set_title("Path of θ (axes not to scale)")
         path_line, = ax_path.plot([], [], "o-", color=GD, markersize=4, linewidth=1.8, animated=True)
         start_dot, = ax_path.plot([], [], "s", color=GD, markersize=10, animated=True)
         ax_cost.set(xlim=(0, max_steps), ylim=(1e-3, 1e3), yscale="log", xlabel="step k",
                     ylabel="J(θ) − J(θ*) (log scale)", title="Cost above its minimum, per step")
-        plain_log_ticks(ax_cost)
+        decade_ticks(ax_cost)
         cost_line, = ax_cost.plot([], [], color=GD, animated=True)
-        note = ax_cost.text(0.97, 0.95, "", transform=ax_cost.transAxes, ha="right", va="top", fontsize=12,
+        note = ax_cost.text(0.97, 0.95, "", transform=ax_cost.transAxes, ha="right", va="top", fontsize=MIN_TEXT_PT,
                             animated=True, bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
         marker = _alpha_strip(strip, 10 ** min_exp, 10 ** max_exp,
                               [(0, lim["monotone"], SMOOTH, BAND_LABELS[0]),
@@ -101,10 +109,10 @@ def learning_rate_explorer(lr=0.04, steps=100, start="top left", surface=None, m
         path = surfaces.descend(surface, optimizers.SGD(lr), steps, start=starts[start])
         path_line.set_data(path.theta[:, 0], path.theta[:, 1])
         start_dot.set_data([path.theta[0, 0]], [path.theta[0, 1]])
-        gap = path.cost - J_min
+        gap = path.cost - J_star
         cost_line.set_data(np.arange(len(gap)), np.clip(gap, 1e-12, 1e12))
         marker.set_data([lr], [0.3])
-        kind = REGIMES[2] if lr > lim["diverge"] else REGIMES[1] if lr > lim["monotone"] else REGIMES[0]
+        kind = BAND_LABELS[2] if lr > lim["diverge"] else BAND_LABELS[1] if lr > lim["monotone"] else BAND_LABELS[0]
         note.set_text(f"α = {lr:.3g}: {kind}\nJ − J* : {gap[0]:.3g} → {gap[-1]:.3g}")
         if lr > lim["diverge"]:
             head = (path.message if path.diverged else
@@ -144,18 +152,18 @@ def network_learning_rate(lr=10 ** -0.5, reference=1.0, epochs=30, seed=0, min_e
                      label=f"reference α = {reference:g}")
         chosen, = ax_cost.plot([], [], color=GD, linewidth=3, label="chosen α", animated=True)
         ax_cost.set(xlim=(0, epochs), ylim=(0, top), xlabel="epoch (0 = before training)",
-                    ylabel="training cost J", title="Cost per epoch (gray: every α on the slider)")
-        ax_cost.legend(loc="lower left", fontsize=11)
+                    ylabel="training cost J", title="Cost per epoch (gray: every α)")
+        ax_cost.legend(loc="lower left", fontsize=MIN_TEXT_PT)
         ax_final.semilogx(lrs, final, "o-", color=GD, markersize=5, linewidth=1.5)
         ax_final.plot(lrs[failed], np.full(failed.sum(), 0.95 * top), "x", color=GD, markersize=10,
                       markeredgewidth=2.5, label="diverged or failed")
         ax_final.set(xlim=(lrs[0] / 1.2, lrs[-1] * 1.2), ylim=(0, top), xlabel="learning rate α (log scale)",
                      ylabel=f"J after {epochs} epochs", title=f"Cost after {epochs} epochs against α")
         if failed.any():
-            ax_final.legend(loc="upper left", fontsize=11)
+            ax_final.legend(loc="upper left", fontsize=MIN_TEXT_PT)
         now, = ax_final.plot([], [], "o", color=GD, markerfacecolor="none", markersize=16, markeredgewidth=2.5,
                              animated=True)
-        note = ax_cost.text(0.97, 0.95, "", transform=ax_cost.transAxes, ha="right", va="top", fontsize=12,
+        note = ax_cost.text(0.97, 0.95, "", transform=ax_cost.transAxes, ha="right", va="top", fontsize=MIN_TEXT_PT,
                             animated=True, bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
         marker = _alpha_strip(strip, lrs[0] / 10 ** (step / 2), lrs[-1] * 10 ** (step / 2),
                               run_bands(lrs, classify_runs(runs), step), marks)
