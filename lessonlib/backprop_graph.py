@@ -142,8 +142,9 @@ def show_worked_backward(hand, x, y, W2, layer):
         s1 = h["a1"] * (1 - h["a1"])
         terms = lambda u, v: "[" + ", ".join(f"{p:.4f} × ({q:+.4f})" for p, q in zip(u, v)) + "]"  # noqa: E731
         lines = [f"(W²)ᵀδ² = [{w[0]:+.1f} × ({d2:+.4f}), {w[1]:+.1f} × ({d2:+.4f})] = {_vec(h['back'])}",
-                 f"δ¹      = a¹(1 − a¹) ⊙ (W²)ᵀδ² = {terms(s1, h['back'])} = {_vec(h['delta1'])}",
-                 f"∂J/∂W¹  = δ¹ (a⁰)ᵀ = {_vec(h['delta1'])} (column) × {_vec(x)} (row)",
+                 "δ¹      = a¹(1 − a¹) ⊙ (W²)ᵀδ²",
+                 f"        = {terms(s1, h['back'])} = {_vec(h['delta1'])}",
+                 f"∂J/∂W¹  = δ¹ (a⁰)ᵀ, column {_vec(h['delta1'])} × row {_vec(x)}",
                  f"        = rows {_vec(h['dW1'][:2])} and {_vec(h['dW1'][2:])}",
                  f"∂J/∂b¹  = δ¹ = {_vec(h['db1'])}"]
     else:
