@@ -5,6 +5,9 @@
     plot_neuron_graph(w, b, x, y)   the graph: ×, +, max and the cost as nodes, each edge's value above it
                                     and its gradient below it
 
+worked_backward, show_worked_backward   §3's 2–2–1 backward pass, one line per equation, and printed as
+                                    equations with their numbers
+
 The graph is a = max(w·x + b, 0), J = ½(a − y)², for one example (B = 1).  Every number drawn is
 computed here from (w, b, x, y); the notebook's code cell and lessonlib's backward agree with it
 (tests/test_backprop_lab.py).
@@ -91,3 +94,59 @@ def plot_neuron_graph(w, b, x, y, ax=None):
     for edge in ax.spines.values():
         edge.set_visible(False)
     return ax
+
+
+# ---- §3's worked example, backward, in numbers ---------------------------------------------------------
+def _check_worked(net):
+    if net.L != 2 or net.f_of[1].name != "sigmoid" or net.f_of[2].name != "sigmoid" or net.loss.name != "mse":
+        raise ValueError("worked_backward is §3's example: expected two sigmoid layers and loss='mse', got "
+                         f"L = {net.L}, {[f.name for f in net.f_of[1:]]} and loss={net.loss.name!r}")
+
+
+def worked_backward(net, x, y):
+    """§3's backward pass, two layers, one line per equation: a dict of every quantity."""
+    _check_worked(net)
+    W1, b1, W2, b2, B = net.W[1], net.b[1], net.W[2], net.b[2], x.shape[1]
+    f1, f2 = net.f_of[1], net.f_of[2]
+    z1 = W1 @ x + b1;  a1 = f1.f(z1)              # forward
+    z2 = W2 @ a1 + b2; a2 = f2.f(z2)
+    dJ_da2 = (a2 - y) / B                         # J averages
+    delta2 = f2.f_prime(z2) * dJ_da2              # (1): ⊙ is *
+    dW2 = delta2 @ a1.T                           # (3)
+    db2 = delta2.sum(axis=1, keepdims=True)       # (4): over the batch
+    back = W2.T @ delta2                          # (W²)ᵀ δ²
+    delta1 = f1.f_prime(z1) * back                # (2)
+    dW1 = delta1 @ x.T                            # (3)
+    db1 = delta1.sum(axis=1, keepdims=True)       # (4)
+    return dict(z1=z1, a1=a1, z2=z2, a2=a2, dJ_da2=dJ_da2, delta2=delta2,
+                dW2=dW2, db2=db2, back=back, delta1=delta1, dW1=dW1, db1=db1)
+
+
+def _vec(v):
+    v = v.ravel()
+    return f"{v[0]:+.4f}" if v.size == 1 else "[" + ", ".join(f"{t:+.4f}" for t in v) + "]"
+
+
+def show_worked_backward(hand, x, y, W2, layer):
+    """Print §3's backward pass for ``layer`` (2: the output layer, 1: one layer back) as equations with their
+    numbers (one example, B = 1), from ``worked_backward``'s dict."""
+    h = {k: v.ravel() for k, v in hand.items()}
+    if layer == 2:
+        a2, s2 = h["a2"][0], h["a2"][0] * (1 - h["a2"][0])
+        lines = [f"∂J/∂a² = (a² − y)/B = ({a2:.4f} − {y.ravel()[0]:.4f})/1 = {_vec(h['dJ_da2'])}",
+                 f"δ²     = a²(1 − a²) · ∂J/∂a² = {s2:.4f} × ({h['dJ_da2'][0]:+.4f}) = {_vec(h['delta2'])}",
+                 f"∂J/∂W² = δ² (a¹)ᵀ = ({h['delta2'][0]:+.4f}) × {_vec(h['a1'])} = {_vec(h['dW2'])}",
+                 f"∂J/∂b² = δ² = {_vec(h['db2'])}"]
+    elif layer == 1:
+        d2, w = h["delta2"][0], W2.ravel()
+        s1 = h["a1"] * (1 - h["a1"])
+        terms = lambda u, v: "[" + ", ".join(f"{p:.4f} × ({q:+.4f})" for p, q in zip(u, v)) + "]"  # noqa: E731
+        lines = [f"(W²)ᵀδ² = [{w[0]:+.1f} × ({d2:+.4f}), {w[1]:+.1f} × ({d2:+.4f})] = {_vec(h['back'])}",
+                 "δ¹      = a¹(1 − a¹) ⊙ (W²)ᵀδ²",
+                 f"        = {terms(s1, h['back'])} = {_vec(h['delta1'])}",
+                 f"∂J/∂W¹  = δ¹ (a⁰)ᵀ, column {_vec(h['delta1'])} × row {_vec(x)}",
+                 f"        = rows {_vec(h['dW1'][:2])} and {_vec(h['dW1'][2:])}",
+                 f"∂J/∂b¹  = δ¹ = {_vec(h['db1'])}"]
+    else:
+        raise ValueError(f"layer must be 2 (the output layer) or 1 (one layer back), got {layer!r}")
+    print("\n".join(lines))

@@ -15,7 +15,8 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 
 from . import data, optimizers, text
-from .backprop_graph import neuron_graph, plot_neuron_graph  # noqa: F401  (the notebook reaches them here)
+from .backprop_graph import (neuron_graph, plot_neuron_graph, show_worked_backward,  # noqa: F401  (reached here)
+                             worked_backward)
 from .gradcheck_lab import (backward_without_f_prime, count_forward_passes, one_sided_errors,  # noqa: F401
                             one_weight, plot_shifted, plot_step_errors)
 from .network import Gradients, Network
@@ -26,10 +27,10 @@ from .training import evaluate, train  # noqa: F401  (train: reachable here, so 
 # where each name the notebook's cells share is made (sections.explain_missing: run that section first)
 SECTIONS = {
     "§3 A worked example": ("make_tiny", "tiny", "x", "y", "B", "W1", "b1", "W2", "b2", "z1", "a1", "z2", "a2",
-                            "delta1", "delta2", "dW1", "dW2", "db1", "db2", "grads", "net", "X5", "Y5"),
+                            "hand", "grads"),
     "Exercise 1 (§4)": ("backward", "backprop"),
     "Exercise 2 (§5)": ("best_step", "find_step", "steps", "J_of", "w0", "exact", "best", "discrepancies"),
-    "Exercise 3 (§5)": ("numerical_gradient", "numgrad"),
+    "Exercise 3 (§5)": ("numerical_gradient", "numgrad", "net", "X5", "Y5"),
     "§6 Why the cost goes down": ("descent_step", "squared_norm"),
     "Exercise 4 (§8)": ("delta_softmax_ce", "delta_out"),
     "§8 Training on the digits": ("X_fit", "X_val", "Y_fit", "Y_val", "mine", "ours", "runs", "history", "start"),

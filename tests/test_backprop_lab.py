@@ -19,6 +19,36 @@ def small_batch(B=5):
 
 
 # ---- notation and sources ---------------------------------------------------------------------
+def test_worked_backward_is_lessonlibs_backward_and_prints_its_equations(capsys):
+    """§3 shows the backward pass as equations with numbers (no numpy lines before Exercise 1's check)."""
+    net, x, y = lab.worked_example()
+    hand, grads = lab.worked_backward(net, x, y), net.gradients(x, y)
+    for m in (1, 2):
+        for name, ours in [(f"delta{m}", grads.delta[m]), (f"dW{m}", grads.dW[m]), (f"db{m}", grads.db[m])]:
+            assert np.allclose(hand[name], ours, rtol=0, atol=1e-15), name
+    assert np.allclose(hand["back"], net.W[2].T @ grads.delta[2], rtol=0, atol=1e-15)
+    lab.show_worked_backward(hand, x, y, net.W[2], layer=2)
+    lab.show_worked_backward(hand, x, y, net.W[2], layer=1)
+    out = capsys.readouterr().out
+    for piece in ["(0.5032 − 0.7000)/1 = -0.1968", "0.2500 × (-0.1968) = -0.0492", "= [-0.0300, -0.0295]",
+                  "= [-0.0492, +0.0738]", "= [-0.0117, +0.0177]", "rows [-0.0117, -0.0059] and [+0.0177, +0.0089]"]:
+        assert piece in out, piece
+    for line in out.splitlines():                                   # no numpy in what the student sees
+        assert "@" not in line and ".T" not in line and "sum(" not in line
+    with pytest.raises(ValueError, match="two sigmoid layers"):
+        lab.worked_backward(Network([2, 3, 2, 1], activation="sigmoid", loss="mse", seed=0), x, y)
+    with pytest.raises(ValueError, match="must be 2 .* or 1"):
+        lab.show_worked_backward(hand, x, y, net.W[2], layer=3)
+
+
+def test_cross_entropy_delta_is_150_times_the_squared_errors_at_z_minus_5():
+    """§8's core sentence: a sigmoid output at z = −5 with y = 1, δ with cross-entropy 150 × the squared error's."""
+    from lessonlib.activations import sigmoid, sigmoid_prime
+    a = sigmoid(-5.0)
+    ratio = (a - 1.0) / (sigmoid_prime(-5.0) * (a - 1.0))
+    assert round(ratio) == 150
+
+
 def test_notation_table_uses_layer_numbers_and_real_shapes():
     net = Network([64, 16, 10], activation="sigmoid", loss="mse", seed=0)
     table = lab.notation_table(net, *small_batch(5))
@@ -223,7 +253,7 @@ def test_standardize_uses_training_statistics():
 def test_plain_sgd_reaches_97_percent_with_a_generalization_gap():
     """§8: trained on the training part of the split, watched on the validation part, the test set once at the
     end (≥ 97 %); the costs part ways, train keeps falling, validation levels off (its last five epochs within
-    5 % of each other), and it has not turned up: not yet overfitting."""
+    5 % of each other), and it has not turned up (the notebook calls it a generalization gap)."""
     _, X_test, _, Y_test, pixels = lab.digits()
     X, X_val, Y, Y_val = lab.digits_split()
     net = lab.digits_net(64, seed=0)

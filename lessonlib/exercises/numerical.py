@@ -115,14 +115,14 @@ BEST_STEP = StepExercise(
 # ---- Exercise 3: the numerical gradient of a whole array ------------------------------------------
 def numerical_gradient_reference(cost, theta, step):
     grad = np.zeros(theta.shape)
-    for i in np.ndindex(theta.shape):
-        saved = theta[i]
-        theta[i] = saved + step
+    for j in np.ndindex(theta.shape):
+        saved = theta[j]
+        theta[j] = saved + step
         plus = cost()
-        theta[i] = saved - step
+        theta[j] = saved - step
         minus = cost()
-        theta[i] = saved                                       # put it back
-        grad[i] = (plus - minus) / (2 * step)
+        theta[j] = saved                                       # put it back
+        grad[j] = (plus - minus) / (2 * step)
     return grad
 
 
