@@ -25,7 +25,8 @@ CORE_WORDS_MAX = 3200
 PARAGRAPH_WORDS_MAX = 150          # the issues' limit; LESSONS.md asks to split from ~120
 PARAGRAPH_WORDS_SPLIT = 120
 SLIDE_CODE_WIDTH = 76
-MIN_EXERCISES = 4
+MIN_EXERCISES = 4          # in the notebook (issue 20: at least four per notebook) ...
+MIN_CORE_EXERCISES = 3     # ... and at least three on the core path: a one-hour core path holds about three
 OPTIONAL_HEADING = re.compile(r"^\s*#{1,6}\s.*(optional|going further)", re.I)
 EXERCISE_HEADING = re.compile(r"^\s*#{1,6}\s*(\S+\s)?Exercise\s+(\d+)", re.I | re.M)
 MINUTES = re.compile(r"Time:?\**:?\s*~?\s*(\d+)(?:\s*[–-]\s*(\d+))?\s*min", re.I)
@@ -78,7 +79,7 @@ def shape(path):
     cells = nb["cells"]
     report = {"name": Path(path).name, "cells": len(cells), "core_words": 0, "optional_words": 0,
               "notes_words": 0, "long_paragraphs": [], "unmarked_optional": [], "wide_slide_code": [],
-              "exercises": [], "minutes": [], "core_cells": 0}
+              "exercises": [], "optional_exercises": [], "minutes": [], "core_cells": 0}
     previous_optional = False
     for i, cell in enumerate(cells):
         text = source_of(cell)
@@ -94,6 +95,7 @@ def shape(path):
                 continue
             if is_optional(cell):
                 report["optional_words"] += words(text)
+                report["optional_exercises"] += [(i, int(f.group(2))) for f in EXERCISE_HEADING.finditer(text)]
                 continue
             report["core_cells"] += 1
             report["core_words"] += words(text)
@@ -125,8 +127,10 @@ def problems(report):
         found.append(f"cell {i}: optional material starts without a heading that says 'optional' or 'going further'")
     for i, width in report["wide_slide_code"]:
         found.append(f"cell {i}: a code line of {width} characters on a slide (at most {SLIDE_CODE_WIDTH})")
-    if len(report["exercises"]) < MIN_EXERCISES:
-        found.append(f"{len(report['exercises'])} exercises (at least {MIN_EXERCISES})")
+    total = len(report["exercises"]) + len(report["optional_exercises"])
+    if total < MIN_EXERCISES or len(report["exercises"]) < MIN_CORE_EXERCISES:
+        found.append(f"{len(report['exercises'])} exercises on the core path and {len(report['optional_exercises'])} "
+                     f"optional (at least {MIN_EXERCISES} in all, {MIN_CORE_EXERCISES} on the core path)")
     missing = [i for i, m in report["minutes"] if m is None]
     if missing:
         found.append(f"speaker notes without 'Time: ~N min': cells {missing}")
@@ -136,7 +140,7 @@ def problems(report):
 def print_report(report):
     print(f"{report['name']}: core prose {report['core_words']} words (≤ {CORE_WORDS_MAX}), optional "
           f"{report['optional_words']}, speaker notes {report['notes_words']}; "
-          f"{len(report['exercises'])} exercises at cells {[i for i, _ in report['exercises']]} of "
+          f"{len(report['exercises'])} core exercises (+ {len(report['optional_exercises'])} optional) at cells {[i for i, _ in report['exercises']]} of "
           f"{report['cells']}; speaker-note minutes {report['total_minutes']}")
     for i, n, start in report["long_paragraphs"]:
         print(f"  cell {i}: paragraph of {n} words: {start} …")
