@@ -143,7 +143,7 @@ def test_answers_are_folded_markdown():
     assert text.startswith("<details>") and text.endswith("</details>") and "1. one\n2. two" in text
     assert "folded" in repr(a) and "0x" not in repr(a)
     code = answers.compare(Adam.update)._repr_markdown_()
-    assert "```python\ndef update(self, p, g, s):" in code and code.startswith("<details>")
+    assert "```python\ndef update(self, p, g, state):" in code and code.startswith("<details>")
 
 
 def test_race_descend_is_surfaces_descend_to_the_last_bit():
@@ -186,10 +186,13 @@ def test_the_race_answers_say_what_the_runs_show():
     far = surfaces.descend(bowl, SGD(0.3, momentum=0.9), 200)
     assert race.gap(far, bowl)[-1] > 0.4 and np.linalg.norm(far.theta[-1]) > 1          # another dip
     text = answers.race_answers()._repr_markdown_()
-    assert "momentum ends lowest, Adam last" in text and "RMSProp 7, Adam 16" in text and text.count("\n1. ") == 1
-    assert "with μ = β₁ = 0.8 none; with 0.9 momentum and Nesterov" in text and "SGD not within 200" in text
+    assert "momentum ends lowest, Adam last" in text and text.count("\n1. ") == 1 and "\n2. " in text
     assert "c = 100: SGD diverges, momentum diverges, Nesterov diverges" in text and "within 1.1e-04" in text
     assert "With β₂ = 0.9 instead, Adam ends at J − J* = 1.9e-06" in text and "centre" not in text
+    assert "(α = 0.03, β₁ = 0.8, 200 steps) the brake is ŝ's memory" in text
+    more = answers.more_race_answers()._repr_markdown_()
+    assert more.count("\n3. ") == 1 and "\n4. " in more and "RMSProp 7, Adam 16" in more
+    assert "with μ = β₁ = 0.8 none; with 0.9 momentum and Nesterov" in more and "SGD not within 200" in more
 
 
 def test_the_race_opens_on_sgd_alone_so_its_still_answers_no_question():
