@@ -253,11 +253,18 @@ def test_section_2_minibatch_claims():
 
 
 # ---- §3 momentum, stability, κ, the best μ ----------------------------------------------------------------------
+def best_lr_plain(surface):
+    return race.best_settings(surface)["gd"]["lr"]
+
+
 def test_section_3_momentum_claims():
     ravine, rosen = surfaces.ravine(), surfaces.rosenbrock()
     gap = {mu: race.gap(surfaces.descend(ravine, SGD(0.03, momentum=mu), 60), ravine)[-1] for mu in (0.0, 0.9)}
     assert gap[0.9] < gap[0.0] and gap[0.0] > 0.05                # SGD creeps at the shared α, momentum ahead
-    assert race.gap(surfaces.descend(ravine, SGD(0.09), 60), ravine)[-1] < 1e-3 * gap[0.0]   # §1's α got further
+    plain = race.gap(surfaces.descend(ravine, SGD(0.09), 60), ravine)[-1]
+    assert plain < 1e-3 * gap[0.0] and plain < gap[0.9]                  # §1's α got further, past momentum's too
+    assert (f"{plain:.1e}", f"{gap[0.9]:.1e}") == ("4.8e-05", "1.2e-02")              # the numbers §3 quotes
+    assert 0.03 / best_lr_plain(ravine) == pytest.approx(1 / 3, abs=0.02)              # "a third of its best α"
     best = race.best_settings(ravine)["gd"]["lr"]
     assert best == pytest.approx(2 / (1 + 20)) and round(best, 3) == 0.095 and abs(best - 0.09) < 0.01   # near it
     circling = surfaces.descend(ravine, SGD(0.03, momentum=0.9), 60).theta
@@ -290,6 +297,11 @@ def test_stability_limits_on_the_ravine():
         assert surfaces.descend(s, SGD(limit * 1.02, momentum=mu), 400).diverged
     nesterov = 2 * 1.9 / (2.8 * 20)
     assert round(nesterov, 3) == 0.068
+    for ah, m in [(0.3, 0.9), (1.2, 0.5), (1.9, 0.2)]:          # the optional section's equation for Nesterov
+        # (θ, v) → (θ − α(hθ + μ(μv + hθ)), μv + hθ) with α = 1: the step's matrix, eigenvalues = the roots r
+        step = np.array([[1 - ah - m * ah, -m * m], [ah, m]])
+        roots = np.roots([1, -(1 - ah) * (1 + m), m * (1 - ah)])
+        assert np.sort_complex(np.linalg.eigvals(step)) == pytest.approx(np.sort_complex(roots), abs=1e-12)
     assert not surfaces.descend(s, SGD(nesterov * 0.98, momentum=0.9, nesterov=True), 600).diverged
     assert surfaces.descend(s, SGD(nesterov * 1.02, momentum=0.9, nesterov=True), 600).diverged
     for m in (0.1, 0.5, 0.9, 0.99):                               # Nesterov's is below plain GD's for any μ > 0
