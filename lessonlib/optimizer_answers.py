@@ -118,7 +118,7 @@ def best_mu_formula(lr, hs):
     return max((1 - np.sqrt(lr * h)) ** 2 for h in hs)
 
 
-# ---- section 5: the race's four questions, answered from runs --------------------------------------------
+# ---- section 5's race questions (1–2 there, 3–4 optional), answered from runs -------------------------------
 def _status(path, surface):
     return "diverged" if path.diverged else f"J − J* = {gap(path, surface)[-1]:.1e}"
 

@@ -325,8 +325,8 @@ class AdaGrad(Optimizer):
         return {"s": np.zeros_like(p)}
 
     def update(self, p, g, state):
-        state["s"] += g * g                                       # s ← s + g²
-        p -= self._lr * g / (np.sqrt(state["s"]) + self._eps)     # θ ← θ − α g / (√s + ε)
+        state["s"] += g * g                                   # s ← s + g²
+        p -= self._lr * g / (np.sqrt(state["s"]) + self._eps)  # θ ← θ − α g / (√s + ε)
 
     def __repr__(self):
         return f"AdaGrad(lr={self.lr}, eps={self.eps})"
@@ -345,9 +345,9 @@ class RMSProp(Optimizer):
         return {"s": np.zeros_like(p)}
 
     def update(self, p, g, state):
-        state["s"] *= self._rho                                   # s ← ρ s + (1 − ρ) g²
+        state["s"] *= self._rho                               # s ← ρ s + (1 − ρ) g²
         state["s"] += (1.0 - self._rho) * g * g
-        p -= self._lr * g / (np.sqrt(state["s"]) + self._eps)     # θ ← θ − α g / (√s + ε)
+        p -= self._lr * g / (np.sqrt(state["s"]) + self._eps)  # θ ← θ − α g / (√s + ε)
 
     def __repr__(self):
         return f"RMSProp(lr={self.lr}, rho={self.rho}, eps={self.eps})"
@@ -368,13 +368,13 @@ class Adam(Optimizer):
 
     def update(self, p, g, state):
         b1, b2 = self._beta1, self._beta2
-        state["t"] += 1                                          # t ← t + 1
-        state["v"] *= b1                                         # v ← β₁ v + (1 − β₁) g
+        state["t"] += 1                                      # t ← t + 1
+        state["v"] *= b1                                     # v ← β₁ v + (1 − β₁) g
         state["v"] += (1.0 - b1) * g
-        state["s"] *= b2                                         # s ← β₂ s + (1 − β₂) g²
+        state["s"] *= b2                                     # s ← β₂ s + (1 − β₂) g²
         state["s"] += (1.0 - b2) * g * g
-        v_hat = state["v"] / (1.0 - b1 ** state["t"])                # v̂ = v / (1 − β₁ᵗ)
-        s_hat = state["s"] / (1.0 - b2 ** state["t"])                # ŝ = s / (1 − β₂ᵗ)
+        v_hat = state["v"] / (1.0 - b1 ** state["t"])            # v̂ = v / (1 − β₁ᵗ)
+        s_hat = state["s"] / (1.0 - b2 ** state["t"])            # ŝ = s / (1 − β₂ᵗ)
         p -= self._lr * v_hat / (np.sqrt(s_hat) + self._eps)   # θ ← θ − α v̂ / (√ŝ + ε)
 
     def __repr__(self):
