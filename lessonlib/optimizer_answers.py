@@ -4,7 +4,7 @@ predict-first questions; and the library's code shown after a check ("compare yo
   Folded, answers, compare     markdown inside <details>: closed in JupyterLab and the handout until opened
   mu_search, mu_answer         Exercise 2: the reader's search at the α they chose, then what it found, explained
   grid_best_mu                 lessonlib's search, every μ of the grid at once (the answer's other α)
-  race_answers                 section 5's four questions
+  race_answers, more_race_answers   section 5's two questions; the optional section's two more
 """
 import numpy as np
 
@@ -27,9 +27,9 @@ class Folded:
         return f"{self.title}: folded (open it in JupyterLab)"
 
 
-def answers(title, items):
-    """Numbered answers, folded."""
-    return Folded(title, "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=1)))
+def answers(title, items, start=1):
+    """Numbered answers (from ``start``), folded."""
+    return Folded(title, "\n".join(f"{i}. {item}" for i, item in enumerate(items, start=start)))
 
 
 def compare(obj):
@@ -54,8 +54,8 @@ def mu_search(search, descent, surface, lrs, mus=MUS, steps=SEARCH_STEPS):
     as None is a blank for the reader to fill (named, skipped)."""
     h_max, found = curvatures(surface)[1], {}
     edge = 2 * (1 + max(mus)) / h_max                   # momentum's stability limit at the grid's largest μ
-    end = lambda lr, mu: np.linalg.norm(descent(surface.gradient, surface.start, lr, mu, steps)[0][-1]  # noqa: E731
-                                        - surface.minima[0])
+    end = lambda lr, mu: (surface.J(*descent(surface.gradient, surface.start, lr, mu, steps)[0][-1])  # noqa: E731
+                          - surface.J(*surface.minima[0]))          # J − J*, the measure of the lesson's tables
     for lr in lrs:
         if lr is None:
             print(f"α = ?: replace None with an α of your own, between 0 and {edge:.3f}")
@@ -72,7 +72,7 @@ def mu_search(search, descent, surface, lrs, mus=MUS, steps=SEARCH_STEPS):
             continue
         with np.errstate(all="ignore"):
             found[lr] = mu = float(search(descent, surface, lr, mus, steps))
-            print(f"α = {lr:.3f}: your search finds μ = {mu:.2f}; distance to θ* after {steps} steps "
+            print(f"α = {lr:.3f}: your search finds μ = {mu:.2f}; J − J* after {steps} steps "
                   f"{end(lr, mu):.1e} (with μ = 0.9: {end(lr, 0.9):.1e})")
     return found
 
@@ -118,7 +118,7 @@ def best_mu_formula(lr, hs):
     return max((1 - np.sqrt(lr * h)) ** 2 for h in hs)
 
 
-# ---- section 5: the race's four questions, answered from runs --------------------------------------------
+# ---- section 5's race questions (1–2 there, 3–4 optional), answered from runs -------------------------------
 def _status(path, surface):
     return "diverged" if path.diverged else f"J − J* = {gap(path, surface)[-1]:.1e}"
 
@@ -141,7 +141,8 @@ def _ravine_answer(runs):
     last = ends["Adam"].theta[-2:]
     s_hat = runs["Adam"][0].state[0]["s"][0] / (1 - 0.999 ** 200)      # its state after the 200 steps
     return ("After 200 steps " + ", ".join(f"{label} {_status(p, ravine)}" for label, p in ends.items())
-            + f": momentum ends lowest, Adam last. Adam steps about α per coordinate at first; near the minimum "
+            + f": momentum ends lowest, Adam last. At these settings (α = 0.03, β₁ = 0.8, 200 steps) the brake is ŝ's "
+              "memory; at §4's α = 0.1 and 60 steps it is the momentum average instead. Adam steps about α per coordinate at first; near the minimum "
             f"its ŝ still remembers the large early gradients (β₂ = 0.999), so at step 200 its step along θ₀ is "
             f"only {abs(last[1, 0] - last[0, 0]):.1e}, far below α = 0.03 (√ŝ₀ = {np.sqrt(s_hat):.2f}). With β₂ = 0.9 "
             f"instead, Adam ends at J − J* = {gap(descend(ravine, Adam(0.03, beta1=0.8, beta2=0.9), 200), ravine)[-1]:.1e}.")
@@ -196,7 +197,11 @@ def _dips_answer(lr=0.1, tol=1e-6):
 
 
 def race_answers():
-    """The answers to section 5's four questions, each computed here, folded (``answers``)."""
+    """The answers to section 5's two questions, each computed here, folded (``answers``)."""
     runs = _ravine_runs()
-    return answers("Answers to the four questions",
-                   [_ravine_answer(runs), _saddle_answer(), _scale_answer(runs), _dips_answer()])
+    return answers("Answers to the two questions", [_ravine_answer(runs), _scale_answer(runs)])
+
+
+def more_race_answers():
+    """The answers to the optional section's two further race questions (3 and 4), computed here, folded."""
+    return answers("Answers to questions 3 and 4", [_saddle_answer(), _dips_answer()], start=3)

@@ -115,7 +115,7 @@ class Optimizer:
     def new_state(self, p):
         return {}
 
-    def update(self, p, g, s):
+    def update(self, p, g, state):
         raise NotImplementedError
 
 
@@ -282,12 +282,12 @@ class SGD(Optimizer):
         for p, g in zip(params, grads):               # plain SGD keeps no state
             p -= lr * g                               # θ ← θ − α g
 
-    def update(self, p, g, s):
+    def update(self, p, g, state):
         lr, mu = self._lr, self._momentum
         if mu == 0:
             p -= lr * g                               # θ ← θ − α g
             return
-        v = s["v"]
+        v = state["v"]
         v *= mu                                       # v ← μ v + g
         v += g
         if self._nesterov:
@@ -324,9 +324,9 @@ class AdaGrad(Optimizer):
     def new_state(self, p):
         return {"s": np.zeros_like(p)}
 
-    def update(self, p, g, s):
-        s["s"] += g * g                                       # s ← s + g²
-        p -= self._lr * g / (np.sqrt(s["s"]) + self._eps)     # θ ← θ − α g / (√s + ε)
+    def update(self, p, g, state):
+        state["s"] += g * g                                   # s ← s + g²
+        p -= self._lr * g / (np.sqrt(state["s"]) + self._eps)  # θ ← θ − α g / (√s + ε)
 
     def __repr__(self):
         return f"AdaGrad(lr={self.lr}, eps={self.eps})"
@@ -344,10 +344,10 @@ class RMSProp(Optimizer):
     def new_state(self, p):
         return {"s": np.zeros_like(p)}
 
-    def update(self, p, g, s):
-        s["s"] *= self._rho                                   # s ← ρ s + (1 − ρ) g²
-        s["s"] += (1.0 - self._rho) * g * g
-        p -= self._lr * g / (np.sqrt(s["s"]) + self._eps)     # θ ← θ − α g / (√s + ε)
+    def update(self, p, g, state):
+        state["s"] *= self._rho                               # s ← ρ s + (1 − ρ) g²
+        state["s"] += (1.0 - self._rho) * g * g
+        p -= self._lr * g / (np.sqrt(state["s"]) + self._eps)  # θ ← θ − α g / (√s + ε)
 
     def __repr__(self):
         return f"RMSProp(lr={self.lr}, rho={self.rho}, eps={self.eps})"
@@ -366,15 +366,15 @@ class Adam(Optimizer):
     def new_state(self, p):
         return {"v": np.zeros_like(p), "s": np.zeros_like(p), "t": 0}
 
-    def update(self, p, g, s):
+    def update(self, p, g, state):
         b1, b2 = self._beta1, self._beta2
-        s["t"] += 1                                          # t ← t + 1
-        s["v"] *= b1                                         # v ← β₁ v + (1 − β₁) g
-        s["v"] += (1.0 - b1) * g
-        s["s"] *= b2                                         # s ← β₂ s + (1 − β₂) g²
-        s["s"] += (1.0 - b2) * g * g
-        v_hat = s["v"] / (1.0 - b1 ** s["t"])                # v̂ = v / (1 − β₁ᵗ)
-        s_hat = s["s"] / (1.0 - b2 ** s["t"])                # ŝ = s / (1 − β₂ᵗ)
+        state["t"] += 1                                      # t ← t + 1
+        state["v"] *= b1                                     # v ← β₁ v + (1 − β₁) g
+        state["v"] += (1.0 - b1) * g
+        state["s"] *= b2                                     # s ← β₂ s + (1 − β₂) g²
+        state["s"] += (1.0 - b2) * g * g
+        v_hat = state["v"] / (1.0 - b1 ** state["t"])            # v̂ = v / (1 − β₁ᵗ)
+        s_hat = state["s"] / (1.0 - b2 ** state["t"])            # ŝ = s / (1 − β₂ᵗ)
         p -= self._lr * v_hat / (np.sqrt(s_hat) + self._eps)   # θ ← θ − α v̂ / (√ŝ + ε)
 
     def __repr__(self):

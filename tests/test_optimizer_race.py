@@ -143,7 +143,7 @@ def test_answers_are_folded_markdown():
     assert text.startswith("<details>") and text.endswith("</details>") and "1. one\n2. two" in text
     assert "folded" in repr(a) and "0x" not in repr(a)
     code = answers.compare(Adam.update)._repr_markdown_()
-    assert "```python\ndef update(self, p, g, s):" in code and code.startswith("<details>")
+    assert "```python\ndef update(self, p, g, state):" in code and code.startswith("<details>")
 
 
 def test_race_descend_is_surfaces_descend_to_the_last_bit():
@@ -186,10 +186,13 @@ def test_the_race_answers_say_what_the_runs_show():
     far = surfaces.descend(bowl, SGD(0.3, momentum=0.9), 200)
     assert race.gap(far, bowl)[-1] > 0.4 and np.linalg.norm(far.theta[-1]) > 1          # another dip
     text = answers.race_answers()._repr_markdown_()
-    assert "momentum ends lowest, Adam last" in text and "RMSProp 7, Adam 16" in text and text.count("\n1. ") == 1
-    assert "with μ = β₁ = 0.8 none; with 0.9 momentum and Nesterov" in text and "SGD not within 200" in text
+    assert "momentum ends lowest, Adam last" in text and text.count("\n1. ") == 1 and "\n2. " in text
     assert "c = 100: SGD diverges, momentum diverges, Nesterov diverges" in text and "within 1.1e-04" in text
     assert "With β₂ = 0.9 instead, Adam ends at J − J* = 1.9e-06" in text and "centre" not in text
+    assert "(α = 0.03, β₁ = 0.8, 200 steps) the brake is ŝ's memory" in text
+    more = answers.more_race_answers()._repr_markdown_()
+    assert more.count("\n3. ") == 1 and "\n4. " in more and "RMSProp 7, Adam 16" in more
+    assert "with μ = β₁ = 0.8 none; with 0.9 momentum and Nesterov" in more and "SGD not within 200" in more
 
 
 def test_the_race_opens_on_sgd_alone_so_its_still_answers_no_question():
@@ -250,11 +253,18 @@ def test_section_2_minibatch_claims():
 
 
 # ---- §3 momentum, stability, κ, the best μ ----------------------------------------------------------------------
+def best_lr_plain(surface):
+    return race.best_settings(surface)["gd"]["lr"]
+
+
 def test_section_3_momentum_claims():
     ravine, rosen = surfaces.ravine(), surfaces.rosenbrock()
     gap = {mu: race.gap(surfaces.descend(ravine, SGD(0.03, momentum=mu), 60), ravine)[-1] for mu in (0.0, 0.9)}
     assert gap[0.9] < gap[0.0] and gap[0.0] > 0.05                # SGD creeps at the shared α, momentum ahead
-    assert race.gap(surfaces.descend(ravine, SGD(0.09), 60), ravine)[-1] < 1e-3 * gap[0.0]   # §1's α got further
+    plain = race.gap(surfaces.descend(ravine, SGD(0.09), 60), ravine)[-1]
+    assert plain < 1e-3 * gap[0.0] and plain < gap[0.9]                  # §1's α got further, past momentum's too
+    assert (f"{plain:.1e}", f"{gap[0.9]:.1e}") == ("4.8e-05", "1.2e-02")              # the numbers §3 quotes
+    assert 0.03 / best_lr_plain(ravine) == pytest.approx(1 / 3, abs=0.02)              # "a third of its best α"
     best = race.best_settings(ravine)["gd"]["lr"]
     assert best == pytest.approx(2 / (1 + 20)) and round(best, 3) == 0.095 and abs(best - 0.09) < 0.01   # near it
     circling = surfaces.descend(ravine, SGD(0.03, momentum=0.9), 60).theta
@@ -287,6 +297,11 @@ def test_stability_limits_on_the_ravine():
         assert surfaces.descend(s, SGD(limit * 1.02, momentum=mu), 400).diverged
     nesterov = 2 * 1.9 / (2.8 * 20)
     assert round(nesterov, 3) == 0.068
+    for ah, m in [(0.3, 0.9), (1.2, 0.5), (1.9, 0.2)]:          # the optional section's equation for Nesterov
+        # (θ, v) → (θ − α(hθ + μ(μv + hθ)), μv + hθ) with α = 1: the step's matrix, eigenvalues = the roots r
+        step = np.array([[1 - ah - m * ah, -m * m], [ah, m]])
+        roots = np.roots([1, -(1 - ah) * (1 + m), m * (1 - ah)])
+        assert np.sort_complex(np.linalg.eigvals(step)) == pytest.approx(np.sort_complex(roots), abs=1e-12)
     assert not surfaces.descend(s, SGD(nesterov * 0.98, momentum=0.9, nesterov=True), 600).diverged
     assert surfaces.descend(s, SGD(nesterov * 1.02, momentum=0.9, nesterov=True), 600).diverged
     for m in (0.1, 0.5, 0.9, 0.99):                               # Nesterov's is below plain GD's for any μ > 0
