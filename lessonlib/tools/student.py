@@ -7,7 +7,9 @@ markers) become a placeholder that raises ``NotImplementedError("Exercise N: ...
 indentation; the outputs of the exercise cell and of the check cell after it are cleared, and so are
 the outputs of every later cell that runs the student's function (it names the function, or the name
 the check cell binds: ``chosen = check_x(x).use(x)``), because those outputs are the exercise's answer
-until the student's own run draws them.  Prose, the other figures and dashboards stay.  The sources are never modified; writing into the source folder (or
+until the student's own run draws them.  So is any other cell whose stored output shows a line of a solution
+(the library's source printed as "compare yours with ours" after a check): the answer must not be readable
+before the student's check has run.  Prose, the other figures and dashboards stay.  The sources are never modified; writing into the source folder (or
 into notebooks/) is refused; running it again gives the same files.
 """
 import argparse
@@ -81,6 +83,7 @@ def student_edition(nb):
     nb = copy.deepcopy(nb)
     nb["cells"] = [c for c in nb["cells"] if not is_speaker_notes(c)]      # the instructor's, not the student's
     exercise, clear_next_code, students = None, False, set()
+    answers = answer_lines(nb)
     for cell in nb["cells"]:
         if cell["cell_type"] == "markdown":
             found = EXERCISE_HEADING.search(source_of(cell))
@@ -96,8 +99,31 @@ def student_edition(nb):
             clear_next_code = False
         elif cell["cell_type"] == "code" and uses_any(source_of(cell), students):
             clear(cell)                       # its output is the exercise's answer, drawn by the solution
+        elif cell["cell_type"] == "code" and shows_any(cell, answers):
+            clear(cell)                       # it prints a solution's line (the library's source of the answer)
     nb.get("metadata", {}).pop("widgets", None)   # saved widget state would show the solved dashboards' state
     return nb
+
+
+def output_text(cell):
+    texts = []
+    for out in cell.get("outputs", []):
+        text = out.get("text") or out.get("data", {}).get("text/plain") or ""
+        texts.append("".join(text) if isinstance(text, list) else text)
+        html = out.get("data", {}).get("text/html")
+        if html:
+            texts.append("".join(html) if isinstance(html, list) else html)
+    return "\n".join(texts)
+
+
+def answer_lines(nb, shortest=20):
+    """The solutions' lines long enough to be an answer, not a common line like ``return x``."""
+    return {line.strip() for block in solutions(nb) for line in block.splitlines() if len(line.strip()) > shortest}
+
+
+def shows_any(cell, lines):
+    text = output_text(cell)
+    return bool(text) and any(line in text for line in lines)
 
 
 def solutions(nb):
