@@ -88,27 +88,26 @@ class Stack:
     def penalize(self, m, g):
         """Layer m's gradients of every network through ``add_l2(W, b, dW, db, λ) → (_, ∂Ĵ/∂W, ∂Ĵ/∂b)``.
 
-        The networks sharing a λ go through one call, stacked along a leading axis, once a first call has
-        matched network-by-network calls exactly (a function written for one layer may not broadcast)."""
+        One call takes every network at once (W stacked along a leading axis, λ of shape (G, 1, 1)) once a
+        first call has matched network-by-network calls exactly; a function written for one layer alone
+        (it may not broadcast) gets one call per network."""
         dW, db, W, b = g[2 * m - 2], g[2 * m - 1], self.W[m - 1], self.b[m - 1]
-        lams = self.lam.ravel()
+        together = None
         if self.grouped is not False:
             try:
-                together = [(rows, self.add_l2(W[rows], b[rows], dW[rows], db[rows], float(lam)))
-                            for lam in np.unique(lams) for rows in [np.flatnonzero(lams == lam)]]
+                together = self.add_l2(W, b, dW.copy(), db.copy(), self.lam)
             except Exception:                                    # written for one layer: one call per network
-                together, self.grouped = None, False
+                self.grouped = False
         if self.grouped is not True:
             one_by_one = [self.add_l2(W[k], b[k], dW[k].copy(), db[k].copy(), float(lam))
-                          for k, lam in enumerate(lams)]
+                          for k, lam in enumerate(self.lam.ravel())]
         if self.grouped is None:                                 # the first call decides
-            self.grouped = together is not None and all(
-                np.shape(gW) == dW[rows].shape and np.shape(gb) == db[rows].shape
-                and all(np.array_equal(gW[i], one_by_one[k][1]) and np.array_equal(gb[i], one_by_one[k][2])
-                        for i, k in enumerate(rows)) for rows, (_, gW, gb) in together)
+            self.grouped = (together is not None and np.shape(together[1]) == dW.shape
+                            and np.shape(together[2]) == db.shape
+                            and all(np.array_equal(together[1][k], gW) and np.array_equal(together[2][k], gb)
+                                    for k, (_, gW, gb) in enumerate(one_by_one)))
         if self.grouped:
-            for rows, (_, gW, gb) in together:
-                dW[rows], db[rows] = gW, gb
+            dW[...], db[...] = together[1], together[2]
         else:
             for k, (_, gW, gb) in enumerate(one_by_one):
                 dW[k], db[k] = gW, gb

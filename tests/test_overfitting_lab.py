@@ -410,7 +410,9 @@ def test_the_dashboards_show_no_test_set_and_name_underfitting(sets, lams, sizes
     dash.controls["λ"].value = 10 ** -2.5
     assert dash.message.value == ""
     dash.controls["no penalty"].value = True
-    assert "no penalty = True" in dash.snapshot().caption
+    assert dash.snapshot().caption.endswith("at λ = 0 (no penalty)")           # not the checkbox's value
+    dash.controls["no penalty"].value = False
+    assert "no penalty" not in dash.snapshot().caption
     size_dash = training_size(sizes, sets)
     labels = [label for ax in size_dash.figure.axes for label in ax.get_legend_handles_labels()[1]]
     assert "validation set" in labels and not any("test" in label for label in labels)
