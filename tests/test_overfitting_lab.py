@@ -881,3 +881,14 @@ def test_a_wrong_add_l2_changes_the_sweep():
     half = lab.lambda_sweep(draws, {}, lams=[0.05], sizes=[2, 6, 2], epochs=20, seed=4,
                             add_l2=lambda W, b, dW, db, lam: (lam * np.sum(W ** 2), dW + lam * W, db))
     assert not np.allclose(ref.nets[0][0].weights[0], half.nets[0][0].weights[0])
+
+
+def test_optional_the_masks_luck_is_larger_than_the_gap_between_0_7_and_0_8(small, sets):
+    X_val, Y_val = sets["validation"]
+    J = np.array([[remedies.dropout_trainer(*small, seed=s)(p).data_cost(X_val, Y_val) for p in remedies.P_KEEPS]
+                  for s in (0, 1, 2)])
+    i7, i8 = remedies.P_KEEPS.index(0.7), remedies.P_KEEPS.index(0.8)
+    gap = abs(J[0, i7] - J[0, i8])                                         # Exercise 6's masks (seed 0)
+    assert np.ptp(J[:, i7]) > gap                                          # "moves a cost by more than the gap"
+    assert len(set(J.argmin(axis=1))) > 1                                  # the draws of masks disagree
+    assert J[0].argmin() == i7                                              # Exercise 6 keeps 0.7
