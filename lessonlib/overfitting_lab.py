@@ -30,7 +30,7 @@ from .overfitting_plots import (CLASS_COLORS, SET_LABELS, SET_STYLES, WEIGHT_BIN
                                 draw_boundary, label_zero, plane, plot_boundary, plot_points, plot_signal, plot_sweep,
                                 plot_training_curves, plot_weight_histogram, sweep_x, weight_counts)
 from .overfitting_report import (mean_range, plot_gap, plot_validation_curve, show_cross_validation,  # noqa: F401
-                                 show_procedure, show_remedies, show_sweep, show_test)
+                                 l2_answers, show_procedure, show_remedies, show_sweep, show_test, size_answers)
 from .overfitting_runs import Stack, train_stack
 from .training import evaluate, one_blas_thread, train
 
@@ -235,12 +235,17 @@ class Sweep:
         return self.values[np.argmin(self.data_cost[name], axis=1)]
 
 
-def lambda_sweep(draws, held_out, lams=LAMBDAS, sizes=MOONS_SIZES, epochs=EPOCHS, lr=LR, seed=0):
+def lambda_sweep(draws, held_out, lams=LAMBDAS, sizes=MOONS_SIZES, epochs=EPOCHS, lr=LR, seed=0, add_l2=None):
     """One network per λ and draw, all from the same θ₀ (``seed``), trained together (one ``train_many``).
 
-    ``draws``: training sets [(X, Y), …]; ``held_out``: {name: (X, Y)} evaluated for every network."""
+    ``draws``: training sets [(X, Y), …]; ``held_out``: {name: (X, Y)} evaluated for every network.
+    ``add_l2``: a penalty function (Exercise 1's contract); given, the networks are ``L2Network``s and it
+    puts the penalty into every gradient of the sweep; None uses the library's ``Network(l2=λ)``."""
     draws = [tuple(np.ascontiguousarray(A) for A in d) for d in draws]
-    nets = [classifier(sizes, l2=lam, seed=seed) for _ in draws for lam in lams]
+    if add_l2 is None:
+        nets = [classifier(sizes, l2=lam, seed=seed) for _ in draws for lam in lams]
+    else:
+        nets = [L2Network(add_l2, lam, sizes, seed) for _ in draws for lam in lams]
     train_many(nets, [X for X, _ in draws for _ in lams], [Y for _, Y in draws for _ in lams], epochs, lr)
     rows = [nets[r * len(lams):(r + 1) * len(lams)] for r in range(len(draws))]
     return Sweep(lams, rows, [[d] * len(lams) for d in draws], held_out)

@@ -185,6 +185,8 @@ def label_zero(ax, zero_at, values):
     ax.set_xticks([zero_at, *decades], ["0", *[power_of_ten(d) for d in decades]])
     ax.minorticks_off()
     ax.set_xlim(zero_at / 10 ** 0.2, values[-1] * 10 ** 0.2)
+    ax.text(np.sqrt(zero_at * values[1]), 0, "//", transform=ax.get_xaxis_transform(), ha="center",
+            va="center", backgroundcolor="white", clip_on=False)      # the axis breaks between 0 and the first λ
 
 
 def power_of_ten(value):

@@ -9,6 +9,7 @@ Every number a table prints is computed here from the runs it is given; none tra
 import numpy as np
 
 from . import text
+from .optimizer_answers import Folded
 from .overfitting_data import versus_bayes
 from .overfitting_plots import figure, plot_boundary, plot_sweep, plot_training_curves
 from .plots import alt_text
@@ -30,6 +31,11 @@ def value_label(value):
 def show_sweep(sweep, name="N", omega=False):
     """For each grid value: training accuracy, validation J and validation accuracy, as mean (min–max) over
     the sweep's draws; with ``omega``, the training accuracy's mean alone and Ω's mean (the weights' size)."""
+    text.show_table(*sweep_table(sweep, name, omega))
+
+
+def sweep_table(sweep, name="N", omega=False):
+    """``show_sweep``'s (rows, header)."""
     J, acc = sweep.data_cost, sweep.accuracy
     rows = []
     for k, value in enumerate(sweep.values):
@@ -38,7 +44,36 @@ def show_sweep(sweep, name="N", omega=False):
                mean_range(acc["validation"][:, k], ".0%")]
         rows.append(row + ([f"{sweep.omega[:, k].mean():.0f}"] if omega else []))
     head = [name, "train acc." if omega else "training acc.", "validation J", "validation acc."]
-    text.show_table(rows, head + (["Ω"] if omega else []))
+    return rows, head + ([f"Ω (mean of {len(sweep.nets)})"] if omega else [])
+
+
+def folded_sweep(sweep, name, answer, omega=False):
+    """The answer to a dashboard's question and its sweep's table, folded until the reader opens them."""
+    table = text.table(*sweep_table(sweep, name, omega))
+    return Folded("Answers", f"{answer}\n\nMean (min–max) over the {len(sweep.nets)} draws:\n\n```\n{table}\n```")
+
+
+def size_answers(sizes, bayes):
+    """Section 3's answers, from the size sweep: accuracies at the smallest and largest N."""
+    train, val = sizes.accuracy["train"].mean(axis=0), sizes.accuracy["validation"].mean(axis=0)
+    n0, n1 = sizes.values[0], sizes.values[-1]
+    return folded_sweep(sizes, "N", (
+        f"From N = {n0} to N = {n1} the training accuracy falls from {train[0]:.0%} to {train[-1]:.0%}, "
+        f"toward the validation accuracy, which rises from {val[0]:.0%} to {val[-1]:.0%}, toward the Bayes "
+        f"classifier's {bayes:.0%}; the boundary smooths."))
+
+
+def l2_answers(lams):
+    """Section 4's answers, from the λ sweep: Ω, the training cost, the best λ and the plateau."""
+    omega, J_train = lams.omega.mean(axis=0), lams.data_cost["train"].mean(axis=0)
+    J_val, acc = lams.data_cost["validation"].mean(axis=0), lams.accuracy["train"].mean(axis=0)
+    k, flat = int(np.argmin(J_val)), lams.index(0.01)
+    return folded_sweep(lams, "λ", (
+        f"Ω falls from {omega[0]:.0f} to {omega[-1]:.1f} and the training J rises from {J_train[0]:.3f} to "
+        f"{J_train[-1]:.2f} (means over the draws). The validation J is lowest at λ = {lams.values[k]:.2g}, "
+        f"then rises as the training accuracy drops to {acc[flat]:.0%} at λ = 0.01: **underfitting**. At "
+        f"λ = 0.1 our draw's network says 0.5 everywhere (printed below). The λ with the lowest validation J, "
+        f"draw by draw: {', '.join(f'{lam:.2g}' for lam in lams.chosen())}."), omega=True)
 
 
 def show_cross_validation(costs, lam_values, sweep):

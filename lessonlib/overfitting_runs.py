@@ -36,7 +36,13 @@ class Stack:
         for k, p in enumerate(self.params):
             p[...] = np.stack([net.params[k] for net in nets])
         self.W, self.b = self.params[0::2], self.params[1::2]  # W[m - 1] is W^m for every network
-        self.lam = np.array([net.l2 for net in nets], dtype=np.float64).reshape(-1, 1, 1)
+        # An L2Network (overfitting_lab) carries its λ as ``lam`` and its penalty as ``add_l2``: the stack then
+        # turns each network's ∂J/∂W^m into ∂Ĵ/∂W^m with that function, one network and layer at a time.
+        self.add_l2, self.grouped = getattr(first, "add_l2", None), None
+        if any(getattr(net, "add_l2", None) is not self.add_l2 for net in nets):
+            raise ValueError("every network of a stack needs the same penalty function add_l2")
+        lams = [getattr(net, "lam", 0.0) if self.add_l2 is not None else net.l2 for net in nets]
+        self.lam = np.array(lams, dtype=np.float64).reshape(-1, 1, 1)
         self.penalized = bool(self.lam.any())                 # all λ = 0: no 2λW to add (it would add zeros)
 
     def forward(self, X, drop=None):
@@ -65,7 +71,9 @@ class Stack:
         delta = (a[-1] - Y) / Y.shape[-1]                                 # δ^L = (a^L − y)/B
         for m in range(self.L, 0, -1):
             np.matmul(delta, np.swapaxes(a[m - 1], -1, -2), out=g[2 * m - 2])   # δ^m (a^{m-1})^T
-            if self.penalized:
+            if self.add_l2 is not None:
+                self.penalize(m, g)                                         # the given add_l2, per network
+            elif self.penalized:
                 g[2 * m - 2] += self.lam * (2.0 * self.W[m - 1])            # + 2λ W^m
             g[2 * m - 1][...] = delta.sum(axis=-1, keepdims=True)           # Σ over the batch of δ^m
             if m > 1:
@@ -76,6 +84,33 @@ class Stack:
                 np.subtract(1.0, delta, out=delta)                          # f' = 1 − tanh² (in place: numpy's
                 delta *= d_a                                                # temporaries this size are slow)
         return grad
+
+    def penalize(self, m, g):
+        """Layer m's gradients of every network through ``add_l2(W, b, dW, db, λ) → (_, ∂Ĵ/∂W, ∂Ĵ/∂b)``.
+
+        One call takes every network at once (W stacked along a leading axis, λ of shape (G, 1, 1)) once a
+        first call has matched network-by-network calls exactly; a function written for one layer alone
+        (it may not broadcast) gets one call per network."""
+        dW, db, W, b = g[2 * m - 2], g[2 * m - 1], self.W[m - 1], self.b[m - 1]
+        together = None
+        if self.grouped is not False:
+            try:
+                together = self.add_l2(W, b, dW.copy(), db.copy(), self.lam)
+            except Exception:                                    # written for one layer: one call per network
+                self.grouped = False
+        if self.grouped is not True:
+            one_by_one = [self.add_l2(W[k], b[k], dW[k].copy(), db[k].copy(), float(lam))
+                          for k, lam in enumerate(self.lam.ravel())]
+        if self.grouped is None:                                 # the first call decides
+            self.grouped = (together is not None and np.shape(together[1]) == dW.shape
+                            and np.shape(together[2]) == db.shape
+                            and all(np.array_equal(together[1][k], gW) and np.array_equal(together[2][k], gb)
+                                    for k, (_, gW, gb) in enumerate(one_by_one)))
+        if self.grouped:
+            dW[...], db[...] = together[1], together[2]
+        else:
+            for k, (_, gW, gb) in enumerate(one_by_one):
+                dW[k], db[k] = gW, gb
 
     def split(self, flat):
         """A vector laid out like ``theta`` (a gradient) as arrays shaped like ``params``."""

@@ -84,22 +84,22 @@ P_KEEPS = (0.5, 0.6, 0.7, 0.8, 0.9)            # p_keep = 1 is no dropout: the l
 
 
 def dropout_trainer(X, Y, forward=dropout_forward, backward=dropout_backward, p_values=P_KEEPS, epochs=lab.EPOCHS,
-                    lr=lab.LR):
+                    lr=lab.LR, seed=0):
     """train(p_keep): a network (the lesson's initial weights) trained on (X, Y) with this dropout at p_keep.
 
-    The first call trains the networks of every p_keep in ``p_values`` together (one stack, one generator);
-    a p_keep outside them is trained alone."""
+    The first call trains the networks of every p_keep in ``p_values`` together (one stack, one generator
+    seeded with ``seed``: the masks); a p_keep outside them is trained alone."""
     trained = {}
 
     def train(p_keep):
         if not trained and float(p_keep) in map(float, p_values):
             nets = [lab.classifier() for _ in p_values]
             drop, undrop = stack_dropout_each(forward, backward, p_values)
-            lab.train_many(nets, X, Y, epochs, lr, drop=drop, undrop=undrop, seed=0)
+            lab.train_many(nets, X, Y, epochs, lr, drop=drop, undrop=undrop, seed=seed)
             trained.update(zip(map(float, p_values), nets))
         if float(p_keep) not in trained:
             how = {"dropout": (forward, backward, p_keep)}
-            trained[float(p_keep)] = train_remedies([(X, Y)], {"p": how}, epochs, lr)["p"][0]
+            trained[float(p_keep)] = train_remedies([(X, Y)], {"p": how}, epochs, lr, seed)["p"][0]
         return trained[float(p_keep)]
     return train
 

@@ -410,7 +410,9 @@ def test_the_dashboards_show_no_test_set_and_name_underfitting(sets, lams, sizes
     dash.controls["λ"].value = 10 ** -2.5
     assert dash.message.value == ""
     dash.controls["no penalty"].value = True
-    assert "no penalty = True" in dash.snapshot().caption
+    assert dash.snapshot().caption.endswith("at λ = 0 (no penalty)")           # not the checkbox's value
+    dash.controls["no penalty"].value = False
+    assert "no penalty" not in dash.snapshot().caption
     size_dash = training_size(sizes, sets)
     labels = [label for ax in size_dash.figure.axes for label in ax.get_legend_handles_labels()[1]]
     assert "validation set" in labels and not any("test" in label for label in labels)
@@ -618,9 +620,9 @@ def test_section3_trained_to_the_end_more_data_up_to_960_memorizes_and_3840_does
 
 def test_section4_the_strip_and_your_network(lams, small, sets):
     assert np.tanh(2) == pytest.approx(0.96, abs=0.005)                        # "from −0.96 to +0.96"
-    yours = lab.L2Network(lambda W, b, dW, db, lam: (lam * np.sum(W * W), dW + 2 * lam * W, db), 1e-3)
-    lab.fit(yours, *small)
-    mine = yours.data_cost(*sets["validation"])
+    library = lab.classifier(l2=1e-3)                  # the notebook's check: Network(l2=λ), trained alone
+    lab.fit(library, *small)
+    mine = library.data_cost(*sets["validation"])
     assert f"{mine:.6f}" == f"{lams.data_cost['validation'][0, lams.index(1e-3)]:.6f}"   # printed equal
 
 
@@ -848,3 +850,45 @@ def test_a_list_where_an_array_is_asked_and_a_wrong_shape_are_named():
     assert result.mistake == "list, not array" and "λ in (0.0001, 0.001, 0.03, 0.3)" in result.message
     result = L2.diagnose(lambda W, b, dW, db, lam: (lam * np.sum(W * W), dW[:1] + 2 * lam * W[:1], db))
     assert not result.passed and "has shape" in result.message
+
+
+def test_the_lambda_sweep_runs_a_given_add_l2_and_matches_the_library_exactly():
+    draws = [data.make_moons(30, noise=0.2, seed=s) for s in (3, 5)]
+    lams = [0.0, 1e-3, 0.05]
+    ref = lab.lambda_sweep(draws, {}, lams=lams, sizes=[2, 6, 2], epochs=20, seed=4)
+    calls = []
+
+    def broadcasting(W, b, dW, db, lam):                 # works on stacked arrays too
+        calls.append(np.ndim(W))
+        return lam * np.sum(W ** 2), dW + 2 * lam * W, db
+
+    def one_layer_only(W, b, dW, db, lam):               # einsum 'ij,ij' refuses a stack: one call per network
+        return lam * np.einsum("ij,ij", W, W), dW + lam * np.einsum("ij->ij", W) * 2, db + 0.0
+
+    for add_l2 in (broadcasting, one_layer_only):
+        mine = lab.lambda_sweep(draws, {}, lams=lams, sizes=[2, 6, 2], epochs=20, seed=4, add_l2=add_l2)
+        for row, ref_row in zip(mine.nets, ref.nets):
+            for net, ref_net in zip(row, ref_row):
+                assert isinstance(net, lab.L2Network) and net.add_l2 is add_l2
+                for p, q in zip(net.params, ref_net.params):
+                    np.testing.assert_array_equal(p, q)
+    assert 3 in calls                                      # the stacked path ran
+
+
+def test_a_wrong_add_l2_changes_the_sweep():
+    draws = [data.make_moons(30, noise=0.2, seed=3)]
+    ref = lab.lambda_sweep(draws, {}, lams=[0.05], sizes=[2, 6, 2], epochs=20, seed=4)
+    half = lab.lambda_sweep(draws, {}, lams=[0.05], sizes=[2, 6, 2], epochs=20, seed=4,
+                            add_l2=lambda W, b, dW, db, lam: (lam * np.sum(W ** 2), dW + lam * W, db))
+    assert not np.allclose(ref.nets[0][0].weights[0], half.nets[0][0].weights[0])
+
+
+def test_optional_the_masks_luck_is_larger_than_the_gap_between_0_7_and_0_8(small, sets):
+    X_val, Y_val = sets["validation"]
+    J = np.array([[remedies.dropout_trainer(*small, seed=s)(p).data_cost(X_val, Y_val) for p in remedies.P_KEEPS]
+                  for s in (0, 1, 2)])
+    i7, i8 = remedies.P_KEEPS.index(0.7), remedies.P_KEEPS.index(0.8)
+    gap = abs(J[0, i7] - J[0, i8])                                         # Exercise 6's masks (seed 0)
+    assert np.ptp(J[:, i7]) > gap                                          # "moves a cost by more than the gap"
+    assert len(set(J.argmin(axis=1))) > 1                                  # the draws of masks disagree
+    assert J[0].argmin() == i7                                              # Exercise 6 keeps 0.7

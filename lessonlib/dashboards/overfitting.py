@@ -168,8 +168,19 @@ def l2_regularization(sweep=None, sets=None):
     lo, hi, step = lab.LAM_EXP
     controls = {"λ": log_slider("λ", float(sweep.values[start]), lo, hi, step=step, fmt=".2g"),
                 "no penalty": checkbox("λ = 0 (no penalty)", value=False)}
-    return Dashboard(controls, lambda **v: update(v["λ"], v["no penalty"]), fig,
-                     title="Remedy two: L2 regularization")
+    return L2Dashboard(controls, lambda **v: update(v["λ"], v["no penalty"]), fig,
+                       title="Remedy two: L2 regularization")
+
+
+class L2Dashboard(Dashboard):
+    """The λ dashboard, whose still's caption says 'λ = 0 (no penalty)' rather than the checkbox's value."""
+
+    def caption(self):
+        plain = super().caption()
+        if self.values["no penalty"]:
+            start, _, rest = plain.partition(" at ")
+            return f"{start} at λ = 0 (no penalty)" + rest[rest.find(" ("):] * (" (" in rest)
+        return plain.replace(", no penalty = False", "")
 
 
 DASHBOARDS = {"training_size": training_size, "l2_regularization": l2_regularization}
