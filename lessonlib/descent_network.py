@@ -127,8 +127,8 @@ def try_learning_rates(lrs, epochs=EPOCHS):
 
 
 def describe_run(lr, run):
-    """One line: α, J before → after, the epochs after which J rose (at most six listed)."""
-    rose = ", ".join(map(str, run.rises[:6])) + (" …" if len(run.rises) > 6 else "") if run.rises else "none"
+    """One line: α, J before → after, the epochs after which J rose (at most four listed)."""
+    rose = ", ".join(map(str, run.rises[:4])) + (" …" if len(run.rises) > 4 else "") if run.rises else "none"
     end = (f"blew up at epoch {len(run.cost) - 1}" if run.history.diverged
            else f"{run.cost[-1]:.3f} in {len(run.cost) - 1} epochs")
     return f"α = {lr:g}: J {run.cost[0]:.3f} → {end}; rose after epochs: {rose}"
