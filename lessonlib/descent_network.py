@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from . import data, optimizers
 from .descent_plots import batch_color, figure_once
@@ -126,8 +127,8 @@ def try_learning_rates(lrs, epochs=EPOCHS):
 
 
 def describe_run(lr, run):
-    """One line: α, J before → after, the epochs after which J rose (at most six listed)."""
-    rose = ", ".join(map(str, run.rises[:6])) + (" …" if len(run.rises) > 6 else "") if run.rises else "none"
+    """One line: α, J before → after, the epochs after which J rose (at most four listed)."""
+    rose = ", ".join(map(str, run.rises[:4])) + (" …" if len(run.rises) > 4 else "") if run.rises else "none"
     end = (f"blew up at epoch {len(run.cost) - 1}" if run.history.diverged
            else f"{run.cost[-1]:.3f} in {len(run.cost) - 1} epochs")
     return f"α = {lr:g}: J {run.cost[0]:.3f} → {end}; rose after epochs: {rose}"
@@ -135,7 +136,7 @@ def describe_run(lr, run):
 
 def plot_learning_rates(runs, ax=None):
     """The training cost per epoch of each run in {α: Run}; runs that blow up leave the top of the plot."""
-    ax = ax if ax is not None else figure_once((10, 3.9), margins=dict(left=0.9, right=0.2))[1]
+    ax = ax if ax is not None else figure_once((10, 3.9), margins=dict(left=0.9, right=2.3))[1]
     top = 1.3 * max(r.cost[0] for r in runs.values())
     for k, (lr, run) in enumerate(sorted(runs.items())):
         ax.plot(np.arange(len(run.cost)), np.minimum(run.cost, 10 * top), "o-", markersize=3,
@@ -144,7 +145,7 @@ def plot_learning_rates(runs, ax=None):
     ax.set(ylim=(0, top), xlim=(0, max(len(r.cost) for r in runs.values()) - 1),
            xlabel="epoch (0 = before training)", ylabel="training cost J",
            title="Full-batch gradient descent on the digits network, one curve per α")
-    ax.legend(loc="upper right")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))      # outside: no curve hidden
     return ax
 
 
@@ -209,6 +210,7 @@ def plot_batch_comparison(runs, ax=None):
                     linewidth=1.5, alpha=0.8, label=f"{label} ({len(seeds)} seeds)" if k == 0 else None)
     ax.set(xlabel="epoch (passes over the data; 0 = before training)", ylabel="training cost J",
            title="The same number of epochs, different numbers of updates")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))      # epochs are whole numbers
     ax.legend()
     return ax
 

@@ -123,9 +123,12 @@ def test_notebook_network_facts():
     first = netlab.train_digits(0.1)
     assert abs(first.cost[0] - np.log(10)) < 0.1                       # "about where the untrained network starts"
     assert first.cost[-1] < first.cost[0] and not first.rises          # "the cost falls", slowly
-    tried = netlab.try_learning_rates([0.03, 0.3, 3.0, 30.0])     # Exercise 3's start: none of them passes
-    assert [netlab.rate_verdict(r)[0] for r in tried.values()] == ["too small", "too small", "fails", "fails"]
-    assert all(not r.rises for r in list(tried.values())[:2])           # the notes: 0.03 and 0.3 crawl, 3 and 30 fail
+    tried = netlab.try_learning_rates([0.03, 0.3, 1.5, 3.0])      # Exercise 3's start: none of them passes
+    assert [netlab.rate_verdict(r)[0] for r in tried.values()] == ["too small", "too small", "bounces", "fails"]
+    assert all(not r.rises for r in list(tried.values())[:2])           # the notes: 0.03 and 0.3 crawl
+    finals = [r.cost[-1] for r in list(tried.values())[:3]]
+    assert finals[2] == min(finals) and tried[3.0].history.diverged    # 1.5 ends lowest but bounces; 3 blows up
+    assert tried[3.0].largest_rise[1] > 3 * tried[1.5].largest_rise[1]  # 3 "bounces harder", then blows up
     final = netlab.train_digits(1.0)
     assert 0.85 < netlab.test_accuracy(final) <= final.history.train_accuracy[-1]
 
