@@ -1,5 +1,6 @@
 """One diagnosis harness for every exercise: run the student's function in a guard, compare it with the
-reference on several cases, name a catalogued mistake, else a family of slips that recur across
+reference on several cases, name a catalogued mistake, else an answer that draws from NumPy's global
+generator (its output changes with np.random's seed), else a family of slips that recur across
 exercises (``families``: a factor of B or 2, a sign, a transpose, outputs swapped, an off-by-one, an
 in-place update that aliases, …, and where), or else point at the first wrong quantity.
 
@@ -207,6 +208,20 @@ def _describe_difference(name, got, want, label):
             f"(case: {label})")
 
 
+GLOBAL_RANDOM = ("your function draws from NumPy's global generator (np.random.random, np.random.permutation, "
+                 "…): its answer changes from run to run and no seed you are given fixes it. Draw every random "
+                 "number from the generator the function is given (rng.random, rng.permutation), or none.")
+LATER = {}   # exercise name → {"mistakes": [...], "cases": [...]} waiting for the Exercise of that name (``later``)
+
+
+def later(name, mistakes=(), cases=()):
+    """Catalogued mistakes and cases for the exercise ``name`` that is not built yet (its module is still being
+    imported when a per-lesson slips module runs): the Exercise takes them when it is made."""
+    waiting = LATER.setdefault(name, {"mistakes": [], "cases": []})
+    waiting["mistakes"] += list(mistakes)
+    waiting["cases"] += list(cases)
+
+
 class Exercise:
     """reference(*case.args) is right; ``mistakes`` are named wrong versions of it.
 
@@ -226,6 +241,9 @@ class Exercise:
         self.rtol, self.atol, self.time_limit = rtol, atol, time_limit
         self.variants, self.families, self.sizes = list(variants), list(families), dict(sizes or {})
         self.lists_ok = tuple(self.outputs) if lists_ok is True else tuple(lists_ok or ())
+        later = LATER.pop(name, {})               # added by a slips module imported before this exercise was built
+        self.mistakes += later.get("mistakes", [])
+        self.cases += later.get("cases", [])
         names = [m.name for m in self.mistakes]
         if len(set(names)) != len(names):
             raise ValueError(f"{name}: mistake names must be distinct; got {names}")
@@ -282,7 +300,24 @@ class Exercise:
         for mistake in self.mistakes:
             if self.matches(outcomes, mistake.fn):
                 return Result(self.name, False, mistake.name, mistake.message)
+        if self.draws_from_the_global_generator(fn):
+            return Result(self.name, False, "global np.random", GLOBAL_RANDOM)
         return self.unnamed(outcomes, wants)
+
+    def draws_from_the_global_generator(self, fn):
+        """Does fn draw from NumPy's global generator? Then runs of the first case agree under one global seed
+        and differ under two (the global state is put back afterwards)."""
+        state, runs = np.random.get_state(), []
+        try:
+            for seed in (1, 1, 2):
+                np.random.seed(seed)
+                with self.library_off(fn):
+                    runs.append(self.run(fn, self.cases[0]))
+        finally:
+            np.random.set_state(state)
+        if any(run.error for run in runs):
+            return False
+        return _agree(runs[0], runs[1], self) and not _agree(runs[0], runs[2], self)
 
     def raised(self, outcomes, case, error):
         """fn raised (or returned the wrong kind of thing) on ``case``: a catalogued mistake that fails the same way

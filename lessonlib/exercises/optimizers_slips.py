@@ -1,8 +1,9 @@
 """More catalogued mistakes (and two cases) for notebook 03's exercises (optimizers.py), from typical answers
 written blind: the gradient taken at the look-ahead point; a search that keeps the last μ on a tie, measures
 to every minimum at once, looks at θ₀ alone or sums the distance along the path; Adam's s from g, v without
-1 − β₁, the correction (1 − β)ᵗ; a cosine without π or turned upside down.  Imported at the end of
-optimizers.py."""
+1 − β₁, the correction (1 − β)ᵗ; a cosine without π or turned upside down.  The second blind set added a
+velocity started at g, a search ranked by |v|, at a fixed α or from the start, s from |g|, the β's swapped,
+a quarter cosine and a line.  Imported at the end of optimizers.py."""
 import math
 
 import numpy as np
@@ -13,13 +14,19 @@ from .harness import Case, Mistake
 from .optimizers import _MUS, ADAM, BEST_MU, MOMENTUM, WARMUP_COSINE, _adam, _search, _warmup_cosine
 
 
-def _look_ahead(gradient, theta, lr, mu, steps):
-    v, path = np.zeros_like(theta), [theta]
-    for k in range(steps):
-        v = mu * v + gradient(theta - lr * mu * v)              # g at the look-ahead point θ − αμv
-        theta = theta - lr * v
-        path.append(theta)
-    return np.array(path), v
+def _heavy_ball(at=lambda theta, lr, mu, v: theta, v_start=lambda gradient, theta: np.zeros_like(theta)):
+    """The heavy-ball loop with the gradient taken ``at`` another point, or v started elsewhere than at 0."""
+    def momentum_descent(gradient, theta, lr, mu, steps):
+        v, path = v_start(gradient, theta), [theta]
+        for k in range(steps):
+            v = mu * v + gradient(at(theta, lr, mu, v))
+            theta = theta - lr * v
+            path.append(theta)
+        return np.array(path), v
+    return momentum_descent
+
+
+_look_ahead = _heavy_ball(at=lambda theta, lr, mu, v: theta - lr * mu * v)     # g at the look-ahead θ − αμv
 
 
 MOMENTUM.mistakes += [
@@ -98,4 +105,51 @@ WARMUP_COSINE.mistakes += [
     Mistake("no π (0 after T)", NO_PI, _cosine(math.cos, zero_after_T=True)),
     Mistake("1 − cos", UPSIDE_DOWN, _cosine(lambda p: -math.cos(math.pi * p))),
     Mistake("1 − cos (0 after T)", UPSIDE_DOWN, _cosine(lambda p: -math.cos(math.pi * p), zero_after_T=True)),
+]
+
+
+# ---- the second blind set (issue 22): a velocity that starts at g, a search that ranks by |v|, ignores α or
+# measures from the start, Adam's s from |g| or the β's swapped in the corrections, a quarter cosine, a line ----
+MOMENTUM.mistakes += [
+    Mistake("v started at the first gradient", "v starts at the first gradient, so the first step counts g(0) "
+            "twice (v = μg + g); the velocity starts at rest, v = 0 (np.zeros_like(theta)), and the loop adds "
+            "each gradient once.",
+            _heavy_ball(v_start=lambda gradient, theta: np.asarray(gradient(theta), dtype=float))),
+]
+
+
+def _at_a_fixed_rate(descent, surface, lr, mus, steps):
+    return _search(lambda path, v, s: np.linalg.norm(path[-1] - s.minima[0]))(descent, surface, 0.03, mus, steps)
+
+
+# the second blind set: a case where the run ending slowest (smallest |v|) is not the one ending nearest
+BEST_MU.cases.append(Case("the ravine, α = 0.03, 20 steps (the slowest end is not the nearest)",
+                          (race.heavy_ball, surfaces.ravine(), 0.03, _MUS, 20)))
+BEST_MU.mistakes += [
+    Mistake("ranked by |v|", "you ranked the runs by the size of the returned velocity v; the prompt asks where "
+            "θ ENDS: descent(...) returns (path, v), and the distance is that of path[-1] to surface.minima[0].",
+            _search(lambda path, v, s: np.linalg.norm(v))),
+    Mistake("α ignored", "every run used α = 0.03, not the lr you were given: pass lr on to descent(surface."
+            "gradient, surface.start, lr, mu, steps).", _at_a_fixed_rate),
+    Mistake("distance to the start", "you measured how far each run ended from where it STARTED, so the μ that "
+            "moved least wins; the distance is to the minimum, surface.minima[0].",
+            _search(lambda path, v, s: np.linalg.norm(path[-1] - s.start))),
+]
+
+ADAM.mistakes += [
+    Mistake("s from |g|", "s averages |g| instead of g²: s ← β₂s + (1 − β₂)g², the mean of the SQUARED gradient "
+            "(√ŝ is then the size of g, as v̂ is its mean).",
+            _adam(moments=lambda v, s, g, b1, b2: (b1 * v + (1 - b1) * g, b2 * s + (1 - b2) * np.abs(g)))),
+    Mistake("β₁ and β₂ swapped", "the corrections use the other β: v̂ = v / (1 − β₁ᵗ) (v is averaged with β₁) "
+            "and ŝ = s / (1 − β₂ᵗ) (s with β₂).",
+            _adam(correct=lambda v, s, t, b1, b2: (v / (1 - b2 ** t), s / (1 - b1 ** t)))),
+]
+
+WARMUP_COSINE.mistakes += [
+    Mistake("α₀·cos without ½(1 + cos)", "after the warm-up you used α₀·cos(π/2·phase), a quarter cosine; the "
+            "half cosine is ½α₀(1 + cos(π·phase)), phase = (epoch − warmup)/(T − warmup): it falls slowly at both "
+            "ends, reaching α₀/2 halfway.", _cosine(lambda p: 2 * math.cos(math.pi * p / 2) - 1, zero_after_T=True)),
+    Mistake("a linear decay, not a cosine", "after the warm-up α falls on a straight line, α₀(T − epoch)/(T − "
+            "warmup); the schedule asked for is the half cosine ½α₀(1 + cos(π·phase)), which falls slowly at "
+            "both ends.", _cosine(lambda p: 1 - 2 * p, zero_after_T=True)),
 ]
