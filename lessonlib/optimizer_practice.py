@@ -12,6 +12,7 @@
 The 2-D surfaces are in ``lessonlib.optimizer_race``.
 """
 import functools
+import math
 from collections import namedtuple
 
 import numpy as np
@@ -196,6 +197,14 @@ def lr_regimes(lrs=(0.01, 0.3, 2.0, 3.0), epochs=6, batch_size=64, seed=0):
             for lr, h, f, net in zip(lrs, histories, first, nets)}
 
 
+def warmup_cosine(epoch, lr0, warmup, T):
+    """α at ``epoch`` (from 0): rising in equal steps from α₀/warmup to α₀ over the first ``warmup`` epochs, then a
+    half cosine from α₀ at epoch ``warmup`` down to 0 at epoch T, then 0 (optional Exercise 4's contract)."""
+    if epoch < warmup:
+        return lr0 * (epoch + 1) / warmup
+    return lr0 * (1 + math.cos(math.pi * min(epoch - warmup, T - warmup) / (T - warmup))) / 2
+
+
 def held_then_cosine(lr0, warmup, T):
     """α₀ held for the first ``warmup`` epochs, then a half cosine from α₀ at epoch ``warmup`` to 0 at epoch T:
     the warm-up exercise's schedule with its first epochs at α₀ instead of rising to it."""
@@ -203,15 +212,16 @@ def held_then_cosine(lr0, warmup, T):
     return lambda epoch: lr0 if epoch < warmup else cosine(epoch - warmup)
 
 
-def warmup_runs(schedule, lr0=0.3, warmup=2, epochs=6, seeds=(0, 1, 2), usual=0.003, batch_size=64):
+def warmup_runs(schedule, lr0=0.3, warmup=2, epochs=6, seeds=(0, 1, 2), usual=0.003, batch_size=64,
+                name="warm-up"):
     """Adam on the digits net over ``seeds``, trained side by side (``batched.train_many``): {label: [History …]}.
 
-    "α₀ held" and "your warm-up" share the cosine from epoch ``warmup`` to 0 at epoch ``epochs``; before it the
+    "α₀ held" and the warm-up (labelled ``name``) share the cosine from epoch ``warmup`` to 0 at epoch ``epochs``; before it the
     first holds α₀ and the second follows ``schedule(epoch, lr0, warmup, epochs)`` (the warm-up exercise's
     contract), so they differ only in the first ``warmup`` epochs.  The third row holds Adam's usual α."""
     X, X_val, Y, Y_val = digits_split()
     plans = {f"α₀ = {lr0:g}, held": (lr0, held_then_cosine(lr0, warmup, epochs)),
-             f"α₀ = {lr0:g}, your warm-up": (lr0, lambda epoch: schedule(epoch, lr0, warmup, epochs)),
+             f"α₀ = {lr0:g}, {name}": (lr0, lambda epoch: schedule(epoch, lr0, warmup, epochs)),
              f"α₀ = {usual:g}, held": (usual, held_then_cosine(usual, warmup, epochs))}
     runs = [(label, lr, plan, seed) for label, (lr, plan) in plans.items() for seed in seeds]
     histories = train_many([digits_net(seed) for *_, seed in runs], X, Y, [Adam(lr) for _, lr, _, _ in runs],

@@ -562,7 +562,7 @@ def test_section_8_warmup_claims():
     assert warmup[1] == hold(1) and warmup[0] == 0.3 / 2                  # so only epoch 0 differs: α₀/2
     assert 0.3 / 0.003 == pytest.approx(100) and practice.DIGIT_RACERS["Adam"][1] == 0.003    # Adam's middle α
     assert Adam().lr == 1e-3                                                # its default
-    assert list(warm) == ["α₀ = 0.3, held", "α₀ = 0.3, your warm-up", "α₀ = 0.003, held"]
+    assert list(warm) == ["α₀ = 0.3, held", "α₀ = 0.3, warm-up", "α₀ = 0.003, held"]
 
 
 # ---- the optional digits comparison --------------------------------------------------------------------------------
