@@ -12,6 +12,7 @@
 The 2-D surfaces are in ``lessonlib.optimizer_race``.
 """
 import functools
+import math
 from collections import namedtuple
 
 import numpy as np
@@ -172,7 +173,7 @@ def digits_net(seed=0, sizes=SIZES):
     return Network(list(sizes), activation="tanh", output="softmax", loss="cross_entropy", seed=seed)
 
 
-Regime = namedtuple("Regime", "history first last")
+Regime = namedtuple("Regime", "history first last ratios")
 
 
 def update_ratios(net, lr, X, Y, batch_size=64):
@@ -184,16 +185,27 @@ def update_ratios(net, lr, X, Y, batch_size=64):
 
 @functools.lru_cache(maxsize=4)
 def lr_regimes(lrs=(0.01, 0.3, 2.0, 3.0), epochs=6, batch_size=64, seed=0):
-    """{α: Regime(History, first, last)} for plain SGD on the digits net at each α, trained side by side
-    (``batched.train_many``): the cost per epoch, and the update-to-weight ratios (``update_ratios``) of a step
-    at the start and of a step after training."""
+    """{α: Regime(History, first, last, ratios)} for plain SGD on the digits net at each α: the cost per epoch,
+    and the update-to-weight ratios (``update_ratios``) of a step at the start (``first``), after each epoch
+    (``ratios``, row 0 at the start, row e after epoch e) and after training (``last``).  One ``train`` per α:
+    the ratios need the weights after every epoch, which ``train``'s callback sees and ``train_many`` has none."""
     X, X_val, Y, Y_val = digits_split()
-    nets = [digits_net(seed) for _ in lrs]
-    first = [update_ratios(net, lr, X, Y, batch_size) for net, lr in zip(nets, lrs)]
-    histories = train_many(nets, X, Y, [SGD(lr) for lr in lrs], epochs, batch_size=batch_size, X_val=X_val,
-                           Y_val=Y_val, seed=seed)
-    return {lr: Regime(h, f, update_ratios(net, lr, X, Y, batch_size))
-            for lr, h, f, net in zip(lrs, histories, first, nets)}
+    runs = {}
+    for lr in lrs:
+        net = digits_net(seed)
+        ratios = [update_ratios(net, lr, X, Y, batch_size)]
+        history = train(net, X, Y, SGD(lr), epochs, batch_size=batch_size, X_val=X_val, Y_val=Y_val, seed=seed,
+                        callback=lambda epoch, history: ratios.append(update_ratios(net, lr, X, Y, batch_size)))
+        runs[lr] = Regime(history, ratios[0], ratios[-1], np.array(ratios))
+    return runs
+
+
+def warmup_cosine(epoch, lr0, warmup, T):
+    """α at ``epoch`` (from 0): rising in equal steps from α₀/warmup to α₀ over the first ``warmup`` epochs, then a
+    half cosine from α₀ at epoch ``warmup`` down to 0 at epoch T, then 0 (optional Exercise 4's contract)."""
+    if epoch < warmup:
+        return lr0 * (epoch + 1) / warmup
+    return lr0 * (1 + math.cos(math.pi * min(epoch - warmup, T - warmup) / (T - warmup))) / 2
 
 
 def held_then_cosine(lr0, warmup, T):
@@ -203,15 +215,16 @@ def held_then_cosine(lr0, warmup, T):
     return lambda epoch: lr0 if epoch < warmup else cosine(epoch - warmup)
 
 
-def warmup_runs(schedule, lr0=0.3, warmup=2, epochs=6, seeds=(0, 1, 2), usual=0.003, batch_size=64):
+def warmup_runs(schedule, lr0=0.3, warmup=2, epochs=6, seeds=(0, 1, 2), usual=0.003, batch_size=64,
+                name="warm-up"):
     """Adam on the digits net over ``seeds``, trained side by side (``batched.train_many``): {label: [History …]}.
 
-    "α₀ held" and "your warm-up" share the cosine from epoch ``warmup`` to 0 at epoch ``epochs``; before it the
+    "α₀ held" and the warm-up (labelled ``name``) share the cosine from epoch ``warmup`` to 0 at epoch ``epochs``; before it the
     first holds α₀ and the second follows ``schedule(epoch, lr0, warmup, epochs)`` (the warm-up exercise's
     contract), so they differ only in the first ``warmup`` epochs.  The third row holds Adam's usual α."""
     X, X_val, Y, Y_val = digits_split()
     plans = {f"α₀ = {lr0:g}, held": (lr0, held_then_cosine(lr0, warmup, epochs)),
-             f"α₀ = {lr0:g}, your warm-up": (lr0, lambda epoch: schedule(epoch, lr0, warmup, epochs)),
+             f"α₀ = {lr0:g}, {name}": (lr0, lambda epoch: schedule(epoch, lr0, warmup, epochs)),
              f"α₀ = {usual:g}, held": (usual, held_then_cosine(usual, warmup, epochs))}
     runs = [(label, lr, plan, seed) for label, (lr, plan) in plans.items() for seed in seeds]
     histories = train_many([digits_net(seed) for *_, seed in runs], X, Y, [Adam(lr) for _, lr, _, _ in runs],
@@ -258,19 +271,29 @@ def overfit_few(n=20, lr=0.3, steps=200, seed=0):
     return float(train(digits_net(seed), X[:, :n], Y[:, :n], SGD(lr), steps, batch_size=n, seed=seed).train_cost[-1])
 
 
-def plot_regimes(runs, ax, start=None):
-    """Training cost per epoch, one line per α (``start``: J before training, dotted); returns the Axes."""
+def plot_regimes(runs, axes, start=None, layer=1):
+    """Two panels, one line per α: the training cost per epoch (``start``: J before training, dotted) and the
+    update-to-weight ratio of W^layer at the start and after each epoch; the legend right of the second."""
+    cost_ax, ratio_ax = axes
     if start is not None:
-        ax.axhline(start, color="#000000", linewidth=1, linestyle=(0, (2, 2)), label="before training")
-    for lr, (history, *_) in runs.items():
+        cost_ax.axhline(start, color="#000000", linewidth=1, linestyle=(0, (2, 2)), label="before training")
+    for lr, run in runs.items():
         color, style = REGIME_LOOKS.get(lr, ("#000000", "-"))
-        label = f"α = {lr:g}" + (" (stopped)" if history.diverged else "")
-        ax.semilogy(np.arange(1, history.epochs + 1), history.train_cost, style, marker="o", markersize=5,
-                    color=color, label=label)
-    ax.set(xlabel="epoch", ylabel="training cost J", title="Cost per epoch, plain SGD")
-    race.log_ticks(ax)
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
-    return ax
+        label = f"α = {lr:g}" + (" (stopped)" if run.history.diverged else "")
+        look = dict(marker="o", markersize=5, color=color, label=label)
+        cost_ax.semilogy(np.arange(1, run.history.epochs + 1), run.history.train_cost, style, **look)
+        ratio_ax.semilogy(np.arange(len(run.ratios)), run.ratios[:, layer - 1], style, **look)
+    cost_ax.set(xlabel="epoch", ylabel="training cost J", title="Cost per epoch, plain SGD")
+    ratio_ax.set(xlabel="epochs done", ylabel=f"‖ΔW{_SUPERSCRIPT[layer]}‖ / ‖W{_SUPERSCRIPT[layer]}‖",
+                 title="Update-to-weight ratio")
+    for ax in axes:
+        race.log_ticks(ax)
+    handles, labels = cost_ax.get_legend_handles_labels()
+    ratio_ax.legend(handles, labels, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    return axes
+
+
+_SUPERSCRIPT = {1: "¹", 2: "²", 3: "³"}
 
 
 # ---- five optimizers over α and seeds (the optional comparison and its dashboard) ------------------------

@@ -517,6 +517,12 @@ def test_lr_regimes_are_the_runs_train_makes():
         alone = train(practice.digits_net(0), X, Y, SGD(lr), 6, batch_size=64, X_val=X_val, Y_val=Y_val, seed=0)
         np.testing.assert_allclose(run.history.train_cost, alone.train_cost, rtol=1e-12)
         assert run.history.diverged == alone.diverged
+        assert len(run.ratios) == run.history.epochs + 1                      # the start, then every epoch
+        np.testing.assert_array_equal(run.ratios[0], run.first)
+        np.testing.assert_array_equal(run.ratios[-1], run.last)
+    two = practice.digits_net(0)                                                # α = 0.3 after 2 epochs, alone
+    train(two, X, Y, SGD(0.3), 2, batch_size=64, X_val=X_val, Y_val=Y_val, seed=0)
+    np.testing.assert_allclose(runs[0.3].ratios[2], practice.update_ratios(two, 0.3, X, Y), rtol=1e-12)
 
 
 def test_section_8_regime_claims():
@@ -536,6 +542,10 @@ def test_section_8_regime_claims():
     assert first[0.01] < first[0.3] < first[2.0] < first[3.0]                                 # sorts the runs
     assert 5e-4 < first[0.01] < 2e-3 and first[0.3] > 1e-2                                   # ~1e-3; well above
     assert regimes[0.3].last[0] < 0.5 * first[0.3] and regimes[0.3].last[0] > 2e-3            # falls, still above
+    per_epoch = {lr: r.ratios[1:, 0] for lr, r in regimes.items()}             # the right panel, epochs 1-6
+    assert per_epoch[0.3][-1] < 0.5 * per_epoch[0.3][0] and np.sum(np.diff(per_epoch[0.3]) < 0) >= 4   # falls
+    assert np.sum(np.diff(per_epoch[2.0]) > 0) >= 2 and per_epoch[2.0].max() > 5 * per_epoch[2.0].min()  # jumps
+    assert per_epoch[0.01].max() < 1.1 * per_epoch[0.01].min()                  # hardly moves
     X = practice.digits_split()[0]
     assert 6 * math.ceil(X.shape[1] / 64) == 96                                               # "its 96 steps"
     few = practice.overfit_few(n=20, lr=0.3, steps=200)
@@ -562,7 +572,7 @@ def test_section_8_warmup_claims():
     assert warmup[1] == hold(1) and warmup[0] == 0.3 / 2                  # so only epoch 0 differs: α₀/2
     assert 0.3 / 0.003 == pytest.approx(100) and practice.DIGIT_RACERS["Adam"][1] == 0.003    # Adam's middle α
     assert Adam().lr == 1e-3                                                # its default
-    assert list(warm) == ["α₀ = 0.3, held", "α₀ = 0.3, your warm-up", "α₀ = 0.003, held"]
+    assert list(warm) == ["α₀ = 0.3, held", "α₀ = 0.3, warm-up", "α₀ = 0.003, held"]
 
 
 # ---- the optional digits comparison --------------------------------------------------------------------------------

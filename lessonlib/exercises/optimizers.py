@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from .. import optimizer_practice as practice
 from .. import optimizer_race as race
 from .. import optimizers, schedules, surfaces
 from ..optimizers import Adam
@@ -303,10 +304,7 @@ ADAM = Exercise(
 
 
 # ---- Exercise 4: linear warm-up, then a cosine down to 0 (described in words only) ----------------------
-def warmup_cosine_reference(epoch, lr0, warmup, T):
-    if epoch < warmup:
-        return lr0 * (epoch + 1) / warmup
-    return lr0 * (1 + math.cos(math.pi * min(epoch - warmup, T - warmup) / (T - warmup))) / 2
+warmup_cosine_reference = practice.warmup_cosine      # the reference and the fallback (core cells use it)
 
 
 def _warmup_cosine(ramp=lambda e, lr0, w: lr0 * (e + 1) / w, switch=lambda e, w: e < w,
@@ -325,7 +323,7 @@ def warmup_cosine_by_library(epoch, lr0, warmup, T):
 
 
 WARMUP_OFF = ("Exercise 4 asks you to write the schedule yourself: lessonlib.schedules (cosine, step_decay, "
-              "…) is off limits here. Use math.cos (or np.cos) and epoch, lr0, warmup, T.")
+              "…) and practice.warmup_cosine are off limits here. Use math.cos (or np.cos) and epoch, lr0, warmup, T.")
 
 WARMUP_COSINE = Exercise(
     "warmup_cosine", warmup_cosine_reference,
@@ -351,7 +349,8 @@ WARMUP_COSINE = Exercise(
         Mistake("no half", "α is twice too large after the warm-up: the cosine part is α₀·½(1 + cos(π·phase)), "
                 "which starts at α₀, not 2α₀.", _warmup_cosine(half=1.0)),
     ],
-    off_limits=OffLimits(Mistake("used_library", WARMUP_OFF, warmup_cosine_by_library), names=OFF_LIMITS),
+    off_limits=OffLimits(Mistake("used_library", WARMUP_OFF, warmup_cosine_by_library),
+                         names=OFF_LIMITS + ("warmup_cosine",)),
     success="warmup_cosine is right on every case: the warm-up, the half cosine down to 0 at epoch T, and after.")
 
 
