@@ -47,17 +47,31 @@ def _text(ax, x=0.03, y=0.97, ha="left", **kw):
 
 
 def _curve_panel(ax, x, sweep, metric, markersize=6):
-    """Training and validation ``metric`` against the swept value: the mean over the sweep's draws with their
-    range shaded, and a marker per set for the current value (returned)."""
+    """Training and validation ``metric`` against the swept value: the mean over the sweep's draws and their
+    range (a bar per value), drawn only up to the slider's value (a prediction is asked before the answer
+    shows), and a marker per set for the current value.  Returns ``reveal(k)``, which draws values 0..k."""
     tables = sweep.data_cost if metric == "cost" else sweep.accuracy
+    x = np.asarray(x, dtype=float)
+    curves, bars = [], []
     for name in SHOWN:
-        ax.fill_between(x, tables[name].min(axis=0), tables[name].max(axis=0), color=SET_COLORS[name],
-                        alpha=0.2, linewidth=0)
-        ax.plot(x, tables[name].mean(axis=0), lab.SET_STYLES[name], marker="o", markersize=markersize,
-                color=SET_COLORS[name], label=lab.SET_LABELS[name])
+        curves.append(ax.plot(x, tables[name].mean(axis=0), lab.SET_STYLES[name], marker="o",
+                              markersize=markersize, color=SET_COLORS[name], label=lab.SET_LABELS[name],
+                              animated=True)[0])
+        bars.append(ax.plot(x, tables[name].min(axis=0), color=SET_COLORS[name], alpha=0.35, linewidth=6,
+                            solid_capstyle="butt", animated=True)[0])
     ax.set_xscale("log")
-    return [ax.plot([], [], "o", markersize=13, color=SET_COLORS[n], markeredgecolor="black",
-                    animated=True)[0] for n in SHOWN]
+    marks = [ax.plot([], [], "o", markersize=13, color=SET_COLORS[n], markeredgecolor="black",
+                     animated=True)[0] for n in SHOWN]
+
+    def reveal(k):
+        for name, curve, bar, mark in zip(SHOWN, curves, bars, marks):
+            table = tables[name][:, :k + 1]
+            curve.set_data(x[:k + 1], table.mean(axis=0))
+            nan = np.full(k + 1, np.nan)                  # one vertical bar per value: min to max
+            bar.set_data(np.column_stack([x[:k + 1]] * 2 + [nan]).ravel(),
+                         np.column_stack([table.min(axis=0), table.max(axis=0), nan]).ravel())
+            mark.set_data([x[k]], [table[:, k].mean()])
+    return reveal
 
 
 def _scores(sweep, k, head, draws="draws"):
@@ -73,8 +87,8 @@ def _only_shown(sets):
 
 def training_size(sweep=None, sets=None):
     """More data: the same network (λ = 0) trained on N examples for the same number of epochs; the
-    boundary (our pool), and the learning curve (training and validation accuracy against N, mean and
-    range over the pools, under the Bayes line).  ``sweep``: a ``size_sweep`` (computed here when not given)."""
+    boundary (our draw), and the learning curve (training and validation accuracy against N, mean and
+    range over the draws up to the slider's N, under the Bayes line).  ``sweep``: a ``size_sweep`` (computed here when not given)."""
     with presentation_style():
         sets = lab.moons_sets() if sets is None else sets
         sweep = lab.size_sweep(lab.size_pools(sets), _only_shown(sets)) if sweep is None else sweep
@@ -86,9 +100,9 @@ def training_size(sweep=None, sets=None):
         im, line = lab.draw_boundary(ax_b, sweep.image(start), animated=True)
         colors = np.array(lab.CLASS_COLORS)[data.labels_of(Y)]
         dots = ax_b.scatter(X[0], X[1], s=22, edgecolors="black", linewidths=0.5, zorder=3, animated=True)
-        lab.plane(ax_b).set_title("Decision boundary (our pool), λ = 0")
+        lab.plane(ax_b).set_title("Decision boundary (our draw), λ = 0")
         ax_b.grid(False)
-        marks = _curve_panel(ax_c, sweep.values, sweep, "accuracy")
+        reveal = _curve_panel(ax_c, sweep.values, sweep, "accuracy")
         bayes = lab.expected_bayes_accuracy()
         ax_c.axhline(bayes, color=COLORS[3], linestyle="--", linewidth=2, label=f"Bayes classifier ({bayes:.1%})")
         ax_c.set_xticks(sweep.values, [str(n) for n in sweep.values])
@@ -105,9 +119,8 @@ def training_size(sweep=None, sets=None):
         n = int(sweep.values[k])
         dots.set_offsets(X[:, :n].T)
         dots.set_facecolor(colors[:n])
-        for mark, name in zip(marks, SHOWN):
-            mark.set_data([sweep.values[k]], [sweep.accuracy[name][:, k].mean()])
-        text.set_text(_scores(sweep, k, f"N = {n}", "pools"))
+        reveal(k)
+        text.set_text(_scores(sweep, k, f"N = {n}"))
 
     lo, hi = np.log10(sweep.values[0]), np.log10(sweep.values[-1])
     step = np.log10(sweep.values[1] / sweep.values[0])
@@ -117,7 +130,7 @@ def training_size(sweep=None, sets=None):
 
 def l2_regularization(sweep=None, sets=None):
     """L2 regularization: λ redraws the boundary and the weights of the network trained on our 60 points,
-    and marks the training and validation cost against λ (mean and range over the sweep's draws).
+    and draws the training and validation cost against λ up to the slider's λ (mean and range over the draws).
 
     ``sweep``: a ``lambda_sweep`` over LAMBDAS (computed here when not given)."""
     with presentation_style():
@@ -134,7 +147,7 @@ def l2_regularization(sweep=None, sets=None):
         ax_b.set_title(f"Boundary, our {lab.N_SMALL} points")
         ax_b.grid(False)
         x, zero_at = lab.sweep_x(sweep.values)
-        marks = _curve_panel(ax_c, x, sweep, "cost", markersize=4)
+        reveal = _curve_panel(ax_c, x, sweep, "cost", markersize=4)
         lab.label_zero(ax_c, zero_at, sweep.values)
         peak = sweep.data_cost["validation"].max()
         ax_c.set(xlabel="λ", ylabel="cost J (no penalty)", title="Cost after training", ylim=(-0.05, 1.6 * peak),
@@ -155,8 +168,7 @@ def l2_regularization(sweep=None, sets=None):
         line.set_data(*lines[k])
         stairs.set_data(counts[k])
         stairs.set_facecolor(lab.WEIGHT_COLORS["no penalty" if k == 0 else "penalty"])
-        for mark, name in zip(marks, SHOWN):
-            mark.set_data([x[k]], [sweep.data_cost[name][:, k].mean()])
+        reveal(k)
         value = "0" if k == 0 else f"{sweep.values[k]:.2g}"
         text.set_text(_scores(sweep, k, f"λ = {value}"))
         omega_text.set_text(f"Ω = Σ w² = {sweep.omega[0, k]:.1f}")
