@@ -61,10 +61,10 @@ def one_sided_errors(J_of, w, exact, steps):
 def plot_step_errors(steps, central, one_sided, ax=None):
     """The discrepancy |quotient − exact| of the central and the one-sided quotient against the step Δ, log–log."""
     ax = axes_or_new(ax, figsize=(9, 3.0))
-    ax.loglog(steps, central, "o-", color=BLACK, label="central quotient")
-    ax.loglog(steps, one_sided, "s--", color=VERMILLION, label="one-sided quotient")
-    ax.set(xlabel="step Δ", ylabel="discrepancy |quotient − exact|",
-           title="How far a difference quotient lands from the derivative")
+    ax.loglog(steps, central, "o-", color=BLACK, label="central difference")
+    ax.loglog(steps, one_sided, "s--", color=VERMILLION, label="one-sided difference")
+    ax.set(xlabel="step Δ", ylabel="discrepancy",
+           title="How far a finite difference lands from the derivative")
     ax.legend(loc="upper center")
     return ax
 
@@ -78,7 +78,7 @@ def plot_shifted(steps, central, shifted, shift=1000, ax=None):
         best = int(np.argmin(discrepancies))
         ax.plot(steps[best], discrepancies[best], "o", markersize=16, markerfacecolor="none", markeredgecolor=color,
                 markeredgewidth=2)
-    ax.set(xlabel="step Δ", ylabel="discrepancy |quotient − exact|",
-           title="The central quotient for J and for J + 1000 (circled: the best Δ)")
+    ax.set(xlabel="step Δ", ylabel="discrepancy",
+           title="The central difference for J and for J + 1000 (circled: the best Δ)")
     ax.legend(loc="upper center")
     return ax
