@@ -32,8 +32,7 @@ def trimmed(nb):
     """The first code cell (imports) and every exercise section, outputs cleared."""
     keep = [next(i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code")]
     for ex in grade.exercises(nb):
-        heading = min(ex["cells"]) - 1
-        keep += list(range(heading, max(ex["cells"]) + 1))
+        keep += list(range(ex["heading"], max(ex["cells"]) + 1))     # the heading, its prose, its cells
     nb = json.loads(json.dumps(nb))
     nb["cells"] = [nb["cells"][i] for i in sorted(set(keep))]
     nb["metadata"].pop("widgets", None)

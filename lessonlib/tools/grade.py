@@ -51,7 +51,8 @@ def source_of(cell):
 
 
 def exercises(nb):
-    """[{number, title, cells: [indices of its code cells], check: index of its check cell or None, name}]"""
+    """[{number, title, heading: its heading cell's index, cells: [indices of its code cells], check: index of
+    its check cell or None, name}]"""
     found, current = [], None
     for i, cell in enumerate(nb["cells"]):
         text = source_of(cell)
@@ -59,7 +60,7 @@ def exercises(nb):
             heading = HEADING.search(text)
             if heading:
                 current = {"number": int(heading.group(1)), "title": re.sub(r"[$\\]", "", heading.group(2)).strip(),
-                           "cells": [], "check": None, "name": ""}
+                           "heading": i, "cells": [], "check": None, "name": ""}
                 found.append(current)
             elif ANY_HEADING.search(text):
                 current = None
