@@ -9,7 +9,7 @@ predict-first questions; and the library's code shown after a check ("compare yo
 import numpy as np
 
 from . import surfaces, text
-from .optimizer_race import descend, gap, racers, scaled
+from .optimizer_race import descend, gap, nearest_mu, racers, scaled
 from .optimizers import SGD, Adam
 
 
@@ -110,7 +110,7 @@ def grid_best_mu(surface, lr, mus=MUS, steps=SEARCH_STEPS):
             v = mu * v + theta @ surface.hessian          # H is symmetric: each row's gradient
             theta = theta - lr * v
         ends = np.linalg.norm(theta, axis=1)
-    return mus[int(np.argmin(np.where(np.isfinite(ends), ends, np.inf)))]
+    return nearest_mu(mus, ends)
 
 
 def best_mu_formula(lr, hs):

@@ -3,7 +3,7 @@
   descend, racers, plot_paths, end_rows   lessonlib's optimizers side by side on a surface
   plain_runs, plain_paths, stall_rows, near, shown_name   section 1: plain gradient descent on the four surfaces
   gradient_spread, ..._formula      mini-batch noise on notebook 01's study-hours fit, measured and exact
-  heavy_ball, best_mu               momentum as a loop (Exercise 1's contract) and the μ search (Exercise 2's)
+  heavy_ball, best_mu, nearest_mu   momentum as a loop (Exercise 1's contract) and the μ search (Exercise 2's)
   rates, best_settings, kappa_sweep conditioning: κ = h_max/h_min, the best rate per step, steps against κ
   StepRule                          an optimizer made of a one-step function (Exercise 3's Adam step)
   figure, show                      a figure with fixed margins, shown as one PNG drawn once, with its alt text
@@ -81,11 +81,9 @@ def show(fig, alt):
 def scaled(surface, c):
     """The same surface with J and ∇J multiplied by c (> 0): same minima, gradients c times larger."""
     base_J, base_grad = surface.J, surface.gradient
-    return surfaces.Surface(surface.name, lambda t0, t1: c * base_J(t0, t1),
-                            lambda t0, t1: c * base_grad((t0, t1)),
+    return surfaces.Surface(surface.name, lambda t0, t1: c * base_J(t0, t1), lambda t0, t1: c * base_grad((t0, t1)),
                             surface.xlim, surface.ylim, surface.start, surface.minima,
-                            hessian=None if surface.hessian is None else c * surface.hessian,
-                            labels=surface.labels)
+                            hessian=None if surface.hessian is None else c * surface.hessian, labels=surface.labels)
 
 
 def turned(surface, degrees=45.0):
@@ -128,12 +126,8 @@ def gap(path, surface):
 
 def racers(lr, beta=0.9):
     """label → a fresh lessonlib optimizer.  β is μ for (Nesterov) momentum and β₁ for Adam; RMSProp's ρ = 0.9."""
-    return {"SGD": SGD(lr),
-            "momentum": SGD(lr, momentum=beta),
-            "Nesterov": SGD(lr, momentum=beta, nesterov=beta > 0),
-            "AdaGrad": AdaGrad(lr),
-            "RMSProp": RMSProp(lr, rho=0.9),
-            "Adam": Adam(lr, beta1=beta)}
+    return {"SGD": SGD(lr), "momentum": SGD(lr, momentum=beta), "Nesterov": SGD(lr, momentum=beta, nesterov=beta > 0),
+            "AdaGrad": AdaGrad(lr), "RMSProp": RMSProp(lr, rho=0.9), "Adam": Adam(lr, beta1=beta)}
 
 
 def plot_paths(surface, optimizers, steps, ax=None, title=None, legend="lower right", ticks=True):
@@ -262,10 +256,17 @@ def heavy_ball(gradient, theta, lr, mu, steps):
 
 
 def best_mu(descent, surface, lr, mus, steps):
-    """The μ of ``mus`` whose ``descent`` path ends nearest the minimum θ* after ``steps`` steps (first on a tie)."""
-    ends = [np.linalg.norm(descent(surface.gradient, surface.start, lr, mu, steps)[0][-1] - surface.minima[0])
-            for mu in mus]
-    return mus[int(np.argmin(ends))]
+    """The μ of ``mus`` whose ``descent`` path ends nearest θ* after ``steps`` steps (first on a tie, nearest_mu)."""
+    with np.errstate(over="ignore", invalid="ignore"):          # a run that diverges is nearest_mu's to judge
+        return nearest_mu(mus, [np.linalg.norm(descent(surface.gradient, surface.start, lr, mu, steps)[0][-1]
+                                               - surface.minima[0]) for mu in mus])
+
+
+def nearest_mu(mus, ends):
+    """The μ with the smallest distance in ``ends`` (first on a tie); a diverged run (NaN or inf) never wins."""
+    if not np.isfinite(ends).any():
+        raise ValueError(f"every run diverged (μ = {', '.join(f'{mu:g}' for mu in mus)}): try a smaller α")
+    return mus[int(np.argmin(np.where(np.isfinite(ends), ends, np.inf)))]
 
 
 def steps_to(path, theta_star, tol=1e-6):
@@ -278,8 +279,7 @@ def steps_to(path, theta_star, tol=1e-6):
 # ---- conditioning: κ = h_max / h_min ------------------------------------------------------------------
 def rates(kappa):
     """The best rate per step on a quadratic of condition number κ: GD (κ−1)/(κ+1), momentum (√κ−1)/(√κ+1)."""
-    r = np.sqrt(kappa)
-    return (kappa - 1) / (kappa + 1), (r - 1) / (r + 1)
+    return (kappa - 1) / (kappa + 1), (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
 
 
 def best_settings(surface):

@@ -88,6 +88,7 @@ NAMED = {
     86: 'distance to every minimum',  # distance to all minima at once (surface.minima, not minima[0
     87: 'whole path summed',  # sums the distance along the whole path instead of the end po
     88: 'first coordinate only',  # compares only the first coordinate |θ0 − θ0*|
+    89: 'diverged run chosen',  # plain np.argmin on the raw distances (edge: a diverged μ giving nan would win)
     92: 'scalar factor',  # returns the bias-corrected v̂, ŝ as the running moments
     93: 't from 0',  # t incremented after the bias correction (1 − β^0 = 0 at the 
     94: 't not returned',  # returns the old t (the incremented count is not passed on)
@@ -137,12 +138,10 @@ NAMED = {
     146: 'kept the last epoch',  # keeps the last epoch's weights: returns (stop, stop)
 }
 
-# Wrong by the tester's label, right by the exercise's contract: kept here with the reason, asserted to pass.
-AS_THE_CONTRACT = {
-    89: "best_mu with a plain np.argmin over the distances is the notebook's own solution and lessonlib's "
-        "race.best_mu: the prompt says 'the μ ending nearest surface.minima[0] (first on a tie)' and nothing about "
-        "a run that diverges to NaN, so the check cannot call it wrong without changing the exercise's contract",
-}
+# Wrong by the tester's label, right by the exercise's contract: kept here with the reason, asserted to pass.  (Entry 89,
+# best_mu with a plain np.argmin, was here until Exercise 2's contract said that a diverged run never wins: a NaN
+# distance makes np.argmin return that μ, and a case with diverged runs now names the mistake.)
+AS_THE_CONTRACT = {}
 
 EXERCISES = catalogue()
 

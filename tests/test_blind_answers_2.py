@@ -1,7 +1,7 @@
 """The second blind catalogue (tests/blind_answers_2.py: 183 wrong and 44 right answers to the 22 checked exercises
 of notebooks 01-04, written by a second tester who had seen neither the checks' catalogues nor the first blind set)
 run through the checks in-process, as the student editions' cells run them: no wrong answer accepted, no right one
-refused (but 02/4[9], refused with the reason: REFUSED_WITH_REASON), no check crashes, and each wrong answer's diagnosis is the mistake (catalogued, or a family of slips) it
+refused (but 02/4[9], 03/2[8] and 03/2[9], refused with the reason: REFUSED_WITH_REASON), no check crashes, and each wrong answer's diagnosis is the mistake (catalogued, or a family of slips) it
 was mapped to below, so "named" is asserted, not judged.
 
 The notebooks' import cells (PREAMBLE) run as they are, their style and BLAS limit kept inside this module's
@@ -217,6 +217,12 @@ REFUSED_WITH_REASON = {
     # δ^L that stays finite at z ≈ 1000, where a softmax output rounds to 0 and −y/(B·a) is 0/0 = NaN; refused, and
     # the message says why and what to do (simplify to the closed form first)
     "02/4[9]": ("divided by an output that rounded to 0", "closed form (a − y)/B"),
+    # best_mu by min(mus, key=distance) and by a loop that keeps the first run and then a strictly smaller one: right
+    # under the contract they were written for ("nearest, first on a tie"), wrong under Exercise 2's contract now
+    # ("a run that diverged never wins"): when the first μ's run diverges to a NaN distance, NaN < d is never true, so
+    # both keep that μ, as np.argmin does; refused by the case where μ = 0 diverges, with the reason
+    "03/2[8]": ("diverged run chosen", "treat non-finite distances as infinitely far"),
+    "03/2[9]": ("diverged run chosen", "treat non-finite distances as infinitely far"),
 }
 
 _BASE = {}

@@ -346,6 +346,23 @@ def test_standardizing_the_hours_makes_kappa_one():
     assert [n for *_, n in conditioning(x, y)][-1] == 1
 
 
+def test_a_diverged_run_never_wins_the_mu_search():
+    nan, inf = float("nan"), float("inf")
+    assert race.nearest_mu((0.0, 0.5, 0.9), [nan, inf, 3.0]) == 0.9          # np.argmin alone would pick the NaN
+    assert race.nearest_mu((0.0, 0.5, 0.9, 0.95), [2.0, nan, 1.0, 1.0]) == 0.9   # the first on a tie
+    with pytest.raises(ValueError, match=r"every run diverged \(μ = 0, 0.5\): try a smaller α"):
+        race.nearest_mu((0.0, 0.5), [nan, inf])
+    ravine, mus = surfaces.ravine(), (0.0, 0.05, 0.5, 0.9, 0.95)
+    with np.errstate(all="ignore"):
+        ends = [np.linalg.norm(race.heavy_ball(ravine.gradient, ravine.start, 0.18, mu, 800)[0][-1]) for mu in mus]
+        # α = 0.18 on h_max = 20: μ = 0 and 0.05 (αh_max > 2(1 + μ)) overflow to NaN, μ = 0.5 to inf; 0.9 is nearest
+        assert np.isnan(ends[:2]).all() and np.isinf(ends[2]) and 0 < ends[3] < ends[4] < 1e-6
+        assert race.best_mu(race.heavy_ball, ravine, 0.18, mus, 800) == 0.9 == mus[int(np.argmin(ends[2:])) + 2]
+        assert mus[int(np.argmin(ends))] == 0.0                           # the mistake the exercise's case catches
+        with pytest.raises(ValueError, match="every run diverged"):       # α = 0.25 > 2(1 + 0.5)/20: both diverge
+            race.best_mu(race.heavy_ball, ravine, 0.25, (0.0, 0.5), 800)
+
+
 def test_the_best_mu_search_and_its_answer():
     ravine = surfaces.ravine()
     h = (1.0, 20.0)
@@ -674,7 +691,7 @@ def _momentum_preallocated(gradient, theta, lr, mu, steps):
 def _best_mu_sorted(descent, surface, lr, mus, steps):
     scored = [(float(np.linalg.norm(descent(surface.gradient, surface.start, lr, mu, steps)[0][-1]
                                     - surface.minima[0])), i) for i, mu in enumerate(mus)]
-    return mus[min(scored)[1]]
+    return mus[min((d if np.isfinite(d) else np.inf, i) for d, i in scored)[1]]     # a diverged run never wins
 
 
 def _best_mu_loop(descent, surface, lr, mus, steps):

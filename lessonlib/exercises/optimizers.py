@@ -189,7 +189,9 @@ BEST_MU = Exercise(
            Case("a turned quadratic with its minimum at (1, −0.5), α = 0.05, 60 steps",
                 (race.heavy_ball, _SHIFTED, 0.05, _MUS, 60)),
            Case("the ravine, α = 0.03, 60 steps, with a Nesterov loop as descent",
-                (_nesterov_loop, surfaces.ravine(), 0.03, _MUS, 60))],
+                (_nesterov_loop, surfaces.ravine(), 0.03, _MUS, 60)),
+           Case("the ravine, α = 0.18, 800 steps, μ = 0, 0.05, 0.5, 0.9, 0.95 (μ = 0 and 0.05 diverge: distance NaN)",
+                (race.heavy_ball, surfaces.ravine(), 0.18, (0.0, 0.05, 0.5, 0.9, 0.95), 800))],
     outputs=("μ",),
     mistakes=[
         Mistake("index", "you returned the position of the best μ in mus, not the μ itself: return mus[i].",
@@ -208,6 +210,10 @@ BEST_MU = Exercise(
         Mistake("velocity", "you measured v, not θ: descent returns (path, v), so descent(...)[-1] is the last "
                 "velocity. Unpack it (path, v = descent(...)) and use path[-1], the last θ.",
                 _search(lambda path, v, s: np.linalg.norm(v - s.minima[0]))),
+        Mistake("diverged run chosen", "a diverged run (NaN distance) chosen: np.argmin returns the first NaN (and "
+                "NaN < d is never true, so a loop or min() that starts from a NaN keeps it); treat non-finite "
+                "distances as infinitely far: np.where(np.isfinite(d), d, np.inf) before np.argmin.",
+                _search(lambda path, v, s: _distance(path, s))),
         Mistake("descent ignored", "your search did not use the descent it was given (it ran a momentum loop of "
                 "its own): call descent(surface.gradient, surface.start, lr, mu, steps), so the search works for "
                 "any method.", best_mu_own_loop),
@@ -215,7 +221,8 @@ BEST_MU = Exercise(
     off_limits=OffLimits(Mistake("used_library", BEST_MU_OFF, best_mu_by_library),
                          names=("race", "optimizer_race"), objects=(race.best_mu,)),
     fallback=race.best_mu, rtol=0, atol=1e-12,
-    success="best_mu finds the right μ on every case (including with a Nesterov loop as descent).")
+    success="best_mu finds the right μ on every case (including with a Nesterov loop as descent, and where a "
+            "run diverges).")
 
 
 # ---- Exercise 3: one Adam step, written whole -----------------------------------------------------------
