@@ -42,7 +42,7 @@ def sweep_table(sweep, name="N", omega=False):
         train = f"{acc['train'][:, k].mean():.0%}" if omega else mean_range(acc["train"][:, k], ".0%")
         row = [value_label(value), train, mean_range(J["validation"][:, k], ".2f"),
                mean_range(acc["validation"][:, k], ".0%")]
-        rows.append(row + ([f"{sweep.omega[:, k].mean():.0f}"] if omega else []))
+        rows.append(row + ([f"{sweep.omega[:, k].mean():.1f}"] if omega else []))
     head = [name, "train acc." if omega else "training acc.", "validation J", "validation acc."]
     return rows, head + ([f"Ω (mean of {len(sweep.nets)})"] if omega else [])
 

@@ -300,7 +300,7 @@ def test_the_tables_print_the_runs_own_numbers(capsys, sizes, lams, sets):
                                         lab.mean_range(sizes.accuracy["validation"][:, k], ".0%")]).split()
     lab.show_sweep(lams, "λ", omega=True)
     row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("0.1 "))
-    assert row.split()[-1] == f"{lams.omega[:, -1].mean():.0f}"
+    assert row.split()[-1] == f"{lams.omega[:, -1].mean():.1f}"
     lab.show_test({"chosen": lams.nets[0][4]}, *sets["test"])
     row = capsys.readouterr().out.splitlines()[-1].split()
     n, mine, theirs = lab.versus_bayes(lab.labels(lams.nets[0][4], sets["test"][0]), *sets["test"])
