@@ -10,7 +10,7 @@ import numpy as np
 from .. import overfitting_lab as lab
 from .harness import Case, Mistake, later
 from .overfitting_choice import CHOICE, _choice_with
-from .overfitting_more import ADAMW, STEP, STOP, _adamw, _step_with
+from .overfitting_more import ADAMW, STEP, STOP, _adamw, _step_with, early_stop
 
 
 def _data_W_over_B(W, b, delta, a_prev, lam_nielsen, N, lr):
@@ -36,23 +36,14 @@ STEP.mistakes += [
 
 
 def _best_of_all(val_costs, patience):
-    best, best_cost = 0, np.inf
-    for epoch, cost in enumerate(val_costs, start=1):
-        if cost < best_cost:
-            best, best_cost = epoch, cost
-        elif epoch - best >= patience:
-            return int(np.argmin(val_costs)) + 1, epoch                # the best looked up past the stop
-    return int(np.argmin(val_costs)) + 1, len(val_costs)
+    """The right stop epoch, but the best looked up in the whole list, past the stop."""
+    return int(np.argmin(val_costs)) + 1, early_stop(val_costs, patience)[1]
 
 
 def _stop_past_the_end(val_costs, patience):
-    best, best_cost = 0, np.inf
-    for epoch, cost in enumerate(val_costs, start=1):
-        if cost < best_cost:
-            best, best_cost = epoch, cost
-        elif epoch - best >= patience:
-            return best, epoch
-    return best, best + patience                                        # an epoch that never ran
+    """The right best epoch, but always stopping at best + patience: an epoch that may never have run."""
+    best = early_stop(val_costs, patience)[0]
+    return best, best + patience
 
 
 def _rises_in_a_row(val_costs, patience):
