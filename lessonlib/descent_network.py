@@ -127,11 +127,16 @@ def try_learning_rates(lrs, epochs=EPOCHS):
 
 
 def describe_run(lr, run):
-    """One line: α, J before → after, the epochs after which J rose (at most four listed)."""
-    rose = ", ".join(map(str, run.rises[:4])) + (" …" if len(run.rises) > 4 else "") if run.rises else "none"
+    """One line (≤ 76 characters): α, J before → after, and when J rose: the epochs after which it did (at most
+    four listed), or, for a run that did not blow up, how often and the largest rise."""
+    rose = "rose after epochs: " + (", ".join(map(str, run.rises[:4])) + (" …" if len(run.rises) > 4 else "")
+                                  if run.rises else "none")
+    if run.rises and not run.history.diverged:
+        (k, rise), n = run.largest_rise, len(run.rises)
+        rose = f"rose {'once' if n == 1 else f'{n} times'}, most +{rise:.0%} (epoch {k})"
     end = (f"blew up at epoch {len(run.cost) - 1}" if run.history.diverged
            else f"{run.cost[-1]:.3f} in {len(run.cost) - 1} epochs")
-    return f"α = {lr:g}: J {run.cost[0]:.3f} → {end}; rose after epochs: {rose}"
+    return f"α = {lr:g}: J {run.cost[0]:.3f} → {end}; {rose}"
 
 
 def plot_learning_rates(runs, ax=None):

@@ -54,7 +54,15 @@ def test_try_learning_rates_wants_a_list():
     assert ax.get_title() and ax.get_xlabel() and len(ax.get_legend().get_texts()) == 3
     plt.close(ax.figure)
     assert netlab.describe_run(0.1, runs[0.1]).endswith("in 30 epochs; rose after epochs: none")
-    assert "blew up at epoch 4; rose after epochs: 1, 2, 3, 4" in netlab.describe_run(10.0, runs[10.0])
+    assert netlab.describe_run(10.0, runs[10.0]).endswith("blew up at epoch 4; rose after epochs: 1, 2, 3, 4")
+
+
+def test_describe_run_names_the_largest_rise():
+    run = netlab.try_learning_rates([1.5])[1.5]
+    k, rise = run.largest_rise
+    assert not run.history.diverged and rise == max(np.diff(run.cost) / run.cost[:-1]) > 0.10
+    line = netlab.describe_run(1.5, run)
+    assert line.endswith(f"; rose {len(run.rises)} times, most +{rise:.0%} (epoch {k})") and len(line) <= 76
 
 
 def test_largest_rise_is_relative_to_the_epoch_before():

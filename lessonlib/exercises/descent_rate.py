@@ -39,8 +39,8 @@ class LearningRateExercise(Exercise):
         for label, kind, sentence in verdicts:
             if kind != "good":
                 return self._named(kind, f"α = {lr:g}, {label}: {sentence}")
-        said = "; ".join(f"{label[0].upper() + label[1:]}: {sentence}" for label, _, sentence in verdicts)
-        return Result(self.name, True, None, f"α = {lr:g} is good from all {len(verdicts)} random starts. {said}.")
+        said = "; ".join(f"from the {label}, {sentence}" for label, _, sentence in verdicts)
+        return Result(self.name, True, None, f"α = {lr:g} is good from all {len(verdicts)} random starts: {said}.")
 
     def _named(self, name, detail):
         """A verdict is named from the kinds of α, whether or not the catalogue is attached."""
