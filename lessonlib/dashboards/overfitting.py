@@ -100,7 +100,7 @@ def training_size(sweep=None, sets=None):
         im, line = lab.draw_boundary(ax_b, sweep.image(start), animated=True)
         colors = np.array(lab.CLASS_COLORS)[data.labels_of(Y)]
         dots = ax_b.scatter(X[0], X[1], s=22, edgecolors="black", linewidths=0.5, zorder=3, animated=True)
-        lab.plane(ax_b).set_title("Decision boundary (our draw), λ = 0")
+        lab.plane(ax_b).set_title("Decision boundary (our draw), no penalty")
         ax_b.grid(False)
         reveal = _curve_panel(ax_c, sweep.values, sweep, "accuracy")
         bayes = lab.expected_bayes_accuracy()
